@@ -1,0 +1,208 @@
+// Command dilemma is the command line of the dilemma toolkit: causal graphs,
+// panel data and Bayesian inference for international-relations research.
+//
+// Run "dilemma help" for the list of subcommands and "dilemma CMD -h" for one.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand. run gets the arguments after the subcommand's
+// name and returns an error: a *usageError or an input error exits with 1,
+// anything else with 2.
+type command struct {
+	name    string // e.g. "data describe"
+	summary string // one line for the overview
+	usage   string // full help text: synopsis, flags are appended, examples
+	run     func(env *env, args []string) error
+	hidden  bool
+}
+
+// env is what a command may touch: its streams and the chatter switch.
+type env struct {
+	stdout, stderr io.Writer
+	quiet          bool
+}
+
+// logf prints chatter (progress, notes) on stderr unless --quiet was given.
+func (e *env) logf(format string, args ...any) {
+	if e.quiet {
+		return
+	}
+	fmt.Fprintf(e.stderr, format, args...)
+}
+
+var commands = map[string]*command{}
+
+// register adds a subcommand; each command's file calls it from init.
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("dilemma: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// usageError is a mistake in how the command was called: exit status 1.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// inputError wraps a problem with the user's input (a file, a model, a
+// query): exit status 1.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+// inputErr marks err as the user's input's fault (exit status 1).
+func inputErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &inputError{err}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) (status int) {
+	e := &env{stdout: stdout, stderr: stderr}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "dilemma: internal error: %v\n", r)
+			status = 2
+		}
+	}()
+	// --quiet may appear anywhere.
+	var rest []string
+	for _, a := range args {
+		if a == "--quiet" || a == "-quiet" || a == "-q" {
+			e.quiet = true
+			continue
+		}
+		rest = append(rest, a)
+	}
+	args = rest
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		if len(args) > 1 {
+			if c, _ := lookup(args[1:]); c != nil {
+				fmt.Fprint(stdout, c.help())
+				return 0
+			}
+		}
+		printOverview(stdout)
+		if len(args) == 0 {
+			return 1
+		}
+		return 0
+	}
+	c, n := lookup(args)
+	if c == nil {
+		fmt.Fprintf(stderr, "dilemma: unknown command %q (run 'dilemma help' for the list)\n", strings.Join(args[:min(len(args), 2)], " "))
+		return 1
+	}
+	err := c.run(e, args[n:])
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, msg)
+	var ue *usageError
+	var ie *inputError
+	if errors.As(err, &ue) || errors.As(err, &ie) {
+		return 1
+	}
+	return 2
+}
+
+// lookup finds the longest registered command name that prefixes args and
+// returns it with the number of words it took.
+func lookup(args []string) (*command, int) {
+	for n := min(len(args), 3); n >= 1; n-- {
+		if c, ok := commands[strings.Join(args[:n], " ")]; ok {
+			return c, n
+		}
+	}
+	return nil, 0
+}
+
+func (c *command) help() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", strings.TrimSpace(c.usage))
+	return b.String()
+}
+
+func printOverview(w io.Writer) {
+	fmt.Fprintln(w, "dilemma: causal graphs and Bayesian inference for panel data in international relations.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: dilemma COMMAND [flags] [args]    (dilemma COMMAND -h for details)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	names := make([]string, 0, len(commands))
+	for name, c := range commands {
+		if !c.hidden {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-22s %s\n", name, commands[name].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Global flag: --quiet silences progress and notes on stderr.")
+}
+
+// newFlags returns a flag set for c whose -h prints c's help with the flags.
+func newFlags(e *env, c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses args with fs, allowing flags after positional arguments
+// (dilemma fit fig2 --chains 2). -h prints the help on stdout and returns
+// flag.ErrHelp; a bad flag returns a usage error.
+func parseFlags(e *env, c *command, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(e.stdout, c.help())
+				fmt.Fprintln(e.stdout, "\nFlags:")
+				fs.SetOutput(e.stdout)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
+				return nil, flag.ErrHelp
+			}
+			return nil, usagef("%v (see 'dilemma %s -h')", err, c.name)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return pos, nil
+}
