@@ -1,0 +1,339 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Transform is a parsed transform pipeline (see the package doc for the
+// syntax). The zero Transform is the identity.
+type Transform struct {
+	steps []step
+	spec  string
+}
+
+type stepKind int
+
+const (
+	stepStandardize stepKind = iota + 1
+	stepCenter
+	stepLog
+	stepLog1p
+	stepLogit
+	stepLag
+	stepLead
+	stepDiff
+	stepPeerMean
+	stepIndicator
+)
+
+type step struct {
+	kind  stepKind
+	k     int     // lag, lead, diff
+	group string  // peer_mean
+	op    string  // indicator: > >= < <= ==
+	c     float64 // indicator threshold
+	text  string  // the step as written
+}
+
+// String returns the pipeline as written.
+func (t Transform) String() string { return t.spec }
+
+// IsIdentity reports whether the pipeline has no steps.
+func (t Transform) IsIdentity() bool { return len(t.steps) == 0 }
+
+// Groups returns the grouping columns the pipeline reads (peer_mean).
+func (t Transform) Groups() []string {
+	var g []string
+	for _, s := range t.steps {
+		if s.kind == stepPeerMean {
+			g = append(g, s.group)
+		}
+	}
+	return g
+}
+
+// NeedsPanel reports whether the pipeline needs unit and time keys (lags,
+// leads, differences, peer means).
+func (t Transform) NeedsPanel() bool {
+	for _, s := range t.steps {
+		switch s.kind {
+		case stepLag, stepLead, stepDiff, stepPeerMean:
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTransform parses a pipeline such as "log1p|standardize". An empty
+// spec (or "identity", "none") is the identity.
+func ParseTransform(spec string) (Transform, error) {
+	t := Transform{spec: strings.TrimSpace(spec)}
+	if t.spec == "" || t.spec == "identity" || t.spec == "none" {
+		return t, nil
+	}
+	for _, raw := range strings.Split(t.spec, "|") {
+		s, err := parseStep(strings.TrimSpace(raw))
+		if err != nil {
+			return Transform{}, fmt.Errorf("transform %q: %v", t.spec, err)
+		}
+		t.steps = append(t.steps, s)
+	}
+	return t, nil
+}
+
+const transformHelp = "standardize, center, log, log1p, logit, lag(k), lead(k), diff(k), peer_mean(COLUMN), indicator(>c)"
+
+func parseStep(s string) (step, error) {
+	name, arg, hasArg := s, "", false
+	if i := strings.IndexByte(s, '('); i >= 0 {
+		if !strings.HasSuffix(s, ")") {
+			return step{}, fmt.Errorf("step %q: missing ')'", s)
+		}
+		name, arg, hasArg = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:len(s)-1]), true
+	}
+	st := step{text: s}
+	noArg := func(k stepKind) (step, error) {
+		if hasArg {
+			return step{}, fmt.Errorf("step %q takes no argument", name)
+		}
+		st.kind = k
+		return st, nil
+	}
+	switch name {
+	case "standardize", "standardise", "z":
+		return noArg(stepStandardize)
+	case "center", "centre":
+		return noArg(stepCenter)
+	case "log":
+		return noArg(stepLog)
+	case "log1p":
+		return noArg(stepLog1p)
+	case "logit":
+		return noArg(stepLogit)
+	case "lag", "lead", "diff":
+		st.kind = map[string]stepKind{"lag": stepLag, "lead": stepLead, "diff": stepDiff}[name]
+		st.k = 1
+		if hasArg && arg != "" {
+			k, err := strconv.Atoi(arg)
+			if err != nil || k < 1 {
+				return step{}, fmt.Errorf("step %q: the argument must be a positive integer", s)
+			}
+			st.k = k
+		}
+		return st, nil
+	case "peer_mean":
+		if arg == "" {
+			return step{}, fmt.Errorf("step %q: name the grouping column, e.g. peer_mean(who_region)", s)
+		}
+		st.kind, st.group = stepPeerMean, arg
+		return st, nil
+	case "indicator":
+		for _, op := range []string{">=", "<=", "==", ">", "<"} {
+			if strings.HasPrefix(arg, op) {
+				c, err := strconv.ParseFloat(strings.TrimSpace(arg[len(op):]), 64)
+				if err != nil || math.IsNaN(c) {
+					return step{}, fmt.Errorf("step %q: the threshold must be a number", s)
+				}
+				st.kind, st.op, st.c = stepIndicator, op, c
+				return st, nil
+			}
+		}
+		return step{}, fmt.Errorf("step %q: write the condition as indicator(>c), with >, >=, <, <= or ==", s)
+	}
+	return step{}, fmt.Errorf("unknown step %q (known: %s)", name, transformHelp)
+}
+
+// Transform returns column col passed through the pipeline spec.
+func (p *Panel) Transform(col, spec string) ([]float64, error) {
+	t, err := ParseTransform(spec)
+	if err != nil {
+		return nil, &Error{File: p.Name, Column: col, Msg: err.Error()}
+	}
+	return p.Apply(col, t)
+}
+
+// Apply returns column col passed through the parsed pipeline t. Missing
+// cells stay missing (NaN); a value outside a step's domain is an error
+// naming its line.
+func (p *Panel) Apply(col string, t Transform) ([]float64, error) {
+	x, err := p.Numeric(col)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range t.steps {
+		if x, err = p.applyStep(col, s, x); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
+func (p *Panel) stepErr(col string, s step, line int, format string, args ...any) error {
+	return &Error{File: p.Name, Line: line, Column: col, Msg: fmt.Sprintf("transform %s: ", s.text) + fmt.Sprintf(format, args...)}
+}
+
+func (p *Panel) applyStep(col string, s step, x []float64) ([]float64, error) {
+	switch s.kind {
+	case stepStandardize, stepCenter:
+		mean, sd, n := meanSD(x)
+		if n == 0 {
+			return nil, p.stepErr(col, s, 0, "the column has no observed values")
+		}
+		if s.kind == stepCenter {
+			sd = 1
+		} else if n < 2 || sd == 0 {
+			return nil, p.stepErr(col, s, 0, "the column has no variance (all %d observed values equal %v)", n, mean)
+		}
+		for i, v := range x {
+			x[i] = (v - mean) / sd
+		}
+		return x, nil
+	case stepLog, stepLog1p, stepLogit:
+		for i, v := range x {
+			if math.IsNaN(v) {
+				continue
+			}
+			switch s.kind {
+			case stepLog:
+				if v <= 0 {
+					return nil, p.stepErr(col, s, p.lines[i], "log of %v is undefined (use log1p for counts with zeros)", v)
+				}
+				x[i] = math.Log(v)
+			case stepLog1p:
+				if v <= -1 {
+					return nil, p.stepErr(col, s, p.lines[i], "log1p of %v is undefined", v)
+				}
+				x[i] = math.Log1p(v)
+			case stepLogit:
+				if v <= 0 || v >= 1 {
+					return nil, p.stepErr(col, s, p.lines[i], "logit of %v is undefined (values must lie strictly between 0 and 1)", v)
+				}
+				x[i] = math.Log(v / (1 - v))
+			}
+		}
+		return x, nil
+	case stepLag, stepLead, stepDiff:
+		if !p.IsPanel() {
+			return nil, p.stepErr(col, s, 0, "needs unit and time keys; the data is a cross-section")
+		}
+		shift := s.k
+		if s.kind == stepLead {
+			shift = -s.k
+		}
+		out := make([]float64, len(x))
+		for i := range x {
+			j, ok := p.cell[cellKey{p.unit[i], p.ordinal[i] - shift}]
+			v := math.NaN()
+			if ok {
+				v = x[j]
+			}
+			if s.kind == stepDiff {
+				v = x[i] - v
+			}
+			out[i] = v
+		}
+		return out, nil
+	case stepPeerMean:
+		return p.peerMean(col, s, x)
+	case stepIndicator:
+		for i, v := range x {
+			if math.IsNaN(v) {
+				continue
+			}
+			var b bool
+			switch s.op {
+			case ">":
+				b = v > s.c
+			case ">=":
+				b = v >= s.c
+			case "<":
+				b = v < s.c
+			case "<=":
+				b = v <= s.c
+			case "==":
+				b = v == s.c
+			}
+			x[i] = 0
+			if b {
+				x[i] = 1
+			}
+		}
+		return x, nil
+	}
+	return nil, fmt.Errorf("data: unhandled transform step %q", s.text)
+}
+
+// peerMean is the leave-one-out mean of x over the other units of the same
+// group in the same period. Rows whose group is missing get NaN.
+func (p *Panel) peerMean(col string, s step, x []float64) ([]float64, error) {
+	if !p.IsPanel() {
+		return nil, p.stepErr(col, s, 0, "needs unit and time keys; the data is a cross-section")
+	}
+	g, err := p.Text(s.group)
+	if err != nil {
+		return nil, p.stepErr(col, s, 1, "grouping column %q is not in the data", s.group)
+	}
+	type key struct {
+		group  string
+		period int
+	}
+	type acc struct {
+		sum float64
+		n   int
+	}
+	sums := map[key]acc{}
+	for i, v := range x {
+		if g[i] == "" || math.IsNaN(v) {
+			continue
+		}
+		k := key{g[i], p.period[i]}
+		a := sums[k]
+		a.sum += v
+		a.n++
+		sums[k] = a
+	}
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = math.NaN()
+		if g[i] == "" {
+			continue
+		}
+		a := sums[key{g[i], p.period[i]}]
+		if !math.IsNaN(v) {
+			a.sum -= v
+			a.n--
+		}
+		if a.n > 0 {
+			out[i] = a.sum / float64(a.n)
+		}
+	}
+	return out, nil
+}
+
+// meanSD returns the mean, the sample standard deviation (n−1) and the
+// count of the non-missing values.
+func meanSD(x []float64) (mean, sd float64, n int) {
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			mean += v
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	mean /= float64(n)
+	var ss float64
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			ss += (v - mean) * (v - mean)
+		}
+	}
+	if n > 1 {
+		sd = math.Sqrt(ss / float64(n-1))
+	}
+	return mean, sd, n
+}
