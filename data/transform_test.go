@@ -45,10 +45,10 @@ func TestTransforms(t *testing.T) {
 		want []float64
 	}{
 		{"", []float64{1, 10, 2, 4, 30, 100, nan, 7}},
-		{"lag(1)", []float64{nan, nan, 1, 2, nan, nan, nan, nan}},         // B's 2020-03 has no 2020-02: missing, not A's value
-		{"lag(2)", []float64{nan, nan, nan, 1, 10, nan, 100, nan}},        // across the gap within the unit
-		{"lead", []float64{2, nan, 4, nan, nan, nan, nan, nan}},           // lead(1) default
-		{"diff", []float64{nan, nan, 1, 2, nan, nan, nan, nan}},           // x - lag(1)
+		{"lag(1)", []float64{nan, nan, 1, 2, nan, nan, nan, nan}},  // B's 2020-03 has no 2020-02: missing, not A's value
+		{"lag(2)", []float64{nan, nan, nan, 1, 10, nan, 100, nan}}, // across the gap within the unit
+		{"lead", []float64{2, nan, 4, nan, nan, nan, nan, nan}},    // lead(1) default
+		{"diff", []float64{nan, nan, 1, 2, nan, nan, nan, nan}},    // x - lag(1)
 		{"center", []float64{1 - mean, 10 - mean, 2 - mean, 4 - mean, 30 - mean, 100 - mean, nan, 7 - mean}},
 		{"standardize", []float64{z(1), z(10), z(2), z(4), z(30), z(100), nan, z(7)}},
 		{"log", []float64{0, math.Log(10), math.Log(2), math.Log(4), math.Log(30), math.Log(100), nan, math.Log(7)}},
