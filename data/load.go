@@ -326,6 +326,7 @@ func (l *loader) buildKeys(p *Panel) {
 	p.ordinal = make([]int, n)
 	unitIdx := map[string]int{}
 	var format timeFormat
+	before := len(l.problems)
 	for i := 0; i < n; i++ {
 		line := p.lines[i]
 		u := units[i]
@@ -357,7 +358,7 @@ func (l *loader) buildKeys(p *Panel) {
 		}
 		p.ordinal[i] = ord
 	}
-	if len(l.problems) > 0 {
+	if len(l.problems) > before {
 		return
 	}
 	p.format = format
