@@ -24,10 +24,7 @@ func EmbeddedCSV() []byte {
 }
 
 // EmbeddedSHA256 returns the hex SHA-256 of the embedded panel's bytes.
-func EmbeddedSHA256() string {
-	sum := sha256.Sum256(EmbeddedCSV())
-	return hex.EncodeToString(sum[:])
-}
+func EmbeddedSHA256() string { return SHA256(EmbeddedCSV()) }
 
 // EmbeddedDocs returns the embedded panel's documentation (sources,
 // columns, coverage, caveats, suggested construct mapping) as Markdown.
@@ -57,4 +54,10 @@ func Embedded() (*Panel, error) {
 		embeddedPanel, embeddedErr = Load(bytes.NewReader(EmbeddedCSV()), EmbeddedName, DefaultOptions())
 	})
 	return embeddedPanel, embeddedErr
+}
+
+// SHA256 returns the hex SHA-256 of b, as fit manifests record data files.
+func SHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

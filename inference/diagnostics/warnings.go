@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 )
 
@@ -78,19 +79,20 @@ func Warnings(summaries []Summary, draws int, stats SamplerStats) []Warning {
 				"or a badly adapted metric. Try a longer warm-up or reparameterize the model.",
 		})
 	}
-	var nonFinite, highRhat, lowESS []string
+	var nonFinite []string
+	var highRhat, lowESS []scored
 	for _, s := range summaries {
 		if strings.Contains(s.Note, reasonNaN) || strings.Contains(s.Note, reasonInf) {
 			nonFinite = append(nonFinite, s.Name)
 			continue
 		}
 		if s.Rhat > RhatThreshold {
-			highRhat = append(highRhat, fmt.Sprintf("%s (%.4g)", s.Name, s.Rhat))
+			highRhat = append(highRhat, scored{fmt.Sprintf("%s (%.4g)", s.Name, s.Rhat), -s.Rhat})
 		}
 		if draws > 0 {
 			ess := math.Min(s.ESSBulk, s.ESSTail)
 			if ess/float64(draws) < ESSRatioThreshold {
-				lowESS = append(lowESS, fmt.Sprintf("%s (%.3g)", s.Name, ess))
+				lowESS = append(lowESS, scored{fmt.Sprintf("%s (%.3g)", s.Name, ess), ess})
 			}
 		}
 	}
@@ -104,7 +106,7 @@ func Warnings(summaries []Summary, draws int, stats SamplerStats) []Warning {
 	if len(highRhat) > 0 {
 		out = append(out, Warning{
 			Kind:    "rhat",
-			Message: fmt.Sprintf("R-hat above %g for: %s.", RhatThreshold, strings.Join(highRhat, ", ")),
+			Message: fmt.Sprintf("R-hat above %g for %s.", RhatThreshold, worst(highRhat)),
 			Advice: "The chains (or the two halves of a chain) disagree, so they have not converged to one distribution " +
 				"and these estimates cannot be trusted yet. Run longer chains, look for multiple modes, or reparameterize the model.",
 		})
@@ -112,13 +114,43 @@ func Warnings(summaries []Summary, draws int, stats SamplerStats) []Warning {
 	if len(lowESS) > 0 {
 		out = append(out, Warning{
 			Kind: "ess",
-			Message: fmt.Sprintf("Effective sample size below %g per draw (of %d draws) for: %s.",
-				ESSRatioThreshold, draws, strings.Join(lowESS, ", ")),
+			Message: fmt.Sprintf("Effective sample size below %g per draw (of %d draws) for %s.",
+				ESSRatioThreshold, draws, worst(lowESS)),
 			Advice: "The draws are so autocorrelated that they carry almost no information. " +
 				"Run many more iterations or reparameterize the model.",
 		})
 	}
 	return out
+}
+
+// scored is a quantity's label with a score; lower scores are worse.
+type scored struct {
+	label string
+	score float64
+}
+
+// maxListed bounds how many quantities one warning names.
+const maxListed = 8
+
+// worst lists the worst quantities first: all of them when there are few,
+// else the maxListed worst and how many more.
+func worst(items []scored) string {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].score < items[j].score })
+	labels := make([]string, 0, maxListed)
+	for i, it := range items {
+		if i == maxListed {
+			break
+		}
+		labels = append(labels, it.label)
+	}
+	if len(items) == 1 {
+		return "1 quantity: " + labels[0]
+	}
+	s := fmt.Sprintf("%d quantities", len(items))
+	if len(items) > maxListed {
+		return s + fmt.Sprintf(", worst first: %s and %d more", strings.Join(labels, ", "), len(items)-maxListed)
+	}
+	return s + ": " + strings.Join(labels, ", ")
 }
 
 // countWhere counts the values for which f holds and all values.
