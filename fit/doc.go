@@ -1,0 +1,40 @@
+// Package fit turns a causal graph and a panel into a posterior: it builds
+// the structural equations the graph implies (package model/sem), samples
+// them with NUTS (package inference), summarizes every edge's strength with
+// its diagnostics, and writes or reads a fit directory.
+//
+// # What a model means
+//
+// Each node with data gets one equation: its family's link of
+//
+//	intercept + Σ strength × parent + Σ lagged strength × parent at t−lag + unit intercept
+//
+// where a strength is the coefficient on an edge. Families: gaussian
+// (identity link), bernoulli (logit), ordered (cumulative logit with ordered
+// cutpoints, for 0–4 policy scales) and poisson (log). Unit random
+// intercepts are added per equation when the data have unit and time keys;
+// lags look up the same unit's earlier period.
+//
+// Roots (nodes without parents) are exogenous: their columns are conditioned
+// on, not modelled. A root with no data, such as anarchy (the same for every
+// country and month), is dropped from estimation with a note: it is a fixed
+// constant of the setting and its edges are absorbed by the intercepts.
+// Latent nodes with indicators get a measurement model (see package
+// model/sem) on the standardized indicator columns; latent nodes without indicators, and bidirected edges, stay in
+// the graph for identification but cannot be estimated from the data.
+//
+// Each equation uses the rows where its node and all its parents are
+// observed; the fit reports how many. Priors default to weakly informative
+// values on the standardized scale (normal(0,1) on strengths, half-normal(1)
+// on scales) and can be set per edge (prior="…") or node in the model file.
+//
+// # The fit directory
+//
+//	chain-1.csv … chain-K.csv   draws in CmdStan's CSV layout
+//	edges.csv                   every edge's posterior summary
+//	summary.csv                 every parameter's summary and diagnostics
+//	manifest.json               model text, data hash, seed, settings, versions, timings
+//
+// The directory is written whole or not at all. A manifest reproduces the
+// same draws byte for byte (same model text, data, seed and settings).
+package fit

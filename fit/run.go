@@ -1,0 +1,334 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+
+	"dilemma"
+	"dilemma/inference"
+	"dilemma/inference/diagnostics"
+	"dilemma/model/sem"
+)
+
+// Settings are a fit's sampler and modelling settings, as recorded in the
+// manifest.
+type Settings struct {
+	Chains     int     `json:"chains"`      // default 4
+	Warmup     int     `json:"warmup"`      // warm-up iterations per chain, default 1000
+	Samples    int     `json:"samples"`     // kept draws per chain, default 1000
+	Seed       uint64  `json:"seed"`        // default 1
+	MaxDepth   int     `json:"max_depth"`   // NUTS tree depth limit, default 10
+	AdaptDelta float64 `json:"adapt_delta"` // target acceptance, default 0.8
+	Metric     string  `json:"metric"`      // "diag_e" (default) or "dense_e"
+	PriorOnly  bool    `json:"prior_only"`  // sample the prior only
+	Time       string  `json:"time_effects"`
+	RE         string  `json:"unit_intercepts"`
+	NoUnitRE   bool    `json:"no_unit_intercepts,omitempty"`
+}
+
+// DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
+// effects and unit intercepts parameterized from the data.
+func DefaultSettings() Settings {
+	return Settings{Chains: 4, Warmup: 1000, Samples: 1000, Seed: 1, MaxDepth: 10,
+		AdaptDelta: 0.8, Metric: "diag_e", Time: "none", RE: "auto"}
+}
+
+// ModelOptions returns the modelling options the settings name.
+func (s Settings) ModelOptions() (Options, error) {
+	opt := Options{PriorOnly: s.PriorOnly, NoUnitEffects: s.NoUnitRE}
+	switch s.Time {
+	case "", "none":
+	case "fixed":
+		opt.Time = sem.TimeFixed
+	case "random-walk", "rw":
+		opt.Time = sem.TimeRandomWalk
+	default:
+		return opt, fmt.Errorf("time effects %q: want none, fixed or random-walk", s.Time)
+	}
+	switch s.RE {
+	case "", "auto":
+	case "centred", "centered":
+		opt.RE = sem.RECentred
+	case "non-centred", "non-centered", "noncentred", "noncentered":
+		opt.RE = sem.RENonCentred
+	default:
+		return opt, fmt.Errorf("unit intercepts %q: want auto, centred or non-centred", s.RE)
+	}
+	return opt, nil
+}
+
+func (s Settings) sampler() (inference.Settings, error) {
+	is := inference.DefaultSettings()
+	is.Chains, is.NumWarmup, is.NumSamples, is.Seed = s.Chains, s.Warmup, s.Samples, s.Seed
+	is.MaxDepth, is.AdaptDelta = s.MaxDepth, s.AdaptDelta
+	m, err := inference.ParseMetric(s.Metric)
+	if err != nil {
+		return is, err
+	}
+	is.Metric = m
+	return is, nil
+}
+
+// Fit is a sampled posterior with its summaries.
+type Fit struct {
+	Plan      *Plan
+	Posterior *sem.Posterior
+	Settings  Settings
+	Manifest  Manifest
+	// Names are the parameter names; Draws[c][j] is parameter j's draws in
+	// chain c.
+	Names []string
+	Draws [][][]float64
+	// Stats[c][k] is sampler statistic k (inference.SamplerColumns) of chain c.
+	Stats      [][][]float64
+	Adaptation []inference.Adaptation
+	Edges      []EdgeSummary
+	Summaries  []diagnostics.Summary
+	Warnings   []diagnostics.Warning
+	// SamplerWarnings are notes from the sampler (e.g. a short warm-up).
+	SamplerWarnings []string
+	index           map[string]int
+}
+
+// Param returns the draws of the named parameter per chain, or nil.
+func (f *Fit) Param(name string) [][]float64 {
+	if f.index == nil {
+		f.index = make(map[string]int, len(f.Names))
+		for j, n := range f.Names {
+			f.index[n] = j
+		}
+	}
+	j, ok := f.index[name]
+	if !ok {
+		return nil
+	}
+	out := make([][]float64, len(f.Draws))
+	for c := range f.Draws {
+		out[c] = f.Draws[c][j]
+	}
+	return out
+}
+
+// Run compiles the plan's model and samples it. progress, if not nil, gets
+// each chain's progress.
+func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Progress)) (*Fit, error) {
+	post, err := sem.Compile(pl.Spec)
+	if err != nil {
+		return nil, err
+	}
+	is, err := s.sampler()
+	if err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		is.Progress = progress
+		is.Refresh = max(1, (s.Warmup+s.Samples)/20)
+	}
+	factory := func() inference.Target { return post.Clone() }
+	res, err := inference.Sample(ctx, factory, is, nil)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fit{Plan: pl, Posterior: post, Settings: s, Names: res.ParamNames, SamplerWarnings: res.Warnings}
+	for _, ch := range res.Chains {
+		col := ch.Collector
+		draws := make([][]float64, len(res.ParamNames))
+		for j := range draws {
+			draws[j] = col.Column(j)
+		}
+		stats := make([][]float64, len(inference.SamplerColumns))
+		for k := range stats {
+			stats[k] = col.StatColumn(k)
+		}
+		f.Draws = append(f.Draws, draws)
+		f.Stats = append(f.Stats, stats)
+		f.Adaptation = append(f.Adaptation, ch.Adaptation)
+	}
+	f.Manifest = newManifest(pl, s, res)
+	f.summarize()
+	return f, nil
+}
+
+// statColumn returns sampler statistic name for every chain.
+func (f *Fit) statColumn(name string) [][]float64 {
+	for k, n := range inference.SamplerColumns {
+		if n == name {
+			out := make([][]float64, len(f.Stats))
+			for c := range f.Stats {
+				out[c] = f.Stats[c][k]
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// summarize computes the parameter summaries, the edge table and the
+// diagnostics warnings from the draws.
+func (f *Fit) summarize() {
+	f.index = nil
+	f.Summaries = f.Summaries[:0]
+	f.Summaries = append(f.Summaries, diagnostics.Summarize("lp__", f.statColumn("lp__")))
+	latent := map[int]bool{}
+	for _, li := range f.Posterior.Latents() {
+		for k := range li.Rows {
+			latent[li.First+k] = true
+		}
+	}
+	for j, name := range f.Names {
+		if latent[j] {
+			continue // thousands of latent values: summarized on demand
+		}
+		f.Summaries = append(f.Summaries, diagnostics.Summarize(name, f.Param(name)))
+	}
+	f.Edges = f.Edges[:0]
+	for _, c := range f.Posterior.Coefficients() {
+		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
+	}
+	draws := 0
+	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
+		draws = len(f.Draws[0][0]) * len(f.Draws)
+	}
+	stats := diagnostics.SamplerStats{
+		Divergent: f.statColumn("divergent__"),
+		TreeDepth: f.statColumn("treedepth__"),
+		Energy:    f.statColumn("energy__"),
+		MaxDepth:  f.Settings.MaxDepth,
+	}
+	f.Warnings = diagnostics.Warnings(f.Summaries, draws, stats)
+}
+
+// EdgeSummary is the posterior of one edge strength (or loading).
+type EdgeSummary struct {
+	Name   string `json:"name"` // parameter name, e.g. b.fear.unilateralism
+	Edge   string `json:"edge"` // "fear -> unilateralism", "x -> y [lag=1]"
+	Parent string `json:"parent"`
+	Child  string `json:"child"`
+	Lag    int    `json:"lag"`
+	// Sign is the expected sign: +1, -1, or 0 when the model states none.
+	Sign     int     `json:"expected_sign"`
+	Loading  bool    `json:"loading,omitempty"`
+	Mean     float64 `json:"mean"`
+	SD       float64 `json:"sd"`
+	Q5       float64 `json:"q5"`
+	Q50      float64 `json:"q50"`
+	Q95      float64 `json:"q95"`
+	Q25      float64 `json:"q25"`
+	Q75      float64 `json:"q75"`
+	PSign    float64 `json:"p_sign"` // P(strength has the expected sign); P(> 0) when none is stated
+	Rhat     float64 `json:"rhat"`
+	ESSBulk  float64 `json:"ess_bulk"`
+	ESSTail  float64 `json:"ess_tail"`
+	PriorVar float64 `json:"prior_var"`
+	// Contraction is 1 − posterior variance / prior variance: near 1 when
+	// the data decide the edge, near 0 when the answer is the prior's.
+	Contraction float64 `json:"contraction"`
+	Rows        int     `json:"rows"`
+}
+
+func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
+	s := diagnostics.Summarize(c.Name, chains)
+	e := EdgeSummary{Name: c.Name, Parent: c.Parent, Child: c.Child, Lag: c.Lag, Sign: c.Sign, Loading: c.Loading,
+		Mean: s.Mean, SD: s.SD, Q5: s.Q5, Q50: s.Q50, Q95: s.Q95, Rhat: s.Rhat, ESSBulk: s.ESSBulk, ESSTail: s.ESSTail,
+		PriorVar: c.PriorVar, Rows: c.Rows}
+	e.Edge = c.Parent + " -> " + c.Child
+	if c.Lag > 0 {
+		e.Edge += fmt.Sprintf(" [lag=%d]", c.Lag)
+	}
+	if c.Loading {
+		e.Edge = c.Parent + " =~ " + c.Child
+	}
+	e.Q25 = diagnostics.Quantile(chains, 0.25)
+	e.Q75 = diagnostics.Quantile(chains, 0.75)
+	n, hit := 0, 0
+	for _, ch := range chains {
+		for _, v := range ch {
+			n++
+			if (c.Sign < 0 && v < 0) || (c.Sign >= 0 && v > 0) {
+				hit++
+			}
+		}
+	}
+	if n > 0 {
+		e.PSign = float64(hit) / float64(n)
+	}
+	e.Contraction = math.NaN()
+	if c.PriorVar > 0 && !math.IsInf(c.PriorVar, 0) {
+		e.Contraction = 1 - s.SD*s.SD/c.PriorVar
+	}
+	return e
+}
+
+// Manifest records everything needed to reproduce a fit.
+type Manifest struct {
+	Tool      string   `json:"tool"`
+	Version   string   `json:"version"`
+	GoVersion string   `json:"go_version"`
+	Model     ModelRef `json:"model"`
+	Data      DataRef  `json:"data"`
+	Settings  Settings `json:"settings"`
+	// ParamNames are the parameters in chain-file column order (the files
+	// carry them as CSVName spells them).
+	ParamNames []string `json:"parameter_names"`
+	Timing    Timing   `json:"timing"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// ModelRef is the model a fit used: its name and full text.
+type ModelRef struct {
+	Name string `json:"name"` // built-in name or file path as given
+	Text string `json:"text"` // the model file's text (export of a built-in)
+}
+
+// DataRef is the data a fit used.
+type DataRef struct {
+	// Source is "embedded" for the shipped panel, else the file path.
+	Source  string `json:"source"`
+	Name    string `json:"name"`
+	SHA256  string `json:"sha256"`
+	UnitKey string `json:"unit_key"`
+	TimeKey string `json:"time_key"`
+	Rows    int    `json:"rows"`
+}
+
+// Timing holds wall times in seconds.
+type Timing struct {
+	Warmup   []float64 `json:"warmup_seconds"`
+	Sampling []float64 `json:"sampling_seconds"`
+	// GradEvals counts log-density evaluations per chain.
+	GradEvals []int64 `json:"gradient_evaluations"`
+}
+
+func newManifest(pl *Plan, s Settings, res *inference.Result) Manifest {
+	m := Manifest{Tool: "dilemma", Version: dilemma.Version, GoVersion: runtime.Version(), Settings: s,
+		ParamNames: res.ParamNames, Notes: pl.Notes, Model: pl.ModelRef, Data: pl.DataRef}
+	for _, ch := range res.Chains {
+		m.Timing.Warmup = append(m.Timing.Warmup, ch.Timing.Warmup)
+		m.Timing.Sampling = append(m.Timing.Sampling, ch.Timing.Sampling)
+		m.Timing.GradEvals = append(m.Timing.GradEvals, ch.GradEvals)
+	}
+	return m
+}
+
+// EdgeNames returns the edges sorted by child then parent, as tables list them.
+func (f *Fit) EdgeNames() []string {
+	var n []string
+	for _, e := range f.Edges {
+		n = append(n, e.Name)
+	}
+	sort.Strings(n)
+	return n
+}
+
+// describeWarnings joins the warnings' messages.
+func describeWarnings(ws []diagnostics.Warning) string {
+	var b strings.Builder
+	for _, w := range ws {
+		fmt.Fprintln(&b, w)
+	}
+	return b.String()
+}

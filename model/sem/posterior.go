@@ -1,0 +1,557 @@
+package sem
+
+import (
+	"fmt"
+	"math"
+)
+
+// Posterior is a compiled log posterior. It implements inference.Model:
+// Dim, LogDensityGrad, ParamNames and Constrain. Its data are read-only and
+// shared between clones; its scratch space is its own, so one Posterior must
+// not be evaluated from two goroutines at once: give each chain a Clone.
+type Posterior struct {
+	name      string
+	dim       int
+	names     []string
+	eqs       []*equation
+	work      []scratch
+	priorOnly bool
+	info      []EquationInfo
+	coefs     []Coef
+	latents   []LatentInfo
+	notes     []string
+	// first is, per latent, the index of its first loading; sign holds the
+	// latents' orientations at the point being evaluated (scratch).
+	first []int
+	sign  []float64
+}
+
+// EquationInfo describes one compiled equation, for fit reports.
+type EquationInfo struct {
+	Node   string
+	Column string
+	// Kind is "observed", "latent" (a latent node's structural equation) or
+	// "indicator" (a measurement of a latent node).
+	Kind   string
+	Family string
+	// Rows is the number of rows used: where the node and all its parents
+	// are observed (for a latent, the rows where it has a value).
+	Rows int
+	// Units is the number of units with a random intercept (0 without).
+	Units int
+	// RowsPerUnit is Rows/Units (0 without unit intercepts).
+	RowsPerUnit float64
+	// RE is "none", "centred" or "non-centred"; REReason says why.
+	RE       string
+	REReason string
+	// Time is the period-effect mode; Periods the number of periods used.
+	Time    TimeMode
+	Periods int
+	// SufficientStats reports whether the gaussian likelihood is evaluated
+	// from per-unit sufficient statistics (cost independent of the rows).
+	SufficientStats bool
+	// First and NumParams locate the equation's parameters in ParamNames
+	// (latent values are listed separately, see LatentInfo).
+	First, NumParams int
+}
+
+// String is a one-line summary, e.g.
+// "fear: gaussian, 5460 rows, 156 units (35.0 rows/unit), centred intercepts".
+func (in EquationInfo) String() string {
+	s := fmt.Sprintf("%s: %s %s, %d rows", in.Node, in.Kind, in.Family, in.Rows)
+	if in.Units > 0 {
+		s += fmt.Sprintf(", %d units (%.1f rows/unit), %s unit intercepts (%s)", in.Units, in.RowsPerUnit, in.RE, in.REReason)
+	}
+	if in.Time != TimeNone {
+		s += fmt.Sprintf(", %s period effects over %d periods", in.Time, in.Periods)
+	}
+	if in.SufficientStats {
+		s += ", sufficient statistics"
+	}
+	return s
+}
+
+// Coef is one edge strength (or loading) with what a report needs about it.
+type Coef struct {
+	Name    string // parameter name, e.g. "b.fear.unilateralism"
+	Index   int    // index into ParamNames
+	Parent  string
+	Child   string // the equation's node (for a loading: the indicator)
+	Lag     int
+	Sign    int  // expected sign: +1, −1 or 0
+	Loading bool // a loading lambda of a latent node on an indicator
+	Prior   Prior
+	// PriorVar is the prior's variance (for prior-to-posterior contraction
+	// 1 − posterior var / prior var); +Inf for flat or heavy-tailed priors.
+	PriorVar float64
+	Rows     int // rows used by the equation
+}
+
+// LatentInfo locates a latent node's values in ParamNames: parameters
+// First … First+len(Rows)−1 are its values at the layout rows Rows.
+type LatentInfo struct {
+	Node  string
+	First int
+	Rows  []int32
+}
+
+// scratch is one equation's working space.
+type scratch struct {
+	mu, dmu []float64 // per row
+	o, do   []float64 // per group
+	b, gb   []float64 // per term
+	gt, dgt []float64 // per period
+	bx, gbx []float64 // per observed column (b and gradient in column order)
+}
+
+func newScratch(eqs []*equation) []scratch {
+	w := make([]scratch, len(eqs))
+	for i, e := range eqs {
+		nrow := e.n
+		if e.suff {
+			nrow = 0
+		}
+		w[i] = scratch{
+			mu: make([]float64, nrow), dmu: make([]float64, nrow),
+			o: make([]float64, e.J), do: make([]float64, e.J),
+			b: make([]float64, len(e.terms)), gb: make([]float64, len(e.terms)),
+			gt: make([]float64, e.T), dgt: make([]float64, e.T),
+			bx: make([]float64, e.p), gbx: make([]float64, e.p),
+		}
+	}
+	return w
+}
+
+// Name returns the Spec's name.
+func (p *Posterior) Name() string { return p.name }
+
+// Dim returns the number of parameters.
+func (p *Posterior) Dim() int { return p.dim }
+
+// ParamNames names the constrained quantities Constrain writes, one per
+// parameter (see the package doc for the naming scheme).
+func (p *Posterior) ParamNames() []string { return append([]string(nil), p.names...) }
+
+// Equations describes the compiled equations in parameter order.
+func (p *Posterior) Equations() []EquationInfo { return append([]EquationInfo(nil), p.info...) }
+
+// Coefficients lists the edge strengths and loadings.
+func (p *Posterior) Coefficients() []Coef { return append([]Coef(nil), p.coefs...) }
+
+// Latents locates the latent nodes' values.
+func (p *Posterior) Latents() []LatentInfo { return append([]LatentInfo(nil), p.latents...) }
+
+// Notes are remarks from Compile a user should read (a dropped random
+// intercept, a weakly identified latent, …).
+func (p *Posterior) Notes() []string { return append([]string(nil), p.notes...) }
+
+// PriorOnly reports whether the likelihood of observed columns is off.
+func (p *Posterior) PriorOnly() bool { return p.priorOnly }
+
+// Clone returns a Posterior sharing p's data with scratch space of its own,
+// for use on another goroutine.
+func (p *Posterior) Clone() *Posterior {
+	q := *p
+	q.work = newScratch(p.eqs)
+	q.sign = make([]float64, len(p.sign))
+	return &q
+}
+
+// LogDensityGrad returns the log posterior at the unconstrained point x, up
+// to a constant, and writes its gradient into grad. It does not allocate.
+func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
+	if len(x) != p.dim || len(grad) != p.dim {
+		return math.NaN()
+	}
+	clear(grad)
+	p.orient(x, p.sign)
+	lp := 0.0
+	for i, e := range p.eqs {
+		lp += e.eval(x, grad, &p.work[i], p.sign, p.priorOnly)
+	}
+	return lp
+}
+
+// orient writes each latent's orientation at x: +1 when its first loading
+// is non-negative, else −1 (see the package doc on identification).
+func (p *Posterior) orient(x, sign []float64) {
+	for li, k := range p.first {
+		sign[li] = 1
+		if x[k] < 0 {
+			sign[li] = -1
+		}
+	}
+}
+
+// flip is the orientation factor of e's term i: the product of the signs
+// of the latents it connects (1 for a term between observed nodes).
+func (e *equation) flip(i int, sign []float64) float64 {
+	f := 1.0
+	if e.latent >= 0 {
+		f = sign[e.latent]
+	}
+	if l := e.terms[i].latent; l >= 0 {
+		f *= sign[l]
+	}
+	return f
+}
+
+// Constrain writes the user-facing value of every parameter of x into out:
+// scales and the first loadings as exp, cutpoints as ordered values, unit
+// intercepts u (whatever their parameterization) and period effects g.
+//
+// Each latent is reported in the orientation where its first loading is
+// positive: when the sampler's point has it negative, the latent's values,
+// loadings, unit intercepts, period effects and the strengths of edges into
+// and out of it change sign. The density is the same at both orientations.
+func (p *Posterior) Constrain(x, out []float64) {
+	var buf [8]float64
+	sign := buf[:0]
+	if len(p.first) > len(buf) {
+		sign = make([]float64, len(p.first))
+	} else {
+		sign = buf[:len(p.first)]
+	}
+	p.orient(x, sign)
+	copy(out, x)
+	for _, e := range p.eqs {
+		e.constrain(x, out, sign)
+	}
+	for li, l := range p.latents {
+		if sign[li] < 0 {
+			for k := range l.Rows {
+				out[l.First+k] = -out[l.First+k]
+			}
+		}
+	}
+}
+
+// coefs reads e's coefficients from x into b, and the observed ones into bx.
+func (e *equation) coefs(x []float64, w *scratch) {
+	if len(e.terms) > 0 {
+		copy(w.b, x[e.bOff:e.bOff+len(e.terms)])
+	}
+	for k, ti := range e.obsTerm {
+		w.bx[k] = w.b[ti]
+	}
+}
+
+// constrain writes e's constrained parameters.
+func (e *equation) constrain(x, out, sign []float64) {
+	for i := range e.terms {
+		out[e.bOff+i] = e.flip(i, sign) * x[e.bOff+i]
+	}
+	self := 1.0 // the orientation of a latent's own intercepts and period effects
+	if e.latent >= 0 {
+		self = sign[e.latent]
+	}
+	if e.famN > 0 {
+		e.fam.Constrain(x[e.famOff:e.famOff+e.famN], out[e.famOff:e.famOff+e.famN])
+	}
+	if e.re != reNone {
+		tau := math.Exp(x[e.tauOff])
+		out[e.tauOff] = tau
+		a := 0.0
+		if e.aOff >= 0 {
+			a = x[e.aOff]
+		}
+		for j := 0; j < e.J; j++ {
+			if e.re == RENonCentred {
+				out[e.uOff+j] = self * tau * x[e.uOff+j]
+				continue
+			}
+			u := x[e.uOff+j] - a
+			for k, ti := range e.obsTerm {
+				u -= e.xbar[j*e.p+k] * x[e.bOff+ti]
+			}
+			out[e.uOff+j] = self * u
+		}
+	}
+	switch e.time {
+	case TimeRandomWalk:
+		s := math.Exp(x[e.tsdOff])
+		out[e.tsdOff] = s
+		g := 0.0
+		for t := 1; t < e.T; t++ {
+			g += s * x[e.tOff+t-1]
+			out[e.tOff+t-1] = self * g
+		}
+	case TimeFixed:
+		for t := 1; t < e.T; t++ {
+			out[e.tOff+t-1] = self * x[e.tOff+t-1]
+		}
+	}
+}
+
+// eval adds e's log density terms: likelihood (unless prior-only and the
+// response is observed), random-effect distributions and priors.
+func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly bool) float64 {
+	e.coefs(x, w)
+	b, gb := w.b, w.gb
+	clear(gb)
+	a, da := 0.0, 0.0
+	if e.aOff >= 0 {
+		a = x[e.aOff]
+	}
+
+	// Group offsets o_j: the linear predictor of a row is o_j plus the
+	// within-group centred columns times b (plus latent terms and periods).
+	o, do := w.o, w.do
+	tau := 0.0
+	if e.re != reNone {
+		tau = math.Exp(x[e.tauOff])
+	}
+	if e.re == RECentred {
+		copy(o, x[e.uOff:e.uOff+e.J])
+	} else {
+		bx := w.bx
+		for j := range o {
+			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx)
+			if e.re == RENonCentred {
+				v += tau * x[e.uOff+j]
+			}
+			o[j] = v
+		}
+	}
+	clear(do)
+
+	// Period effects.
+	if e.time != TimeNone {
+		e.periodEffects(x, w.gt)
+		clear(w.dgt)
+	}
+
+	lp := 0.0
+	if !priorOnly || e.kind == kindLatent {
+		if e.suff {
+			lp += e.suffLik(x, g, w)
+		} else {
+			lp += e.rowLik(x, g, w)
+		}
+	}
+
+	// Back from the group offsets.
+	gbx := w.gbx
+	clear(gbx)
+	switch e.re {
+	case RECentred:
+		gu := g[e.uOff : e.uOff+e.J]
+		for j, d := range do {
+			gu[j] += d
+		}
+		// u_j = m_j − a − x̄_j·b ~ normal(0, tau).
+		inv := 1 / (tau * tau)
+		ss := 0.0
+		m := x[e.uOff : e.uOff+e.J]
+		for j := range m {
+			xb := e.xbar[j*e.p : (j+1)*e.p]
+			u := m[j] - a - dot(xb, w.bx)
+			ss += u * u
+			wj := u * inv
+			gu[j] -= wj
+			da += wj
+			for k, v := range xb {
+				gbx[k] += wj * v
+			}
+		}
+		J := float64(e.J)
+		lp += -J*x[e.tauOff] - 0.5*ss*inv
+		g[e.tauOff] += -J + ss*inv
+	default:
+		dtau := 0.0
+		for j, d := range do {
+			da += d
+			xb := e.xbar[j*e.p : (j+1)*e.p]
+			for k, v := range xb {
+				gbx[k] += d * v
+			}
+			if e.re == RENonCentred {
+				z := x[e.uOff+j]
+				g[e.uOff+j] += tau*d - z
+				dtau += z * d
+				lp -= 0.5 * z * z
+			}
+		}
+		if e.re == RENonCentred {
+			g[e.tauOff] += tau * dtau
+		}
+	}
+	for k, ti := range e.obsTerm {
+		gb[ti] += gbx[k]
+	}
+	if e.re != reNone {
+		lp += positiveLogPrior(e.tauPrior, x[e.tauOff], &g[e.tauOff])
+	}
+	if e.time != TimeNone {
+		self := 1.0
+		if e.latent >= 0 {
+			self = sign[e.latent]
+		}
+		lp += e.periodBack(x, g, w.dgt, self)
+	}
+
+	// Priors of the intercept, coefficients and family parameters.
+	if e.aOff >= 0 {
+		l, d := e.interceptPrior.logDensity(a)
+		lp += l
+		g[e.aOff] += da + d
+	}
+	for i := range e.terms {
+		// The prior sees the strength in the reported orientation (this
+		// matters only for priors not symmetric about 0).
+		f := e.flip(i, sign)
+		l, d := e.terms[i].prior.logDensity(f * b[i])
+		lp += l
+		g[e.bOff+i] += gb[i] + f*d
+	}
+	if e.famN > 0 {
+		lp += e.fam.LogPrior(x[e.famOff:e.famOff+e.famN], g[e.famOff:e.famOff+e.famN])
+	}
+	return lp
+}
+
+// suffLik is the gaussian log likelihood from sufficient statistics. With
+// ỹ, x̃ centred within group j and o_j the group's offset,
+//
+//	Σ_r (y_r − mu_r)² = W_yy − 2 b·W_xy + b·W_xx·b + Σ_j n_j (ȳ_j − o_j)²,
+//
+// so its cost is O(p² + J) whatever the number of rows.
+func (e *equation) suffLik(x, g []float64, w *scratch) float64 {
+	s := x[e.famOff]
+	prec := math.Exp(-2 * s)
+	bx, gbx := w.bx, w.gb // all terms are observed: term order = column order
+	p := e.p
+	quad := e.wyy
+	for k := 0; k < p; k++ {
+		row := e.wxx[k*p : (k+1)*p]
+		v := dot(row, bx) // (W_xx b)_k
+		quad += bx[k] * (v - 2*e.wxy[k])
+		gbx[k] += (e.wxy[k] - v) * prec
+	}
+	between := 0.0
+	do := w.do
+	for j, nj := range e.ng {
+		r := e.ybar[j] - w.o[j]
+		between += nj * r * r
+		do[j] += nj * r * prec
+	}
+	ssr := quad + between
+	n := float64(e.n)
+	g[e.famOff] += -n + ssr*prec
+	return -n*s - 0.5*ssr*prec
+}
+
+// rowLik is the log likelihood summed over the rows, through the family.
+func (e *equation) rowLik(x, g []float64, w *scratch) float64 {
+	n := e.n
+	mu, dmu := w.mu[:n], w.dmu[:n]
+	b := w.b
+	for j, o := range w.o {
+		seg := mu[e.start[j]:e.start[j+1]]
+		for r := range seg {
+			seg[r] = o
+		}
+	}
+	for k, ti := range e.obsTerm {
+		bk := b[ti]
+		col := e.xw[k*n : (k+1)*n]
+		for r := range mu {
+			mu[r] += bk * col[r]
+		}
+	}
+	for _, lt := range e.lat {
+		bk := b[lt.term]
+		idx := lt.idx[:n]
+		for r := range mu {
+			mu[r] += bk * x[idx[r]]
+		}
+	}
+	if e.time != TimeNone {
+		tix := e.tix[:n]
+		for r := range mu {
+			mu[r] += w.gt[tix[r]]
+		}
+	}
+
+	var lp float64
+	if e.kind == kindLatent {
+		// eta ~ normal(mu, 1).
+		idx := e.yIdx[:n]
+		for r := range mu {
+			res := x[idx[r]] - mu[r]
+			lp -= 0.5 * res * res
+			dmu[r] = res
+			g[idx[r]] -= res
+		}
+	} else {
+		lp = e.fam.LogLik(e.y, mu, x[e.famOff:e.famOff+e.famN], dmu, g[e.famOff:e.famOff+e.famN])
+	}
+
+	for j := range w.do {
+		s := 0.0
+		for _, d := range dmu[e.start[j]:e.start[j+1]] {
+			s += d
+		}
+		w.do[j] += s
+	}
+	for k, ti := range e.obsTerm {
+		w.gb[ti] += dot(e.xw[k*n:(k+1)*n], dmu)
+	}
+	for _, lt := range e.lat {
+		bk := b[lt.term]
+		idx := lt.idx[:n]
+		s := 0.0
+		for r, d := range dmu {
+			s += d * x[idx[r]]
+			g[idx[r]] += bk * d
+		}
+		w.gb[lt.term] += s
+	}
+	if e.time != TimeNone {
+		tix := e.tix[:n]
+		for r, d := range dmu {
+			w.dgt[tix[r]] += d
+		}
+	}
+	return lp
+}
+
+// periodEffects computes g_t (g_0 = 0) from x.
+func (e *equation) periodEffects(x, gt []float64) {
+	gt[0] = 0
+	if e.time == TimeFixed {
+		copy(gt[1:], x[e.tOff:e.tOff+e.T-1])
+		return
+	}
+	s := math.Exp(x[e.tsdOff])
+	for t := 1; t < e.T; t++ {
+		gt[t] = gt[t-1] + s*x[e.tOff+t-1]
+	}
+}
+
+// periodBack adds the gradient from the period effects' derivatives dgt and
+// returns their prior terms; self is the orientation of a latent's effects.
+func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
+	lp := 0.0
+	if e.time == TimeFixed {
+		for t := 1; t < e.T; t++ {
+			l, d := e.timePrior.logDensity(self * x[e.tOff+t-1])
+			lp += l
+			g[e.tOff+t-1] += dgt[t] + self*d
+		}
+		return lp
+	}
+	// Random walk: g_t = s Σ_{k≤t} z_k with z_k ~ normal(0, 1).
+	s := math.Exp(x[e.tsdOff])
+	acc, ds := 0.0, 0.0
+	for t := e.T - 1; t >= 1; t-- {
+		acc += dgt[t]
+		z := x[e.tOff+t-1]
+		g[e.tOff+t-1] += s*acc - z
+		ds += z * acc
+		lp -= 0.5 * z * z
+	}
+	g[e.tsdOff] += s * ds
+	lp += positiveLogPrior(e.timePrior, x[e.tsdOff], &g[e.tsdOff])
+	return lp
+}

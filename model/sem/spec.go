@@ -1,0 +1,218 @@
+package sem
+
+import "fmt"
+
+// Spec is a structural equation model over one panel, in plain terms: the
+// panel's row structure, one equation per observed node with data, and the
+// latent nodes with their indicators. A caller builds it from a causal graph
+// and a data set; Compile turns it into a log posterior.
+type Spec struct {
+	// Name is the model's name (for messages only).
+	Name string
+	// Layout is the panel's row structure shared by every column.
+	Layout Layout
+	// Equations holds one equation per observed node that is modelled.
+	// Exogenous roots are not equations: their columns enter only as Term.X.
+	Equations []Equation
+	// Latents holds the latent nodes, each with its indicators.
+	Latents []Latent
+	// PriorOnly switches off the likelihood of every observed column, so
+	// that sampling draws from the prior (prior predictive checks). Priors,
+	// random-effect distributions and the structural equations of latent
+	// nodes stay on.
+	PriorOnly bool
+}
+
+// Layout is the row structure of a panel: which unit and which period each
+// row belongs to. Every column in a Spec has Rows entries in this order.
+type Layout struct {
+	// Rows is the number of rows of every column.
+	Rows int
+	// Units are the unit labels (countries). Empty for a cross-section,
+	// where no unit random intercepts are possible.
+	Units []string
+	// Unit is, per row, the index into Units. Nil for a cross-section.
+	Unit []int
+	// Times are the period labels in time order. May be empty.
+	Times []string
+	// Time is, per row, the index into Times. Nil when Times is empty.
+	Time []int
+	// Ordinal is, per row, the calendar ordinal of its period (months for
+	// YYYY-MM), used only to look up lagged values of latent parents
+	// (lag k means ordinal − k in the same unit). Nil means Time is used.
+	Ordinal []int
+}
+
+// Equation is the model of one observed node:
+//
+//	Y[r] ~ Family(link⁻¹(a + Σ b·X[r] + u[unit(r)] + g[time(r)]))
+//
+// over the rows r where Y and every parent are observed.
+type Equation struct {
+	// Node is the node's name; parameter names are built from it.
+	Node string
+	// Column is the data column behind the node (for messages; may be "").
+	Column string
+	// Family is the response distribution and link. Nil means Gaussian{}.
+	Family Family
+	// Y holds the node's values, one per layout row; NaN marks a missing value.
+	Y []float64
+	// Terms are the node's parents (edges into the node).
+	Terms []Term
+	// Intercept is the prior of the intercept a (default normal(0, 2.5)).
+	// Families without an intercept (Ordered) ignore it.
+	Intercept Prior
+	// UnitRE adds a random intercept per unit, u ~ normal(0, tau).
+	UnitRE bool
+	// RE chooses how the unit intercepts are parameterized (default: from
+	// the data, see REParam).
+	RE REParam
+	// Tau is the prior of the unit intercepts' sd tau (default half_normal(1)).
+	Tau Prior
+	// Time adds period effects (see TimeMode).
+	Time TimeMode
+	// TimePrior is the prior of each fixed period effect (default
+	// normal(0, 1)) or of the random walk's step sd (default half_normal(0.5)).
+	TimePrior Prior
+}
+
+// Term is one parent of an equation: an edge parent -> node, possibly lagged.
+type Term struct {
+	// Parent is the parent node's name. When X is nil it must name a latent
+	// node of the Spec.
+	Parent string
+	// Column is the data column behind the parent (for messages; may be "").
+	Column string
+	// Lag is the edge's lag in periods (0 for a contemporaneous edge).
+	Lag int
+	// X holds the parent's values at t − Lag within the unit, one per layout
+	// row (the caller lags observed columns; NaN marks a missing value).
+	// Nil when the parent is a latent node: Compile then looks up the
+	// latent's value at t − Lag itself.
+	X []float64
+	// Prior is the prior of the edge strength b (default normal(0, 1)).
+	Prior Prior
+	// Sign is the expected sign of the strength (+1, −1, or 0 for none). It
+	// does not constrain anything; it is carried to Coef for reports.
+	Sign int
+}
+
+// Latent is a latent node: a quantity with no column of its own, measured by
+// indicators. Its value at each row is a parameter eta; see the package doc
+// for the measurement model and how it is identified.
+type Latent struct {
+	// Node is the latent node's name.
+	Node string
+	// Terms are its parents: its structural equation is
+	// eta[r] ~ normal(Σ b·X[r] + u[unit(r)] + g[time(r)], 1).
+	Terms []Term
+	// UnitRE, RE, Tau, Time and TimePrior are as in Equation.
+	UnitRE    bool
+	RE        REParam
+	Tau       Prior
+	Time      TimeMode
+	TimePrior Prior
+	// Indicators are the observed measurements of the latent (at least one;
+	// three or more identify the measurement model without leaning on priors).
+	// The first indicator's loading is positive: it fixes the latent's sign.
+	Indicators []Indicator
+}
+
+// Indicator is one measurement of a latent node:
+//
+//	Y[r] ~ Family(link⁻¹(a + lambda·eta[r]))
+type Indicator struct {
+	// Node is the indicator's name (usually its column name).
+	Node string
+	// Column is the data column (for messages; may be "").
+	Column string
+	// Family is the measurement's distribution. Nil means Gaussian{}.
+	Family Family
+	// Y holds the indicator's values, one per layout row; NaN is missing.
+	Y []float64
+	// Intercept is the prior of the indicator's intercept (default normal(0, 2.5)).
+	Intercept Prior
+	// Loading is the prior of the loading lambda (default normal(0, 1); for
+	// the first indicator, whose loading is positive, half_normal(1)).
+	Loading Prior
+}
+
+// REParam chooses how an equation's unit random intercepts are parameterized.
+// Both describe the same model; they differ in how well a sampler mixes.
+type REParam int
+
+const (
+	// REAuto chooses from the data: centred when the units have many rows
+	// each (mean rows per unit at least the family's threshold: 10 for
+	// gaussian and poisson, 20 for ordered, 40 for bernoulli), else
+	// non-centred.
+	REAuto REParam = iota
+	// RECentred samples the unit means m_j = a + x̄_j·b + u_j directly, with
+	// u_j ~ normal(0, tau). Best when each unit has much data.
+	RECentred
+	// RENonCentred samples z_j ~ normal(0, 1) with u_j = tau·z_j. Best when
+	// units have little data each.
+	RENonCentred
+)
+
+// String returns "auto", "centred" or "non-centred".
+func (p REParam) String() string {
+	switch p {
+	case RECentred:
+		return "centred"
+	case RENonCentred:
+		return "non-centred"
+	case REAuto:
+		return "auto"
+	}
+	return fmt.Sprintf("REParam(%d)", int(p))
+}
+
+// TimeMode chooses an equation's period effects g[time(r)].
+type TimeMode int
+
+const (
+	// TimeNone adds no period effects.
+	TimeNone TimeMode = iota
+	// TimeFixed adds a fixed effect per period observed in the equation,
+	// the first such period being the reference (g = 0), each with the
+	// prior TimePrior (default normal(0, 1)).
+	TimeFixed
+	// TimeRandomWalk adds a random walk over the periods observed in the
+	// equation, in time order: g at the first is 0, then each step is
+	// normal(0, s) with s ~ TimePrior (default half_normal(0.5)).
+	TimeRandomWalk
+)
+
+// String returns "none", "fixed" or "random-walk".
+func (m TimeMode) String() string {
+	switch m {
+	case TimeNone:
+		return "none"
+	case TimeFixed:
+		return "fixed"
+	case TimeRandomWalk:
+		return "random-walk"
+	}
+	return fmt.Sprintf("TimeMode(%d)", int(m))
+}
+
+// Error is a problem with a Spec, naming the node and column it concerns.
+type Error struct {
+	Node   string // node the problem concerns ("" for the layout)
+	Column string // data column, when known
+	Msg    string
+}
+
+// Error returns a one-line message such as
+// "sem: node fear (column fear_idx): bernoulli needs 0 or 1, row 17 (USA 2020-04) has 0.3".
+func (e *Error) Error() string {
+	switch {
+	case e.Node == "":
+		return "sem: " + e.Msg
+	case e.Column != "" && e.Column != e.Node:
+		return fmt.Sprintf("sem: node %s (column %s): %s", e.Node, e.Column, e.Msg)
+	default:
+		return fmt.Sprintf("sem: node %s: %s", e.Node, e.Msg)
+	}
+}
