@@ -50,6 +50,12 @@ type Plan struct {
 	DataRef  DataRef
 }
 
+// IndicatorSigmaPrior is the default prior of a (standardized) indicator's
+// measurement-error sd: gamma(2, 4), mean 0.5, whose density vanishes at 0,
+// so that a weakly measured latent cannot collapse onto one indicator (a
+// Heywood case). A node's prior_sigma overrides it.
+var IndicatorSigmaPrior = sem.Gamma(2, 4)
+
 // BuildError is a problem binding a model to data. It names the node and,
 // when there is one, the column.
 type BuildError struct {
@@ -166,7 +172,14 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 				if err != nil {
 					return nil, &BuildError{Node: name, Column: col, Msg: err.Error()}
 				}
-				ind := sem.Indicator{Node: col, Column: col, Family: sem.Gaussian{}, Y: y}
+				sigma, err := nodePrior(n, "sigma")
+				if err != nil {
+					return nil, err
+				}
+				if sigma == (sem.Prior{}) {
+					sigma = IndicatorSigmaPrior
+				}
+				ind := sem.Indicator{Node: col, Column: col, Family: sem.Gaussian{Sigma: sigma}, Y: y}
 				if ind.Intercept, err = nodePrior(n, "intercept"); err != nil {
 					return nil, err
 				}

@@ -113,7 +113,12 @@ func (f *Fit) writeFiles(dir string) error {
 func (f *Fit) WriteChainCSV(w io.Writer, c int) error {
 	s := f.Settings
 	cw := stancsv.NewWriter(w, stancsv.Options{OmitTiming: true, DataFile: f.Manifest.Data.Source})
-	info := inference.RunInfo{Model: f.Manifest.Model.Name, ParamNames: CSVNames(f.Names), Chain: c + 1, Seed: s.Seed,
+	keep := f.saved()
+	names := make([]string, len(keep))
+	for i, j := range keep {
+		names[i] = f.Names[j]
+	}
+	info := inference.RunInfo{Model: f.Manifest.Model.Name, ParamNames: CSVNames(names), Chain: c + 1, Seed: s.Seed,
 		NumWarmup: s.Warmup, NumSamples: s.Samples, MaxDepth: s.MaxDepth, AdaptDelta: s.AdaptDelta,
 		Metric: s.Metric, InitRadius: 2}
 	if err := cw.Begin(info); err != nil {
@@ -123,13 +128,13 @@ func (f *Fit) WriteChainCSV(w io.Writer, c int) error {
 		return err
 	}
 	stats := f.Stats[c]
-	row := make([]float64, len(f.Names))
+	row := make([]float64, len(keep))
 	n := len(stats[0])
 	for i := 0; i < n; i++ {
 		st := inference.Stats{LogDensity: stats[0][i], AcceptStat: stats[1][i], StepSize: stats[2][i],
 			TreeDepth: int(stats[3][i]), NumLeapfrog: int(stats[4][i]), Divergent: stats[5][i] != 0, Energy: stats[6][i]}
-		for j := range row {
-			row[j] = f.Draws[c][j][i]
+		for k, j := range keep {
+			row[k] = f.Draws[c][j][i]
 		}
 		if err := cw.Draw(st, row, false); err != nil {
 			return err

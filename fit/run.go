@@ -28,6 +28,10 @@ type Settings struct {
 	Time       string  `json:"time_effects"`
 	RE         string  `json:"unit_intercepts"`
 	NoUnitRE   bool    `json:"no_unit_intercepts,omitempty"`
+	// SaveLatent writes the latent values (one per row and latent node) to
+	// the chain files too; by default they stay in memory only, since they
+	// can outnumber everything else a hundredfold.
+	SaveLatent bool `json:"save_latent,omitempty"`
 }
 
 // DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
@@ -149,8 +153,39 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 		f.Adaptation = append(f.Adaptation, ch.Adaptation)
 	}
 	f.Manifest = newManifest(pl, s, res)
+	f.Manifest.ParamNames = f.savedNames()
 	f.summarize()
 	return f, nil
+}
+
+// latentValues reports, per parameter, whether it is a latent node's value
+// (named eta.LATENT.UNIT.TIME by package sem).
+func (f *Fit) latentValues() []bool {
+	lat := make([]bool, len(f.Names))
+	for j, n := range f.Names {
+		lat[j] = strings.HasPrefix(n, "eta.")
+	}
+	return lat
+}
+
+// saved returns the indices of the parameters written to chain files.
+func (f *Fit) saved() []int {
+	lat := f.latentValues()
+	var idx []int
+	for j := range f.Names {
+		if f.Settings.SaveLatent || !lat[j] {
+			idx = append(idx, j)
+		}
+	}
+	return idx
+}
+
+func (f *Fit) savedNames() []string {
+	var n []string
+	for _, j := range f.saved() {
+		n = append(n, f.Names[j])
+	}
+	return n
 }
 
 // statColumn returns sampler statistic name for every chain.
@@ -173,12 +208,7 @@ func (f *Fit) summarize() {
 	f.index = nil
 	f.Summaries = f.Summaries[:0]
 	f.Summaries = append(f.Summaries, diagnostics.Summarize("lp__", f.statColumn("lp__")))
-	latent := map[int]bool{}
-	for _, li := range f.Posterior.Latents() {
-		for k := range li.Rows {
-			latent[li.First+k] = true
-		}
-	}
+	latent := f.latentValues()
 	for j, name := range f.Names {
 		if latent[j] {
 			continue // thousands of latent values: summarized on demand

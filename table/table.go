@@ -206,10 +206,26 @@ func (t *Table) LaTeX(w io.Writer) error {
 }
 
 // EscapeLaTeX escapes the characters that LaTeX treats specially in text
-// mode: \ & % $ # _ { } ~ ^, and turns line breaks into spaces.
+// mode: \ & % $ # _ { } ~ ^, writes < and > as \textless{} and
+// \textgreater{} (the default OT1 encoding prints them as ¡ and ¿), and
+// turns line breaks into spaces. The arrows -> and <-> of edge names become
+// $\rightarrow$ and $\leftrightarrow$.
 func EscapeLaTeX(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		// Arrows of edge names read as arrows.
+		switch {
+		case strings.HasPrefix(s[i:], "<->"):
+			b.WriteString(`$\leftrightarrow$`)
+			i += 3
+			continue
+		case strings.HasPrefix(s[i:], "->"):
+			b.WriteString(`$\rightarrow$`)
+			i += 2
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch r {
 		case '\\':
 			b.WriteString(`\textbackslash{}`)
@@ -220,6 +236,10 @@ func EscapeLaTeX(s string) string {
 			b.WriteString(`\textasciitilde{}`)
 		case '^':
 			b.WriteString(`\textasciicircum{}`)
+		case '<':
+			b.WriteString(`\textless{}`)
+		case '>':
+			b.WriteString(`\textgreater{}`)
 		case '\n', '\r':
 			b.WriteByte(' ')
 		default:

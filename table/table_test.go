@@ -64,6 +64,9 @@ func TestEscapeLaTeX(t *testing.T) {
 	if got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
+	if got := EscapeLaTeX("a -> b, P > 0.99, p < 0.01"); got != `a $\rightarrow$ b, P \textgreater{} 0.99, p \textless{} 0.01` {
+		t.Errorf("arrows and comparisons: %s", got)
+	}
 }
 
 func TestErrors(t *testing.T) {

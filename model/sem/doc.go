@@ -112,8 +112,8 @@
 //
 // ParsePrior reads the model-file syntax: normal(mu,sigma),
 // student_t(nu,mu,sigma), cauchy(mu,sigma), half_normal(sigma),
-// half_cauchy(sigma), exponential(rate), flat. On a positive parameter
-// normal, student_t and cauchy are truncated at 0; half_* and exponential
+// half_cauchy(sigma), exponential(rate), gamma(shape,rate), flat. On a positive parameter
+// normal, student_t and cauchy are truncated at 0; half_*, exponential and gamma
 // are refused on parameters that can be negative. Coef.PriorVar is each
 // strength's prior variance, for the prior-to-posterior contraction
 // 1 − posterior var / prior var. Spec.PriorOnly switches off the likelihood

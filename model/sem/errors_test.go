@@ -133,9 +133,36 @@ func TestParsePrior(t *testing.T) {
 			t.Errorf("round trip of %v: %v, %v", p, q, err)
 		}
 	}
-	for _, bad := range []string{"normal(0)", "normal(0,-1)", "normal(0,1", "gamma(2,2)", "half_normal(x)", "exponential(0)", "student_t(0,0,1)", "normal(0,NaN)"} {
+	for _, bad := range []string{"normal(0)", "normal(0,-1)", "normal(0,1", "weibull(2,2)", "gamma(0,1)", "half_normal(x)", "exponential(0)", "student_t(0,0,1)", "normal(0,NaN)"} {
 		if _, err := ParsePrior(bad); err == nil {
 			t.Errorf("ParsePrior(%q) gave no error", bad)
+		}
+	}
+	// The gamma prior: variance, log density and derivative against
+	// numerical integration and finite differences.
+	{
+		p, err := ParsePrior("gamma(2,4)")
+		if err != nil || p != Gamma(2, 4) || !p.positiveOnly() {
+			t.Fatalf("gamma(2,4): %v %v", p, err)
+		}
+		var m0, m1, m2 float64
+		h := 1e-4
+		for v := h / 2; v < 20; v += h {
+			l, _ := p.logDensity(v)
+			d := math.Exp(l) * h
+			m0 += d
+			m1 += d * v
+			m2 += d * v * v
+		}
+		if want, got := m2/m0-(m1/m0)*(m1/m0), p.Variance(true); math.Abs(got-want) > 1e-4*want {
+			t.Errorf("gamma variance %g, numerical %g", got, want)
+		}
+		for _, v := range []float64{0.1, 0.5, 2} {
+			l1, _ := p.logDensity(v + 1e-6)
+			l0, _ := p.logDensity(v - 1e-6)
+			if _, d := p.logDensity(v); math.Abs(d-(l1-l0)/2e-6) > 1e-5 {
+				t.Errorf("gamma derivative at %g: %g, numerical %g", v, d, (l1-l0)/2e-6)
+			}
 		}
 	}
 	// Variances of truncated priors against numerical integration.

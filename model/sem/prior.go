@@ -28,6 +28,10 @@ const (
 	PriorExponential
 	// PriorFlat is the improper uniform prior.
 	PriorFlat
+	// PriorGamma is gamma(Shape, Rate), for positive parameters. With a
+	// shape above 1 its density vanishes at 0, which keeps measurement-error
+	// scales away from the boundary (a Heywood case).
+	PriorGamma
 )
 
 // Prior is a prior distribution for one parameter. The zero value is
@@ -38,7 +42,8 @@ type Prior struct {
 	Mu    float64 // location (normal, student_t, cauchy)
 	Sigma float64 // scale (all but exponential and flat)
 	Nu    float64 // degrees of freedom (student_t)
-	Rate  float64 // rate (exponential)
+	Rate  float64 // rate (exponential, gamma)
+	Shape float64 // shape (gamma)
 }
 
 // Convenience constructors.
@@ -56,6 +61,9 @@ func HalfNormal(sigma float64) Prior { return Prior{Kind: PriorHalfNormal, Sigma
 
 // Exponential returns exponential(rate).
 func Exponential(rate float64) Prior { return Prior{Kind: PriorExponential, Rate: rate} }
+
+// Gamma returns gamma(shape, rate).
+func Gamma(shape, rate float64) Prior { return Prior{Kind: PriorGamma, Shape: shape, Rate: rate} }
 
 // Flat returns the improper flat prior.
 func Flat() Prior { return Prior{Kind: PriorFlat} }
@@ -139,8 +147,12 @@ func ParsePrior(s string) (Prior, error) {
 		if err = want(1, "exponential(rate)"); err == nil {
 			p = Exponential(args[0])
 		}
+	case "gamma":
+		if err = want(2, "gamma(shape,rate)"); err == nil {
+			p = Gamma(args[0], args[1])
+		}
 	default:
-		return Prior{}, fmt.Errorf("prior %q: unknown distribution %q (want normal, student_t, cauchy, half_normal, half_cauchy, exponential or flat)", s, name)
+		return Prior{}, fmt.Errorf("prior %q: unknown distribution %q (want normal, student_t, cauchy, half_normal, half_cauchy, exponential, gamma or flat)", s, name)
 	}
 	if err != nil {
 		return Prior{}, err
@@ -168,6 +180,10 @@ func (p Prior) validate() error {
 		if !(p.Rate > 0) || math.IsInf(p.Rate, 0) {
 			return fmt.Errorf("rate must be positive and finite")
 		}
+	case PriorGamma:
+		if !(p.Rate > 0) || math.IsInf(p.Rate, 0) || !(p.Shape > 0) || math.IsInf(p.Shape, 0) {
+			return fmt.Errorf("shape and rate must be positive and finite")
+		}
 	default:
 		return fmt.Errorf("unknown prior kind %d", int(p.Kind))
 	}
@@ -176,7 +192,7 @@ func (p Prior) validate() error {
 
 // positiveOnly reports whether the prior only makes sense on a positive parameter.
 func (p Prior) positiveOnly() bool {
-	return p.Kind == PriorHalfNormal || p.Kind == PriorHalfCauchy || p.Kind == PriorExponential
+	return p.Kind == PriorHalfNormal || p.Kind == PriorHalfCauchy || p.Kind == PriorExponential || p.Kind == PriorGamma
 }
 
 // String writes the prior as ParsePrior reads it.
@@ -197,6 +213,8 @@ func (p Prior) String() string {
 		return "half_cauchy(" + g(p.Sigma) + ")"
 	case PriorExponential:
 		return "exponential(" + g(p.Rate) + ")"
+	case PriorGamma:
+		return "gamma(" + g(p.Shape) + "," + g(p.Rate) + ")"
 	case PriorFlat:
 		return "flat"
 	}
@@ -228,6 +246,8 @@ func (p Prior) logDensity(v float64) (lp, d float64) {
 		return -math.Log1p(r * r / (p.Sigma * p.Sigma)), -2 * r / q
 	case PriorExponential:
 		return -p.Rate * v, -p.Rate
+	case PriorGamma:
+		return (p.Shape-1)*math.Log(v) - p.Rate*v, (p.Shape-1)/v - p.Rate
 	}
 	return 0, 0 // flat
 }
@@ -267,6 +287,8 @@ func (p Prior) Variance(positive bool) float64 {
 		return v - m*m
 	case PriorExponential:
 		return 1 / (p.Rate * p.Rate)
+	case PriorGamma:
+		return p.Shape / (p.Rate * p.Rate)
 	}
 	return math.Inf(1) // flat, cauchy, half-cauchy, default (unresolved)
 }
