@@ -32,7 +32,9 @@ var (
 // with an Estimate are coloured by the sign of the posterior median (grey
 // when the 90% interval covers zero), drawn wider for larger effects, and
 // labelled with the median and 90% interval. When every node has a Pos, the
-// positions are used instead (scaled so that boxes do not overlap).
+// positions are used instead (scaled so that boxes do not overlap, and
+// stretched between neighbours where an edge needs room for its label and
+// sign marker; the order of the positions is kept).
 //
 // Node labels are measured with the font; if the graph does not fit the width
 // at the theme's font size, labels are broken at underscores and, failing
@@ -345,7 +347,7 @@ func drawSign(t theme, c *draw.Canvas, centre vg.Point, r vg.Length, sign string
 
 // dagLegend lists the node and edge kinds present in g.
 func dagLegend(t theme, g DAGInput, estimates bool, mode int) []block {
-	var remedy, outcome, latent, lagged, bidir, sign bool
+	var remedy, outcome, latent, lagged, bidir, sign, unestimated bool
 	for _, n := range g.Nodes {
 		remedy = remedy || n.Remedy
 		outcome = outcome || n.Outcome
@@ -355,6 +357,7 @@ func dagLegend(t theme, g DAGInput, estimates bool, mode int) []block {
 		lagged = lagged || e.Lag > 0
 		bidir = bidir || e.Bidirected
 		sign = sign || e.ExpectedSign != 0
+		unestimated = unestimated || (!e.Bidirected && e.Estimate == nil)
 	}
 	fs := t.small
 	box := func(rem, out, lat bool) func(*draw.Canvas, vg.Rectangle) {
@@ -398,6 +401,9 @@ func dagLegend(t theme, g DAGInput, estimates bool, mode int) []block {
 			legendItem{"negative (90% interval < 0)", arrow(edgeLook{clr: vermil, width: t.lw * 1.5, open: true})},
 			legendItem{"interval covers 0", arrow(edgeLook{clr: uncertainGrey, width: t.lw * 0.8})},
 		)
+		if unestimated {
+			items = append(items, legendItem{"not estimated", arrow(edgeLook{clr: edgeBlack, width: t.lw})})
+		}
 	}
 	blocks := []block{t.legendBlock(items)}
 	switch {

@@ -24,6 +24,11 @@ type EdgeDensity struct {
 	// the contraction); when zero it is the posterior's range widened fourfold
 	// about its median.
 	PriorRange [2]float64
+	// PriorVariance, when positive, is the prior's exact variance (+Inf for
+	// a heavy-tailed prior, which hides the contraction); otherwise the
+	// contraction uses the variance of the prior draws, or of Prior over
+	// PriorRange, which understates it when the range cuts the tails.
+	PriorVariance float64
 }
 
 const densityGrid = 256
@@ -102,6 +107,12 @@ func (d EdgeDensity) curves(i int) (edgeCurves, error) {
 				out.contraction = 1 - vPost/v
 			}
 		}
+	}
+	switch v := d.PriorVariance; {
+	case math.IsInf(v, 1):
+		out.contraction = math.NaN()
+	case v > 0:
+		out.contraction = 1 - vPost/v
 	}
 	out.pos = kdeEval(d.PosteriorDraws, silvermanBandwidth(d.PosteriorDraws), out.x)
 	return out, nil

@@ -9,6 +9,8 @@
 //	Forest          every edge's posterior (median, 50% and 90% intervals), grouped by child
 //	Contraction     prior vs posterior density per edge, small multiples
 //	Trace, Rank     per-parameter MCMC traces (divergences marked) and rank histograms
+//	Traces, Ranks   the same for several parameters as small multiples (rank
+//	                plots as overlaid per-chain step lines)
 //	Energy          marginal vs transition energy, with E-BFMI per chain
 //	Remedies        each remedy's effect on the outcome, with P(reduces)
 //	EffectHorizon   an intervention's effect over the lag horizon

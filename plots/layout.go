@@ -28,7 +28,9 @@ type DAGNode struct {
 	Outcome bool
 	// Pos, when set on every node, fixes the layout: (x, y) in any unit with
 	// y increasing downwards, as in dagitty's pos="x,y". If only some nodes
-	// have a position, all positions are ignored and the automatic layout is used.
+	// have a position, all positions are ignored and the automatic layout is
+	// used. Positions are scaled, and stretched where an edge is too short
+	// for its marks, but their order along each axis is kept.
 	Pos *[2]float64
 }
 
@@ -399,7 +401,8 @@ func layoutDAG(g DAGInput, p layoutParams) (*dagLayout, error) {
 	return l, nil
 }
 
-// placeFixed scales the given positions so that no two boxes overlap.
+// placeFixed scales the given positions so that no two boxes overlap, then
+// stretches them where an edge needs room for its marks (stretchForMarks).
 func (l *dagLayout) placeFixed(g DAGInput) {
 	s := 0.0
 	gap := l.p.nodeGap
@@ -420,6 +423,7 @@ func (l *dagLayout) placeFixed(g DAGInput) {
 		l.nodes[i].X = g.Nodes[i].Pos[0] * s
 		l.nodes[i].Y = g.Nodes[i].Pos[1] * s
 	}
+	l.stretchForMarks(g)
 	// order within layers by y, for NodePos.Order
 	byLayer := map[int][]int{}
 	for i, nd := range l.nodes {

@@ -25,6 +25,8 @@ func allFigures(t testing.TB, o Options) map[string]*Figure {
 		"contraction":    must(Contraction(o, testDensities())),
 		"trace":          must(Trace(o, "beta[fear <- threat]", chains, div)),
 		"rank":           must(Rank(o, "beta[fear <- threat]", chains)),
+		"traces":         must(Traces(o, testParams(5, chains), div)),
+		"ranks":          must(Ranks(o, testParams(5, chains))),
 		"energy":         must(Energy(o, energy)),
 		"remedies":       must(Remedies(o, testEffects())),
 		"effect-horizon": must(EffectHorizon(o, testHorizon())),

@@ -252,6 +252,27 @@ func (l *dagLayout) placeLabels() {
 		}
 		return s
 	}
+	// Other edges' lines, finely sampled: a label that a line crosses
+	// reads as that line's, so labels keep off them where they can.
+	lines := make([][]point, len(l.edges))
+	for k := range l.edges {
+		lines[k] = densify(l.edges[k].samples(), 0.2)
+	}
+	crossed := func(r rect, self int) float64 {
+		n := 0.0
+		for k, pts := range lines {
+			if k == self {
+				continue
+			}
+			for _, p := range pts {
+				if r.contains(p) {
+					n++
+					break
+				}
+			}
+		}
+		return n * 0.5 * (r.x1 - r.x0) * (r.y1 - r.y0)
+	}
 	for k := range l.edges {
 		e := &l.edges[k]
 		e.label = edgeLabelLines(e.e, l.p.estLabels)
@@ -265,7 +286,7 @@ func (l *dagLayout) placeLabels() {
 		for _, f := range fracs {
 			c, _ := alongRoute(pts, f)
 			r := rect{c.X - w/2, c.Y - h/2, c.X + w/2, c.Y + h/2}
-			if ov := overlap(r); ov < bestOv-1e-9 {
+			if ov := overlap(r) + crossed(r, k); ov < bestOv-1e-9 {
 				best, bestOv = r, ov
 				if ov == 0 {
 					break
@@ -302,6 +323,21 @@ func (l *dagLayout) placeLabels() {
 		e.signCentre = best
 		occupied = append(occupied, rect{best.X - r, best.Y - r, best.X + r, best.Y + r}.inflate(0.05))
 	}
+}
+
+// densify adds points along pts so that neighbours are at most step apart.
+func densify(pts []point, step float64) []point {
+	if len(pts) < 2 {
+		return pts
+	}
+	out := []point{pts[0]}
+	for i := 1; i < len(pts); i++ {
+		n := int(math.Ceil(dist(pts[i-1], pts[i]) / step))
+		for j := 1; j <= n; j++ {
+			out = append(out, lerp(pts[i-1], pts[i], float64(j)/float64(n)))
+		}
+	}
+	return out
 }
 
 // signRadius is the radius of an expected-sign marker in ems.

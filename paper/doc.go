@@ -1,0 +1,11 @@
+// Package paper runs the whole analysis of the non-traditional security
+// dilemma on a panel and writes it as a report: it fits the traditional
+// (fig1) and the non-traditional model with remedies (fig2-remedies),
+// answers the paper's three questions — is there a non-traditional
+// dilemma, why, and how to resolve it — and writes report.md and
+// report.html with every figure and table, the data's attribution and the
+// quality of each measure, the diagnostics and the manifests.
+//
+// The output directory is written whole or not at all: everything goes to
+// a temporary directory beside it, renamed into place at the end.
+package paper

@@ -1,0 +1,57 @@
+package query
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"dilemma/data"
+)
+
+// remediesFit is a fit of fig2-remedies on the embedded panel with
+// synthetic draws: constant strengths of plausible size and, for the
+// latent values, a deterministic pattern that differs by row and draw (so
+// the propagation reads real memory, as with sampled draws).
+func remediesFit(tb testing.TB, draws int) *Engine {
+	tb.Helper()
+	p, err := data.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	src := builtinSource(tb, "fig2-remedies")
+	f := pointFitPanel(tb, src, p, draws, func(n string) (float64, bool) {
+		switch {
+		case strings.HasPrefix(n, "b."):
+			return 0.3, true
+		case strings.HasPrefix(n, "c.unilateralism."):
+			k := float64(n[len(n)-1] - '0')
+			return -2 + k, true
+		}
+		return 0, false
+	})
+	// Latent values vary by row and draw.
+	for _, li := range f.Posterior.Latents() {
+		for k := range li.Rows {
+			col := make([]float64, draws)
+			for i := range col {
+				col[i] = math.Sin(float64(k)*0.37 + float64(i)*0.011)
+			}
+			f.Draws[0][li.First+k] = col
+		}
+	}
+	e, err := New(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+func BenchmarkRemedies4000(b *testing.B) {
+	e := remediesFit(b, 4000)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.Remedies(Options{AssumeIdentified: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

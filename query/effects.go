@@ -1,0 +1,395 @@
+package query
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"dilemma/fit"
+	"dilemma/model"
+	"dilemma/model/sem"
+)
+
+// Engine answers causal queries on one fit. It is safe for use by one
+// goroutine at a time (each query runs its own workers).
+type Engine struct {
+	s             *system
+	priorVar      map[string]float64
+	measuredModel *model.Model
+}
+
+// New reads the structural equations of f for queries.
+func New(f *fit.Fit) (*Engine, error) {
+	s, err := newSystem(f)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{s: s, priorVar: map[string]float64{}}
+	post := f.Posterior
+	if post == nil {
+		if post, err = sem.Compile(f.Plan.Spec); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range post.Coefficients() {
+		e.priorVar[c.Name] = c.PriorVar
+	}
+	return e, nil
+}
+
+// Draws is the number of posterior draws (all chains).
+func (e *Engine) Draws() int { return e.s.nDraws }
+
+// DefaultOutcome is the model's outcome: the node marked [outcome] or with
+// role="outcome"; "" when there is none or several.
+func (e *Engine) DefaultOutcome() string {
+	m := e.s.model
+	outs := m.Outcomes()
+	for _, n := range m.Nodes {
+		if n.Role == "outcome" && !contains(outs, n.Name) {
+			outs = append(outs, n.Name)
+		}
+	}
+	if len(outs) == 1 {
+		return outs[0]
+	}
+	return ""
+}
+
+func contains(x []string, s string) bool {
+	for _, a := range x {
+		if a == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Options are the settings shared by every query.
+type Options struct {
+	// Outcome is the node whose change is reported (default: the model's
+	// outcome).
+	Outcome string
+	// Horizon is the last period reported (0: the period of the
+	// intervention only). Lagged edges carry effects to later periods.
+	Horizon int
+	// Pulse makes the intervention last one period (period 0) instead of
+	// being sustained over 0 … Horizon.
+	Pulse bool
+	// Level is the credible interval's probability (default 0.9).
+	Level float64
+	// AssumeIdentified computes a query that is not identified; the report
+	// then says so in its first line.
+	AssumeIdentified bool
+	// Seed seeds the noise draws of counterfactuals (default 1).
+	Seed uint64
+}
+
+func (o *Options) defaults() error {
+	if o.Level == 0 {
+		o.Level = 0.9
+	}
+	if !(o.Level > 0 && o.Level < 1) {
+		return fmt.Errorf("level %g: want a probability between 0 and 1, e.g. 0.9", o.Level)
+	}
+	if o.Horizon < 0 {
+		return fmt.Errorf("horizon %d: want 0 or more periods", o.Horizon)
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return nil
+}
+
+// NodeError is a query naming a node it cannot use: unknown, not
+// estimated, or the outcome itself. Col is the column of the name in the
+// query text (0 when the node came from a flag).
+type NodeError struct {
+	Query string
+	Col   int
+	Node  string
+	Msg   string
+}
+
+func (e *NodeError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("query %q: column %d: %s", e.Query, e.Col, e.Msg)
+	}
+	return e.Msg
+}
+
+// outcome resolves the outcome node.
+func (e *Engine) outcome(name string) (int, error) {
+	if name == "" {
+		name = e.DefaultOutcome()
+		if name == "" {
+			return -1, &NodeError{Msg: "the model marks no single outcome; name one with --outcome"}
+		}
+	}
+	y, err := e.s.node(name)
+	if err != nil {
+		return -1, &NodeError{Node: name, Msg: "outcome: " + err.Error()}
+	}
+	n := e.s.nodes[y]
+	if n.fam == famExogenous {
+		return -1, &NodeError{Node: name, Msg: fmt.Sprintf("outcome %s has no equation in the fit (it is exogenous): nothing can change it", name)}
+	}
+	return y, nil
+}
+
+// checkHorizon refuses a horizon on a cross-section.
+func (e *Engine) checkHorizon(opt *Options) error {
+	if opt.Horizon > 0 && e.s.layout.Unit == nil {
+		return fmt.Errorf("a horizon needs a panel with unit and time keys; these data are a cross-section")
+	}
+	return nil
+}
+
+// resolve turns the assignments of d into actions on the system.
+func (e *Engine) resolve(d Do, y int) ([]action, error) {
+	s := e.s
+	var acts []action
+	for _, a := range d.Assign {
+		fail := func(format string, args ...any) error {
+			return &NodeError{Query: d.Source, Col: a.Col, Node: a.Node, Msg: fmt.Sprintf(format, args...)}
+		}
+		v, err := s.node(a.Node)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		if v == y {
+			return nil, fail("cannot intervene on the outcome %s itself; choose another outcome or intervene on one of its causes", a.Node)
+		}
+		n := s.nodes[v]
+		act := action{node: v, kind: a.Kind, value: a.Value}
+		switch a.Kind {
+		case ShiftSD:
+			if math.IsNaN(n.sd) || n.sd == 0 {
+				return nil, fail("%s has no standard deviation to shift by (%s)", a.Node, n.sdIs)
+			}
+			act.value = a.Value * n.sd
+		case Quantile:
+			if n.fam == famLatent {
+				return nil, fail("%s is latent: it has no observed values to take a quantile of; shift it instead (+1sd)", a.Node)
+			}
+			act.perUnit = s.unitQuantiles(n, a.Value)
+		}
+		acts = append(acts, act)
+	}
+	return acts, nil
+}
+
+// unitQuantiles returns, per unit, the p quantile of n's observed values.
+func (s *system) unitQuantiles(n *sysNode, p float64) []float64 {
+	nu := max(1, len(s.layout.Units))
+	vals := make([][]float64, nu)
+	for r, x := range n.obs {
+		if !math.IsNaN(x) {
+			u := s.unitOf(r)
+			vals[u] = append(vals[u], x)
+		}
+	}
+	out := make([]float64, nu)
+	for u, v := range vals {
+		sort.Float64s(v)
+		out[u] = quantileSorted(v, p)
+	}
+	return out
+}
+
+// PeriodEffect is the effect at one period after the intervention starts.
+type PeriodEffect struct {
+	Period int `json:"period"`
+	// Rows is the number of data rows (unit × period) averaged over.
+	Rows int `json:"rows"`
+	Summary
+	// Draws are the per-draw effects on the outcome's scale; LinkDraws on
+	// its linear-predictor scale (the same for gaussian and latent nodes).
+	Draws     []float64 `json:"-"`
+	LinkDraws []float64 `json:"-"`
+}
+
+// MarshalJSON writes the period with its summary.
+func (p PeriodEffect) MarshalJSON() ([]byte, error) {
+	return json.Marshal(p.jsonMap(map[string]any{"period": p.Period, "rows": p.Rows}))
+}
+
+// EffectReport is the answer to an average-effect query.
+type EffectReport struct {
+	Query   string `json:"query"`
+	Versus  string `json:"versus"`
+	Outcome string `json:"outcome"`
+	// Scale says what the effect is measured in.
+	Scale   string         `json:"scale"`
+	Horizon int            `json:"horizon"`
+	Pulse   bool           `json:"pulse"`
+	Shifts  []string       `json:"interventions"`
+	Periods []PeriodEffect `json:"periods"`
+	Basis   *Basis         `json:"rests_on"`
+}
+
+// scale describes the outcome's scale in words.
+func (s *system) scale(y int) string {
+	n := s.nodes[y]
+	switch n.fam {
+	case famLatent:
+		return fmt.Sprintf("the latent scale of %s (in units of its residual sd, which is fixed at 1)", n.name)
+	case famBernoulli:
+		return fmt.Sprintf("the probability that %s = 1", n.name)
+	case famOrdered:
+		return fmt.Sprintf("the expected category of %s (0 … %d)", n.name, len(n.cuts))
+	case famPoisson:
+		return fmt.Sprintf("the expected count of %s", n.name)
+	}
+	return fmt.Sprintf("%s on the fit's transformed scale", n.name)
+}
+
+// describeActions says in words what each action does, e.g.
+// "goodwill_signals + 1 sd (1 sd = 1)".
+func (s *system) describeActions(acts []action) []string {
+	var out []string
+	for _, a := range acts {
+		n := s.nodes[a.node]
+		switch a.kind {
+		case Set:
+			out = append(out, fmt.Sprintf("%s set to %g", n.name, a.value))
+		case Shift:
+			out = append(out, fmt.Sprintf("%s shifted by %+g", n.name, a.value))
+		case ShiftSD:
+			out = append(out, fmt.Sprintf("%s shifted by %+.4g sd = %+.4g (1 sd = %.4g, %s)", n.name, a.value/n.sd, a.value, n.sd, n.sdIs))
+		case Quantile:
+			out = append(out, fmt.Sprintf("%s set to each unit's own %g%% quantile of its values", n.name, 100*a.value))
+		}
+	}
+	return out
+}
+
+// method says how a job's answer was computed.
+func (s *system) method(j *job, approx []string) (m string) {
+	var nl []string
+	p, _ := s.planJob(j)
+	for v, n := range s.nodes {
+		if n.fam.linear() || n.fam == famExogenous {
+			continue
+		}
+		for w := 0; w < p.nw; w++ {
+			for h := range p.aff[w] {
+				if p.aff[w][h][v] && !p.active[w][h][v] && !contains(nl, n.name) {
+					nl = append(nl, n.name)
+				}
+			}
+		}
+	}
+	var marg []string
+	for v, n := range s.nodes {
+		if p.marg[v] && !j.cf {
+			marg = append(marg, n.name)
+		}
+	}
+	defer func() {
+		if len(marg) > 0 {
+			m = fmt.Sprintf("%s; the fit directory does not keep latent values (fit without --save-latent), so the expected values of %s are integrated over their latent parents' structural noise (Gauss–Hermite quadrature, error below 1e-8 per category probability for a noise sd up to 1.7)", m, strings.Join(marg, ", "))
+		}
+	}()
+	switch {
+	case j.cf:
+		m := "counterfactual by abduction, action, prediction per draw: gaussian and latent noise recovered exactly (observed minus predicted)"
+		if len(nl) > 0 {
+			m += fmt.Sprintf("; for %s the latent logistic noise is drawn from its distribution truncated to the interval consistent with the observed category (one draw per posterior draw), and the outcome's counterfactual is its exact expectation given that interval", strings.Join(nl, ", "))
+		}
+		return m
+	case len(nl) == 0:
+		return "exact: the change propagates linearly through gaussian and latent equations"
+	case len(approx) == 0:
+		return fmt.Sprintf("exact population average: the expected values of %s (P(1), Σ k·P(k) or exp(eta)) are averaged over the rows; the equations downstream of them are linear", strings.Join(nl, ", "))
+	default:
+		return fmt.Sprintf("plug-in approximation: the expected value of a nonlinear node enters the nonlinear equation of %s without integrating over its noise (nonlinear nodes on the path: %s)", strings.Join(approx, ", "), strings.Join(nl, ", "))
+	}
+}
+
+// check resolves the interventions and the outcome and checks
+// identification. It returns the basis (refusing unless assumed).
+func (e *Engine) check(query string, w1, w0 Do, opt *Options, mediators []string) (y int, a1, a0 []action, b *Basis, err error) {
+	if err = opt.defaults(); err != nil {
+		return
+	}
+	if y, err = e.outcome(opt.Outcome); err != nil {
+		return
+	}
+	if err = e.checkHorizon(opt); err != nil {
+		return
+	}
+	if a1, err = e.resolve(w1, y); err != nil {
+		return
+	}
+	if a0, err = e.resolve(w0, y); err != nil {
+		return
+	}
+	var xs []string
+	for _, a := range append(append([]action(nil), a1...), a0...) {
+		if n := e.s.nodes[a.node].name; !contains(xs, n) {
+			xs = append(xs, n)
+		}
+	}
+	if b, err = e.basisFor(xs, e.s.nodes[y].name, opt.Horizon, mediators); err != nil {
+		return
+	}
+	if len(b.Problems) > 0 {
+		if !opt.AssumeIdentified {
+			err = &NotIdentifiedError{Query: query, Problems: b.Problems}
+			return
+		}
+		b.Assumed = true
+		b.Identification = append([]string{"ASSUMED by --assume-identified (see the first line)"}, b.Identification...)
+	}
+	return
+}
+
+// Effect computes the average effect on the outcome of intervention do
+// against versus (the zero Do: no intervention), per posterior draw, at
+// periods 0 … opt.Horizon.
+func (e *Engine) Effect(do, versus Do, opt Options) (*EffectReport, error) {
+	if do.IsZero() {
+		return nil, fmt.Errorf("the query intervenes on nothing")
+	}
+	y, a1, a0, b, err := e.check(do.String(), do, versus, &opt, nil)
+	if err != nil {
+		return nil, err
+	}
+	s := e.s
+	j := &job{scen: []scenario{{w: s.newWorld(a1)}}, base: s.newWorld(a0), outcome: y,
+		horizon: opt.Horizon, pulse: opt.Pulse, starts: allRows(s.layout.Rows)}
+	if err := s.latentNeeds(j); err != nil {
+		return nil, err
+	}
+	res := s.run(j)
+	b.Method = s.method(j, res.approx)
+	rep := &EffectReport{Query: do.String(), Versus: versus.String(), Outcome: s.nodes[y].name, Scale: s.scale(y),
+		Horizon: opt.Horizon, Pulse: opt.Pulse, Basis: b}
+	rep.Shifts = s.describeActions(a1)
+	if len(a0) > 0 {
+		for _, d := range s.describeActions(a0) {
+			rep.Shifts = append(rep.Shifts, "versus: "+d)
+		}
+	}
+	for h := 0; h <= opt.Horizon; h++ {
+		sign := e.expectedSign(a1, a0, s.nodes[y].name, h, opt.Pulse)
+		pe := PeriodEffect{Period: h, Rows: res.count[h], Draws: res.mean[0][h], LinkDraws: res.eta[0][h]}
+		pe.Summary = Summarize(pe.Draws, opt.Level, sign)
+		rep.Periods = append(rep.Periods, pe)
+	}
+	if res.count[0] == 0 {
+		b.Notes = append(b.Notes, "no data row has every value the query needs at period 0")
+	}
+	return rep, nil
+}
+
+func allRows(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i
+	}
+	return r
+}

@@ -1,0 +1,117 @@
+package query
+
+import "math"
+
+// latMean returns the structural mean of latent node v at row r (its
+// equation without its noise), for a latent whose values were not kept.
+func (wk *worker) latMean(v, r, c, lo, hi int) []float64 {
+	s := wk.s
+	n := s.nodes[v]
+	out := wk.muBuf[v][:hi-lo]
+	clear(out)
+	if u := n.u[s.unitOf(r)]; u >= 0 {
+		add(out, wk.col(c, u, lo, hi))
+	}
+	if t := s.timeOf(r); t >= 0 && n.g[t] >= 0 {
+		add(out, wk.col(c, n.g[t], lo, hi))
+	}
+	for k := range n.terms {
+		t := &n.terms[k]
+		b := wk.col(c, t.b, lo, hi)
+		if t.x != nil {
+			axpy(out, t.x[r], b)
+			continue
+		}
+		var e []float64
+		if pn := s.nodes[t.parent]; pn.etaOK {
+			e = wk.col(c, pn.eta[s.lagRow(r, t.lag)], lo, hi)
+		} else {
+			e = wk.latMean(t.parent, s.lagRow(r, t.lag), c, lo, hi)
+		}
+		for i := range out {
+			out[i] += b[i] * e[i]
+		}
+	}
+	return out
+}
+
+// noiseKey is a latent node's own noise at a lag.
+type noiseKey struct{ node, lag int }
+
+// addNoise adds to acc the noise that latent v (at lag periods back)
+// carries, scaled by coef: its own and, through its latent parents whose
+// values were not kept, theirs.
+func (wk *worker) addNoise(v, lag int, coef []float64, acc map[noiseKey][]float64, c, lo, hi int) {
+	k := noiseKey{v, lag}
+	a := acc[k]
+	if a == nil {
+		a = make([]float64, len(coef))
+		acc[k] = a
+	}
+	add(a, coef)
+	for _, t := range wk.s.nodes[v].terms {
+		if q := wk.s.nodes[t.parent]; q.fam == famLatent && !q.etaOK {
+			b := wk.col(c, t.b, lo, hi)
+			sc := make([]float64, len(coef))
+			for i := range sc {
+				sc[i] = coef[i] * b[i]
+			}
+			wk.addNoise(t.parent, lag+t.lag, sc, acc, c, lo, hi)
+		}
+	}
+}
+
+// quadSetup computes, for this block of draws, the sd s of the noise that
+// node v's linear predictor inherits from latent parents whose values were
+// not kept, and the quadrature factors over it.
+func (wk *worker) quadSetup(v, c, lo, hi int) {
+	s := wk.s
+	m := hi - lo
+	acc := map[noiseKey][]float64{}
+	for _, t := range s.nodes[v].terms {
+		if q := s.nodes[t.parent]; q.fam == famLatent && !q.etaOK {
+			wk.addNoise(t.parent, t.lag, wk.col(c, t.b, lo, hi), acc, c, lo, hi)
+		}
+	}
+	sd := wk.tmp[:m]
+	clear(sd)
+	for _, a := range acc {
+		for i := range sd {
+			sd[i] += a[i] * a[i]
+		}
+	}
+	if s.nodes[v].fam == famPoisson {
+		// E[exp(eta + s·Z)] = exp(eta)·exp(s²/2).
+		for i := range sd {
+			wk.zq[v][0][i] = math.Exp(sd[i] / 2)
+		}
+		return
+	}
+	top := 0.0
+	for i := range sd {
+		sd[i] = math.Sqrt(sd[i])
+		top = math.Max(top, sd[i])
+	}
+	rule := pickRule(top)
+	wk.wq[v] = rule.w
+	for q, z := range rule.z {
+		f := wk.zq[v][q]
+		for i := range sd {
+			f[i] = math.Exp(-sd[i] * z)
+		}
+	}
+}
+
+func add(dst, x []float64) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] += x[i]
+	}
+}
+
+func axpy(dst []float64, a float64, x []float64) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] += a * x[i]
+	}
+}

@@ -1,0 +1,470 @@
+// Package predict evaluates a fitted structural equation model at one
+// posterior draw: each equation's linear predictor at a panel row, a
+// replicated value drawn from the equation's family, and the log likelihood
+// of an observed value. Posterior predictive checks (package report) and
+// queries reuse it, so that every consumer of a fit reads the parameters the
+// same way package model/sem defines them.
+//
+// A draw is the vector of constrained parameter values in the order of
+// sem.Posterior.ParamNames (one row of a fit's draws). For an equation of
+// node y at layout row r,
+//
+//	mu = a.y + Σ b.PARENT.y · x_PARENT[r] + Σ b.PARENT.lagK.y · x_PARENT[r − K] + u.y.UNIT + g.y.TIME
+//
+// where observed parents are read from the Spec's Term.X (already lagged by
+// the caller of sem), latent parents from the draw's latent values at the
+// same unit's period ordinal − K, u is the unit intercept deviation (the
+// same whatever the parameterization) and g the period effect (0 at the
+// reference period or without period effects). A latent's structural
+// equation has no intercept and residual sd 1; an indicator's predictor is
+// a.IND + lambda.LATENT.IND · eta.LATENT[r].
+//
+// The families are as in package model/sem: gaussian (sigma.NODE), bernoulli
+// (logit), ordered (cumulative logit with cutpoints c.NODE.1 … c.NODE.K−1,
+// values 0 … K−1) and poisson (log link).
+package predict
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"dilemma/model/sem"
+)
+
+// Equation kinds, as sem.EquationInfo.Kind spells them.
+const (
+	Observed  = "observed"
+	Latent    = "latent"
+	Indicator = "indicator"
+)
+
+// Model is a compiled Spec's equations with every parameter resolved to its
+// index in a draw vector.
+type Model struct {
+	Layout    sem.Layout
+	Equations []*Equation
+	// NumParams is the length of a draw vector.
+	NumParams int
+	byNode    map[string]*Equation
+}
+
+// Equation is one equation, ready to evaluate at a draw.
+type Equation struct {
+	Node string
+	// Kind is Observed, Latent (a latent node's structural equation) or
+	// Indicator (a measurement of a latent node).
+	Kind string
+	// Family is "gaussian", "bernoulli", "ordered" or "poisson". A latent's
+	// structural equation is gaussian with sd 1 (Sigma is −1).
+	Family string
+	// Y is the response per layout row (NaN where missing); nil for a latent.
+	Y []float64
+	// Intercept, Sigma: parameter indices, −1 when the equation has none.
+	Intercept, Sigma int
+	// Cutpoints are the indices of c.NODE.1 … c.NODE.K−1 (ordered only).
+	Cutpoints []int
+	Terms     []Term
+	// Unit[j] is the index of u.NODE.UNITS[j], or −1 (no unit intercepts,
+	// or the unit has no rows in the equation); nil for an indicator.
+	Unit []int
+	// Period[t] is the index of g.NODE.TIMES[t], or −1 (the reference
+	// period, or no period effects); nil for an indicator.
+	Period []int
+	// Eta[r] is, for a latent's structural equation, the index of the
+	// latent's value at layout row r, or −1 where it has none.
+	Eta []int
+	lay *sem.Layout
+}
+
+// Term is one parent of an equation.
+type Term struct {
+	Parent string
+	Lag    int
+	// Coef is the index of the strength (or loading) in the draw vector.
+	Coef int
+	// X is the observed parent's value at t − Lag per layout row (NaN
+	// missing); nil for a latent parent.
+	X []float64
+	// Eta is, for a latent parent, the index of its value at t − Lag per
+	// layout row, or −1 where it has none; nil for an observed parent.
+	Eta []int
+}
+
+// New resolves the equations of spec against the parameters of its compiled
+// posterior post (sem.Compile(spec)).
+func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
+	names := post.ParamNames()
+	idx := make(map[string]int, len(names))
+	for i, n := range names {
+		idx[n] = i
+	}
+	m := &Model{Layout: spec.Layout, NumParams: len(names), byNode: map[string]*Equation{}}
+	lay := &m.Layout
+	// each latent's value index per layout row
+	etaAt := map[string][]int{}
+	for _, li := range post.Latents() {
+		at := make([]int, lay.Rows)
+		for r := range at {
+			at[r] = -1
+		}
+		for k, r := range li.Rows {
+			at[r] = li.First + k
+		}
+		etaAt[li.Node] = at
+	}
+	lagged := newLagIndex(lay)
+	need := func(node, name string) (int, error) {
+		i, ok := idx[name]
+		if !ok {
+			return -1, fmt.Errorf("predict: node %s: parameter %s is not in the posterior", node, name)
+		}
+		return i, nil
+	}
+	opt := func(name string) int {
+		if i, ok := idx[name]; ok {
+			return i
+		}
+		return -1
+	}
+	build := func(node, kind, family string, y []float64, terms []sem.Term) (*Equation, error) {
+		e := &Equation{Node: node, Kind: kind, Family: family, Y: y, Intercept: opt("a." + node), Sigma: -1, lay: lay}
+		switch family {
+		case "gaussian":
+			if kind != Latent {
+				var err error
+				if e.Sigma, err = need(node, "sigma."+node); err != nil {
+					return nil, err
+				}
+			}
+		case "ordered":
+			for k := 1; ; k++ {
+				i := opt("c." + node + "." + strconv.Itoa(k))
+				if i < 0 {
+					break
+				}
+				e.Cutpoints = append(e.Cutpoints, i)
+			}
+			if len(e.Cutpoints) == 0 {
+				return nil, fmt.Errorf("predict: node %s: ordered equation without cutpoints c.%s.1 …", node, node)
+			}
+		case "bernoulli", "poisson":
+		default:
+			return nil, fmt.Errorf("predict: node %s: unknown family %q", node, family)
+		}
+		for _, t := range terms {
+			name := "b." + t.Parent + "." + node
+			if t.Lag > 0 {
+				name = "b." + t.Parent + ".lag" + strconv.Itoa(t.Lag) + "." + node
+			}
+			ci, err := need(node, name)
+			if err != nil {
+				return nil, err
+			}
+			pt := Term{Parent: t.Parent, Lag: t.Lag, Coef: ci, X: t.X}
+			if t.X == nil {
+				at, ok := etaAt[t.Parent]
+				if !ok {
+					return nil, fmt.Errorf("predict: node %s: parent %s has no data and is not a latent node", node, t.Parent)
+				}
+				pt.Eta = make([]int, lay.Rows)
+				for r := range pt.Eta {
+					pt.Eta[r] = -1
+					if lr := lagged.row(r, t.Lag); lr >= 0 {
+						pt.Eta[r] = at[lr]
+					}
+				}
+			}
+			e.Terms = append(e.Terms, pt)
+		}
+		e.Unit = make([]int, len(lay.Units))
+		for j, u := range lay.Units {
+			e.Unit[j] = opt("u." + node + "." + u)
+		}
+		e.Period = make([]int, len(lay.Times))
+		for t, g := range lay.Times {
+			e.Period[t] = opt("g." + node + "." + g)
+		}
+		return e, nil
+	}
+	add := func(e *Equation) {
+		m.Equations = append(m.Equations, e)
+		m.byNode[e.Node] = e
+	}
+	for _, eq := range spec.Equations {
+		fam := familyName(eq.Family)
+		e, err := build(eq.Node, Observed, fam, eq.Y, eq.Terms)
+		if err != nil {
+			return nil, err
+		}
+		add(e)
+	}
+	for _, l := range spec.Latents {
+		e, err := build(l.Node, Latent, "gaussian", nil, l.Terms)
+		if err != nil {
+			return nil, err
+		}
+		e.Eta = etaAt[l.Node]
+		add(e)
+		for _, ind := range l.Indicators {
+			ie := &Equation{Node: ind.Node, Kind: Indicator, Family: familyName(ind.Family), Y: ind.Y, Sigma: -1, lay: lay}
+			var err error
+			if ie.Intercept, err = need(ind.Node, "a."+ind.Node); err != nil {
+				return nil, err
+			}
+			if ie.Family == "gaussian" {
+				if ie.Sigma, err = need(ind.Node, "sigma."+ind.Node); err != nil {
+					return nil, err
+				}
+			}
+			li, err := need(ind.Node, "lambda."+l.Node+"."+ind.Node)
+			if err != nil {
+				return nil, err
+			}
+			ie.Terms = []Term{{Parent: l.Node, Coef: li, Eta: etaAt[l.Node]}}
+			add(ie)
+		}
+	}
+	return m, nil
+}
+
+func familyName(f sem.Family) string {
+	if f == nil {
+		return "gaussian"
+	}
+	return f.Name()
+}
+
+// Equation returns the equation of node (an observed node, a latent node or
+// an indicator), or nil.
+func (m *Model) Equation(node string) *Equation { return m.byNode[node] }
+
+// Mu returns the linear predictor at layout row r for the draw theta, and
+// false when a parent (or, for a latent's equation, the latent itself) has
+// no value at r.
+func (e *Equation) Mu(theta []float64, r int) (float64, bool) {
+	mu := 0.0
+	if e.Intercept >= 0 {
+		mu = theta[e.Intercept]
+	}
+	for _, t := range e.Terms {
+		var x float64
+		if t.X != nil {
+			x = t.X[r]
+			if math.IsNaN(x) {
+				return math.NaN(), false
+			}
+		} else {
+			k := t.Eta[r]
+			if k < 0 {
+				return math.NaN(), false
+			}
+			x = theta[k]
+		}
+		mu += theta[t.Coef] * x
+	}
+	if e.Unit != nil && e.lay.Unit != nil {
+		if k := e.Unit[e.lay.Unit[r]]; k >= 0 {
+			mu += theta[k]
+		}
+	}
+	if e.Period != nil && e.lay.Time != nil {
+		if k := e.Period[e.lay.Time[r]]; k >= 0 {
+			mu += theta[k]
+		}
+	}
+	return mu, true
+}
+
+// Observed returns the response at row r for the draw theta (the latent's
+// value for a latent's equation) and whether there is one.
+func (e *Equation) Observed(theta []float64, r int) (float64, bool) {
+	if e.Kind == Latent {
+		if k := e.Eta[r]; k >= 0 {
+			return theta[k], true
+		}
+		return math.NaN(), false
+	}
+	y := e.Y[r]
+	return y, !math.IsNaN(y)
+}
+
+// Rows returns the layout rows the equation uses: where the response and
+// every parent are observed (for latent values, where they exist). The rows
+// do not depend on the draw.
+func (e *Equation) Rows() []int {
+	var rows []int
+	n := e.lay.Rows
+	for r := 0; r < n; r++ {
+		if e.Kind == Latent {
+			if e.Eta[r] < 0 {
+				continue
+			}
+		} else if math.IsNaN(e.Y[r]) {
+			continue
+		}
+		ok := true
+		for _, t := range e.Terms {
+			if (t.X != nil && math.IsNaN(t.X[r])) || (t.X == nil && t.Eta[r] < 0) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// Discrete reports whether the family's values are integers.
+func (e *Equation) Discrete() bool { return e.Family != "gaussian" }
+
+// sd is the gaussian residual sd at theta (1 for a latent's equation).
+func (e *Equation) sd(theta []float64) float64 {
+	if e.Sigma < 0 {
+		return 1
+	}
+	return theta[e.Sigma]
+}
+
+// Draw draws one replicated response given the linear predictor mu.
+func (e *Equation) Draw(theta []float64, mu float64, rng *rand.Rand) float64 {
+	switch e.Family {
+	case "bernoulli":
+		if rng.Float64() < sigmoid(mu) {
+			return 1
+		}
+		return 0
+	case "poisson":
+		lam := math.Exp(math.Min(mu, 40))
+		return distuv.Poisson{Lambda: lam, Src: rng}.Rand()
+	case "ordered":
+		u := rng.Float64()
+		for k, ci := range e.Cutpoints {
+			if u < sigmoid(theta[ci]-mu) {
+				return float64(k)
+			}
+		}
+		return float64(len(e.Cutpoints))
+	}
+	return mu + e.sd(theta)*rng.NormFloat64()
+}
+
+// LogLik returns the log likelihood of the response y given mu, with every
+// constant included (a density for gaussian, a probability otherwise).
+func (e *Equation) LogLik(theta []float64, mu, y float64) float64 {
+	switch e.Family {
+	case "bernoulli":
+		switch y {
+		case 1:
+			return logSigmoid(mu)
+		case 0:
+			return logSigmoid(-mu)
+		}
+		return math.Inf(-1)
+	case "poisson":
+		if !(y >= 0) || y != math.Trunc(y) {
+			return math.Inf(-1)
+		}
+		lg, _ := math.Lgamma(y + 1)
+		return y*mu - math.Exp(mu) - lg
+	case "ordered":
+		k := int(y)
+		K := len(e.Cutpoints) + 1
+		if k < 0 || k >= K || float64(k) != y {
+			return math.Inf(-1)
+		}
+		switch {
+		case K == 1:
+			return 0
+		case k == 0:
+			return logSigmoid(theta[e.Cutpoints[0]] - mu)
+		case k == K-1:
+			return logSigmoid(mu - theta[e.Cutpoints[K-2]])
+		}
+		hi := sigmoid(theta[e.Cutpoints[k]] - mu)
+		lo := sigmoid(theta[e.Cutpoints[k-1]] - mu)
+		return math.Log(hi - lo)
+	}
+	s := e.sd(theta)
+	z := (y - mu) / s
+	return -0.5*z*z - math.Log(s) - 0.5*math.Log(2*math.Pi)
+}
+
+// Replicate draws a replicated data set of the equation at the draw theta
+// over rows (see Rows), one value per row.
+func (e *Equation) Replicate(theta []float64, rows []int, rng *rand.Rand) []float64 {
+	out := make([]float64, len(rows))
+	for i, r := range rows {
+		mu, ok := e.Mu(theta, r)
+		if !ok {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = e.Draw(theta, mu, rng)
+	}
+	return out
+}
+
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// logSigmoid is log(1/(1+exp(−x))) without overflow.
+func logSigmoid(x float64) float64 {
+	if x >= 0 {
+		return -math.Log1p(math.Exp(-x))
+	}
+	return x - math.Log1p(math.Exp(x))
+}
+
+// lagIndex finds the row of the same unit lag periods earlier.
+type lagIndex struct {
+	lay *sem.Layout
+	ord []int
+	at  map[[2]int]int
+}
+
+func newLagIndex(lay *sem.Layout) *lagIndex {
+	ord := lay.Ordinal
+	if ord == nil {
+		ord = lay.Time
+	}
+	li := &lagIndex{lay: lay, ord: ord}
+	if ord != nil {
+		li.at = make(map[[2]int]int, lay.Rows)
+		for r := 0; r < lay.Rows; r++ {
+			li.at[[2]int{li.unit(r), ord[r]}] = r
+		}
+	}
+	return li
+}
+
+func (li *lagIndex) unit(r int) int {
+	if li.lay.Unit == nil {
+		return 0
+	}
+	return li.lay.Unit[r]
+}
+
+// row returns the row of r's unit lag periods earlier, or −1.
+func (li *lagIndex) row(r, lag int) int {
+	if lag == 0 {
+		return r
+	}
+	if li.ord == nil {
+		return -1
+	}
+	if j, ok := li.at[[2]int{li.unit(r), li.ord[r] - lag}]; ok {
+		return j
+	}
+	return -1
+}
