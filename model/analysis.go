@@ -141,7 +141,7 @@ func (g *agraph) unknown(name string) error {
 		}
 		_ = lagPart
 	default:
-		if c := closest(name, g.model.NodeNames()); c != "" {
+		if c := Closest(name, g.model.NodeNames()); c != "" {
 			e.Hint = fmt.Sprintf("did you mean %q?", c)
 		} else {
 			e.Hint = "nodes: " + strings.Join(g.model.NodeNames(), ", ")
@@ -150,9 +150,11 @@ func (g *agraph) unknown(name string) error {
 	return e
 }
 
-// closest returns the candidate nearest to s by edit distance, if it is
-// near enough to be a plausible typo.
-func closest(s string, candidates []string) string {
+// Closest returns the candidate nearest to s by edit distance when it is
+// near enough to be a plausible typo, or else a candidate that s is a
+// prefix of (or that is a prefix of s); "" when none fits. Messages use it
+// for "did you mean …?".
+func Closest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
@@ -161,6 +163,11 @@ func closest(s string, candidates []string) string {
 	}
 	if bestD <= max(2, len(s)/3) {
 		return best
+	}
+	for _, c := range candidates {
+		if strings.HasPrefix(c, s) || strings.HasPrefix(s, c) {
+			return c
+		}
 	}
 	return ""
 }

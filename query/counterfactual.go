@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"dilemma/model"
 )
 
 // CounterfactualRow is one unit's counterfactual at one period.
@@ -159,7 +161,7 @@ func (s *system) factualDraws(v, r int) []float64 {
 func (s *system) findRow(unit, time string) (int, error) {
 	if !contains(s.layout.Units, unit) {
 		msg := fmt.Sprintf("unit %s is not in the data", unit)
-		if c := closestName(unit, s.layout.Units); c != "" {
+		if c := model.Closest(unit, s.layout.Units); c != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", c)
 		} else {
 			msg += fmt.Sprintf(" (%d units, e.g. %s)", len(s.layout.Units), strings.Join(s.layout.Units[:min(5, len(s.layout.Units))], ", "))

@@ -469,54 +469,13 @@ func (s *system) node(name string) (int, error) {
 		known = append(known, n.Name)
 	}
 	msg := fmt.Sprintf("unknown node %s", name)
-	if c := closestName(name, known); c != "" {
+	if c := model.Closest(name, known); c != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", c)
 	} else {
 		sort.Strings(known)
 		msg += " (the model's nodes: " + strings.Join(known, ", ") + ")"
 	}
 	return -1, fmt.Errorf("%s", msg)
-}
-
-// closestName returns the candidate closest to s by edit distance, if it is
-// close enough to be a plausible typo, else "".
-func closestName(s string, cands []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range cands {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD <= max(2, len(s)/3) {
-		return best
-	}
-	for _, c := range cands {
-		if strings.HasPrefix(c, s) || strings.HasPrefix(s, c) {
-			return c
-		}
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // chainOf returns the chain and the within-chain index of global draw d.
