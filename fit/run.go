@@ -304,8 +304,8 @@ type Manifest struct {
 	// ParamNames are the parameters in chain-file column order (the files
 	// carry them as CSVName spells them).
 	ParamNames []string `json:"parameter_names"`
-	Timing    Timing   `json:"timing"`
-	Notes     []string `json:"notes,omitempty"`
+	Timing     Timing   `json:"timing"`
+	Notes      []string `json:"notes,omitempty"`
 }
 
 // ModelRef is the model a fit used: its name and full text.
