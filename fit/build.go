@@ -161,7 +161,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			return nil, err
 		}
 		if n.Latent {
-			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: opt.Time}
+			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: opt.Time, Values: sem.LatentConditional}
 			if lat.Tau, err = nodePrior(n, "unit_sd"); err != nil {
 				return nil, err
 			}

@@ -75,6 +75,20 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		}
 		p.latents = append(p.latents, LatentInfo{Node: node, First: etaOff[li], Rows: append([]int32(nil), c.etaRows[li]...)})
 	}
+	for i, e := range eqs {
+		if e.cond == nil {
+			p.order = append(p.order, i)
+		} else {
+			p.conds = append(p.conds, i)
+		}
+		if e.rotU {
+			p.rots = append(p.rots, i)
+		}
+	}
+	p.order = append(p.order, p.conds...)
+	if len(p.conds) > 0 || len(p.rots) > 0 {
+		p.xt = make([]float64, p.dim)
+	}
 	p.work = newScratch(eqs)
 	return p
 }
@@ -125,6 +139,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 	in := EquationInfo{
 		Node: e.node, Column: e.column, Kind: e.kind.String(), Rows: e.n, RE: "none",
 		Time: e.time, Periods: e.T, SufficientStats: e.suff, First: e.first, NumParams: e.nparam,
+		Values: e.values,
 	}
 	if e.fam != nil {
 		in.Family = e.fam.Name()

@@ -44,9 +44,13 @@ func benchPanel(which []string, opt compileOptions) (*Posterior, error) {
 	}
 	spec := &Spec{Layout: l}
 	for _, w := range which {
-		if w == "latent" {
-			spec.Latents = append(spec.Latents, Latent{Node: "L", Terms: []Term{{Parent: "x1", X: x1}},
-				Indicators: []Indicator{{Node: "i1", Y: ind(1)}, {Node: "i2", Y: ind(0.7)}, {Node: "i3", Y: ind(-0.5)}}})
+		if w == "latent" || w == "latent-conditional" {
+			l := Latent{Node: "L", Terms: []Term{{Parent: "x1", X: x1}},
+				Indicators: []Indicator{{Node: "i1", Y: ind(1)}, {Node: "i2", Y: ind(0.7)}, {Node: "i3", Y: ind(-0.5)}}}
+			if w == "latent-conditional" {
+				l.Values = LatentConditional
+			}
+			spec.Latents = append(spec.Latents, l)
 			continue
 		}
 		spec.Equations = append(spec.Equations, all[w])
@@ -89,6 +93,11 @@ func BenchmarkPoisson(b *testing.B) { benchLogDensity(b, []string{"poisson"}, co
 
 // A latent node with 3 gaussian indicators: 5,460 latent values.
 func BenchmarkLatent(b *testing.B) { benchLogDensity(b, []string{"latent"}, compileOptions{}) }
+
+// The same in LatentConditional form.
+func BenchmarkLatentConditional(b *testing.B) {
+	benchLogDensity(b, []string{"latent-conditional"}, compileOptions{})
+}
 
 // Two gaussian, one ordered and one bernoulli equation.
 func BenchmarkMixed(b *testing.B) {

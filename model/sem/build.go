@@ -65,6 +65,11 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	} else {
 		e.xw = xw
 	}
+	_, ordered := e.fam.(Ordered)
+	e.cutShift = ordered && e.re != reNone && !c.noCutShift
+	if e.re == RECentred && e.J > 1 && (e.kind == kindLatent || !e.fam.Intercept()) && !c.noRotate {
+		e.rotU, e.hc = true, helmertWeights(e.J)
+	}
 	e.offsets(&in)
 	return e, nil
 }

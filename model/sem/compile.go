@@ -84,6 +84,21 @@ type equation struct {
 
 	interceptPrior, tauPrior, timePrior Prior
 
+	// cond is set on a latent's structural equation in LatentConditional
+	// form; condInd on its indicators, whose likelihood cond evaluates.
+	cond    *condLatent
+	condInd bool
+	// cutShift: an ordered equation with unit intercepts samples its first
+	// cutpoint relative to the mean unit offset (see Ordered).
+	cutShift bool
+	// rotU: centred unit intercepts without a free intercept (ordered and
+	// latent equations); the sampler's unit coordinates are the unit means
+	// rotated by an orthonormal Helmert basis (see rotate.go). hc holds the
+	// basis' weights.
+	rotU   bool
+	hc     []float64
+	values string // latent structural equations: "direct" or "conditional"
+
 	// parameter offsets into x (−1 when absent); famOff is 0 when famN is 0.
 	aOff, bOff, famOff, famN, tauOff, uOff, tOff, tsdOff int
 	first, nparam                                        int
@@ -91,19 +106,23 @@ type equation struct {
 
 // compiler carries the state of one Compile call.
 type compiler struct {
-	spec      *Spec
-	lay       *Layout
-	latIndex  map[string]int
-	rowToEta  [][]int32 // per latent, per layout row: eta index or −1
-	etaRows   [][]int32 // per latent: layout rows with an eta
-	lagLookup map[[2]int]int
-	notes     []string
-	noSuff    bool
+	spec       *Spec
+	lay        *Layout
+	latIndex   map[string]int
+	rowToEta   [][]int32 // per latent, per layout row: eta index or −1
+	etaRows    [][]int32 // per latent: layout rows with an eta
+	lagLookup  map[[2]int]int
+	notes      []string
+	noSuff     bool
+	noCutShift bool
+	noRotate   bool
 }
 
 // compileOptions are knobs for tests.
 type compileOptions struct {
-	noSuff bool // never use gaussian sufficient statistics
+	noSuff     bool // never use gaussian sufficient statistics
+	noCutShift bool // sample ordered cutpoints unshifted
+	noRotate   bool // sample centred unit means unrotated
 }
 
 // Compile checks a Spec and compiles it into a log posterior.
@@ -115,7 +134,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 	if spec == nil {
 		return nil, &Error{Msg: "nil Spec"}
 	}
-	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff}
+	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate}
 	if err := c.checkLayout(); err != nil {
 		return nil, err
 	}
@@ -158,6 +177,8 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 			return nil, err
 		}
 		eqs = append(eqs, eq)
+		latEq := eq
+		var inds []*equation
 		for k := range l.Indicators {
 			ind := &l.Indicators[k]
 			fam := ind.Family
@@ -179,6 +200,19 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 				return nil, err
 			}
 			eqs = append(eqs, eq)
+			inds = append(inds, eq)
+		}
+		latEq.values = "direct"
+		switch l.Values {
+		case LatentDirect:
+		case LatentConditional:
+			if why, ok := c.conditional(latEq, l, inds); ok {
+				latEq.values = "conditional"
+			} else {
+				c.notes = append(c.notes, fmt.Sprintf("latent %s: its values are sampled directly, not given its indicators (%s)", l.Node, why))
+			}
+		default:
+			return nil, &Error{Node: l.Node, Msg: fmt.Sprintf("unknown latent-value form %d", int(l.Values))}
 		}
 		switch n := len(l.Indicators); {
 		case n == 1:

@@ -40,7 +40,7 @@
 // units (a shear of the coordinates with Jacobian 1). Non-centred suits units
 // with few rows, centred units with many: REAuto picks centred when the mean
 // number of rows per unit reaches the family's threshold (10 gaussian and
-// poisson, 20 ordered, 40 bernoulli; 10 for latent nodes), and
+// poisson, 20 ordered, 30 bernoulli; 10 for latent nodes), and
 // EquationInfo.RE and REReason report the choice. Either can be forced.
 //
 // Period effects (Equation.Time) are fixed effects per period (the first
@@ -88,6 +88,26 @@
 // not form a cycle among themselves. A node per row costs one parameter per
 // row (5,460 for the real panel); that is the honest price of a poorly
 // measured construct, and the gradient stays O(rows).
+//
+// Latent.Values chooses the coordinates the sampler moves the values in.
+// LatentDirect samples eta itself. LatentConditional, for a latent whose
+// indicators are gaussian and whose parents are observed, samples z with
+//
+//	eta[r] = m[r] + z[r]/√P[r],   P[r] = 1 + Σ_k lambda_k²/sigma_k²,
+//
+// where m[r] and 1/√P[r] are the mean and sd of eta[r] given its structural
+// equation and the indicators observed at row r (k runs over those). The
+// density the sampler sees is then the indicators' likelihood with eta
+// integrated out analytically (normal with covariance diag(sigma²) +
+// lambda·lambdaᵀ) times a standard normal density for each z, times
+// whatever else depends on eta (the latent's children) at eta: the same
+// model, with the funnels between loadings, noise sds and thousands of
+// values removed. The indicators' intercepts are sampled centred on the
+// mean of the latent's structural means (see LatentConditional). On the
+// built-in fig2 (a latent with two indicators and an ordered child) the
+// direct form gives R-hat 1.9 and a min bulk-ESS of 6 of 4,000 draws, the
+// conditional form R-hat 1.02 and a min bulk-ESS in the hundreds
+// (bench/README.md). ParamNames and Constrain give eta in both forms.
 //
 // # Roots, missing data
 //
@@ -154,7 +174,8 @@
 // statistics (per-unit counts and means, and within-unit cross-products of
 // the node and its parents), which cost O(parents² + units) whatever the
 // number of rows. Other families loop over the rows once for the value and
-// the gradient, with a table-driven exp and one logarithm per few hundred
+// the gradient, with a table-driven exp (computed for all rows in one
+// tight pass before the family's loop) and one logarithm per few hundred
 // rows. A Posterior owns its scratch space: give each chain its own Clone
 // (for example inference.Sample(ctx, func() inference.Target { return
 // post.Clone() }, …)).
@@ -172,4 +193,7 @@
 // and the benchmarks with
 //
 //	go test -run '^$' -bench . -benchmem ./model/sem/
+//
+// (synthetic panels; ./bench/ has benchmarks on the embedded panel and the
+// comparison with Stan).
 package sem

@@ -27,13 +27,39 @@ func fastExp(x float64) float64 {
 	if !(x > -700 && x < 700) {
 		return math.Exp(x)
 	}
-	const shifter = 0x1.8p52 // adding it rounds to an integer held in the low bits
-	kf := x*(64/math.Ln2) + shifter
-	k := int64(int32(uint32(math.Float64bits(kf))))
-	kf -= shifter
-	r := (x - kf*expHi) - kf*expLo
-	p := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
-	t := expTable[k&63]
-	v := t + t*p
-	return math.Float64frombits(math.Float64bits(v) + uint64(k>>6)<<52)
+	return expKernel(x)
+}
+
+// expKernel is fastExp without the range check, for x in (−700, 700) only;
+// it is small enough for the compiler to inline into the row loops.
+func expKernel(x float64) float64 {
+	kf := x*(64/math.Ln2) + expShifter
+	b := math.Float64bits(kf)
+	kf -= expShifter
+	r := x - kf*expHi - kf*expLo
+	t := expTable[b&63]
+	v := t + t*r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+	return math.Float64frombits(math.Float64bits(v) + (b>>6)<<52)
+}
+
+// expShifter: adding it to a float64 of magnitude below 2^51 rounds it to
+// an integer held, in two's complement, in the low bits of the sum.
+const expShifter = 0x1.8p52
+
+// expInPlace replaces every v[i] by fastExp(v[i]), with the kernel inlined
+// (a row loop that calls fastExp pays for a call per row).
+func expInPlace(v []float64) {
+	for i, x := range v {
+		if !(x > -700 && x < 700) {
+			v[i] = math.Exp(x)
+			continue
+		}
+		kf := x*(64/math.Ln2) + expShifter
+		b := math.Float64bits(kf)
+		kf -= expShifter
+		r := x - kf*expHi - kf*expLo
+		t := expTable[b&63]
+		e := t + t*r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+		v[i] = math.Float64frombits(math.Float64bits(e) + (b>>6)<<52)
+	}
 }

@@ -60,3 +60,20 @@ func BenchmarkMathExp(b *testing.B) {
 }
 
 var sinkExp float64
+
+// expInPlace gives fastExp's values bit for bit.
+func TestExpInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	v := []float64{0, -0.0, 700, -700, 699.9, -699.9, 710, -746, math.Inf(1), math.Inf(-1), math.NaN()}
+	for i := 0; i < 100000; i++ {
+		v = append(v, 30*rng.NormFloat64(), 1399.9*rng.Float64()-699.95)
+	}
+	got := append([]float64(nil), v...)
+	expInPlace(got)
+	for i, x := range v {
+		want := fastExp(x)
+		if math.Float64bits(got[i]) != math.Float64bits(want) && !(math.IsNaN(got[i]) && math.IsNaN(want)) {
+			t.Fatalf("expInPlace(%v) = %v, fastExp %v", x, got[i], want)
+		}
+	}
+}

@@ -17,6 +17,12 @@ const MaxCategories = 64
 // The values are the integers 0 … K−1. The cutpoints absorb the intercept,
 // so the linear predictor has none. They are kept unconstrained as c_1 and
 // the logs of the increments c_{k+1} − c_k (with the Jacobian of that map).
+// In an equation with unit intercepts the sampler's first coordinate is
+// c_1 − ō, ō the mean over the rows of the unit offsets (the unit means,
+// or x̄_j·b + tau·z_j non-centred): the cutpoints then move with the level
+// of the unit intercepts, which otherwise only the intercepts' prior ties
+// down (a ridge that a diagonal metric crosses slowly; the map has unit
+// Jacobian, and Constrain reports c).
 type Ordered struct {
 	// K is the number of categories; 0 means max(y)+1 from the data.
 	K int
@@ -158,9 +164,11 @@ func (o Ordered) LogLik(y, mu, theta, dmu, grad []float64) float64 {
 	lp := 0.0
 	var lg logProduct // Σ log (1+A)(1+B)
 	lg.reset()
-	for i, m := range mu {
+	copy(dmu, mu)
+	expInPlace(dmu)
+	for i := range mu {
 		k := int(y[i])
-		e := fastExp(m)
+		e := dmu[i]
 		A := lo[k] / e
 		B := hi[k] * e
 		den := (1 + A) * (1 + B)
@@ -168,7 +176,9 @@ func (o Ordered) LogLik(y, mu, theta, dmu, grad []float64) float64 {
 		fa := A * (1 + B) * inv  // F(c_k − mu)
 		fnb := B * (1 + A) * inv // 1 − F(c_{k+1} − mu)
 		lp += l1r[k]
-		lg.mul(den)
+		if lg.prod *= den; lg.prod > 1e100 {
+			lg.flush()
+		}
 		dmu[i] = fa - fnb
 		dcs[k] -= fa + q[k]
 		dcs[k+1] += fnb + q[k]

@@ -24,6 +24,15 @@ type Posterior struct {
 	// latents' orientations at the point being evaluated (scratch).
 	first []int
 	sign  []float64
+	// order is the evaluation order of eqs: conditional latents last (their
+	// likelihood needs the derivatives their children leave); conds lists
+	// them, rots the equations with rotated unit coordinates. xt is x with
+	// the rotated unit coordinates turned into unit means and the
+	// conditional latents' z into their values (scratch).
+	order []int
+	conds []int
+	rots  []int
+	xt    []float64
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -53,6 +62,9 @@ type EquationInfo struct {
 	// First and NumParams locate the equation's parameters in ParamNames
 	// (latent values are listed separately, see LatentInfo).
 	First, NumParams int
+	// Values is, for a latent's structural equation, how the sampler moves
+	// its values: "direct" or "conditional" (see LatentValues); else "".
+	Values string
 }
 
 // String is a one-line summary, e.g.
@@ -67,6 +79,9 @@ func (in EquationInfo) String() string {
 	}
 	if in.SufficientStats {
 		s += ", sufficient statistics"
+	}
+	if in.Values == "conditional" {
+		s += ", values sampled given the indicators"
 	}
 	return s
 }
@@ -102,6 +117,8 @@ type scratch struct {
 	b, gb   []float64 // per term
 	gt, dgt []float64 // per period
 	bx, gbx []float64 // per observed column (b and gradient in column order)
+	theta   []float64 // the family's parameters (cutpoints shifted, see cutShift)
+	cond    *condScratch
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -117,6 +134,10 @@ func newScratch(eqs []*equation) []scratch {
 			b: make([]float64, len(e.terms)), gb: make([]float64, len(e.terms)),
 			gt: make([]float64, e.T), dgt: make([]float64, e.T),
 			bx: make([]float64, e.p), gbx: make([]float64, e.p),
+			theta: make([]float64, e.famN),
+		}
+		if e.cond != nil {
+			w[i].cond = newCondScratch(e.cond, e.n)
 		}
 	}
 	return w
@@ -154,6 +175,9 @@ func (p *Posterior) Clone() *Posterior {
 	q := *p
 	q.work = newScratch(p.eqs)
 	q.sign = make([]float64, len(p.sign))
+	if p.xt != nil {
+		q.xt = make([]float64, len(p.xt))
+	}
 	return &q
 }
 
@@ -165,11 +189,36 @@ func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
 	}
 	clear(grad)
 	p.orient(x, p.sign)
+	xe := p.working(x)
 	lp := 0.0
-	for i, e := range p.eqs {
-		lp += e.eval(x, grad, &p.work[i], p.sign, p.priorOnly)
+	for _, i := range p.order {
+		e := p.eqs[i]
+		lp += e.eval(xe, grad, &p.work[i], p.sign, p.priorOnly, e.cond != nil)
+	}
+	for _, i := range p.rots {
+		e := p.eqs[i]
+		helmertT(grad[e.uOff:e.uOff+e.J], e.hc)
 	}
 	return lp
+}
+
+// working returns the point the equations read: x itself, or a copy with
+// rotated unit coordinates turned into unit means and conditional latents'
+// z into their values (condForward has then run at it).
+func (p *Posterior) working(x []float64) []float64 {
+	if p.xt == nil {
+		return x
+	}
+	xe := p.xt
+	copy(xe, x)
+	for _, i := range p.rots {
+		e := p.eqs[i]
+		helmert(xe[e.uOff:e.uOff+e.J], e.hc)
+	}
+	for _, i := range p.conds {
+		p.eqs[i].condForward(xe, xe, &p.work[i])
+	}
+	return xe
 }
 
 // orient writes each latent's orientation at x: +1 when its first loading
@@ -204,6 +253,10 @@ func (e *equation) flip(i int, sign []float64) float64 {
 // positive: when the sampler's point has it negative, the latent's values,
 // loadings, unit intercepts, period effects and the strengths of edges into
 // and out of it change sign. The density is the same at both orientations.
+//
+// The values of a latent in LatentConditional form are computed from z and
+// the other parameters in the Posterior's scratch space: like
+// LogDensityGrad, Constrain must not run concurrently on one Posterior.
 func (p *Posterior) Constrain(x, out []float64) {
 	var buf [8]float64
 	sign := buf[:0]
@@ -213,9 +266,10 @@ func (p *Posterior) Constrain(x, out []float64) {
 		sign = buf[:len(p.first)]
 	}
 	p.orient(x, sign)
-	copy(out, x)
+	xe := p.working(x) // eta and a_k of conditional latents included
+	copy(out, xe)
 	for _, e := range p.eqs {
-		e.constrain(x, out, sign)
+		e.constrain(xe, out, sign)
 	}
 	for li, l := range p.latents {
 		if sign[li] < 0 {
@@ -246,7 +300,13 @@ func (e *equation) constrain(x, out, sign []float64) {
 		self = sign[e.latent]
 	}
 	if e.famN > 0 {
-		e.fam.Constrain(x[e.famOff:e.famOff+e.famN], out[e.famOff:e.famOff+e.famN])
+		var buf [MaxCategories]float64
+		theta := buf[:e.famN]
+		copy(theta, x[e.famOff:e.famOff+e.famN])
+		if e.cutShift {
+			theta[0] += e.meanOffsetAt(x)
+		}
+		e.fam.Constrain(theta, out[e.famOff:e.famOff+e.famN])
 	}
 	if e.re != reNone {
 		tau := math.Exp(x[e.tauOff])
@@ -283,27 +343,25 @@ func (e *equation) constrain(x, out, sign []float64) {
 	}
 }
 
-// eval adds e's log density terms: likelihood (unless prior-only and the
-// response is observed), random-effect distributions and priors.
-func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly bool) float64 {
+// prepare reads e's coefficients and computes its group offsets o_j and
+// period effects at x, clearing their derivatives.
+func (e *equation) prepare(x []float64, w *scratch) {
 	e.coefs(x, w)
-	b, gb := w.b, w.gb
-	clear(gb)
-	a, da := 0.0, 0.0
+	clear(w.gb)
+	a := 0.0
 	if e.aOff >= 0 {
 		a = x[e.aOff]
 	}
-
 	// Group offsets o_j: the linear predictor of a row is o_j plus the
 	// within-group centred columns times b (plus latent terms and periods).
-	o, do := w.o, w.do
-	tau := 0.0
-	if e.re != reNone {
-		tau = math.Exp(x[e.tauOff])
-	}
+	o := w.o
 	if e.re == RECentred {
 		copy(o, x[e.uOff:e.uOff+e.J])
 	} else {
+		tau := 0.0
+		if e.re != reNone {
+			tau = math.Exp(x[e.tauOff])
+		}
 		bx := w.bx
 		for j := range o {
 			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx)
@@ -313,20 +371,53 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly bo
 			o[j] = v
 		}
 	}
-	clear(do)
-
-	// Period effects.
+	clear(w.do)
 	if e.time != TimeNone {
 		e.periodEffects(x, w.gt)
 		clear(w.dgt)
 	}
+}
+
+// eval adds e's log density terms: likelihood (unless prior-only and the
+// response is observed), random-effect distributions and priors. muReady
+// says that prepare and fillMu have run at x already (conditional latents).
+func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, muReady bool) float64 {
+	if !muReady {
+		e.prepare(x, w)
+	}
+	b, gb := w.b, w.gb
+	a, da := 0.0, 0.0
+	if e.aOff >= 0 {
+		a = x[e.aOff]
+	}
+	do := w.do
+	tau := 0.0
+	if e.re != reNone {
+		tau = math.Exp(x[e.tauOff])
+	}
+	if e.famN > 0 {
+		copy(w.theta, x[e.famOff:e.famOff+e.famN])
+		if e.cutShift {
+			w.theta[0] += e.meanOffset(w.o)
+		}
+	}
 
 	lp := 0.0
-	if !priorOnly || e.kind == kindLatent {
+	if (!priorOnly || e.kind == kindLatent) && !e.condInd {
 		if e.suff {
 			lp += e.suffLik(x, g, w)
 		} else {
-			lp += e.rowLik(x, g, w)
+			lp += e.rowLik(x, g, w, muReady)
+		}
+	}
+	if e.famN > 0 {
+		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
+		if e.cutShift {
+			// The first cutpoint moves with the mean unit offset.
+			d := g[e.famOff]
+			for j, nj := range e.ng {
+				do[j] += d * nj / float64(e.n)
+			}
 		}
 	}
 
@@ -404,10 +495,41 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly bo
 		lp += l
 		g[e.bOff+i] += gb[i] + f*d
 	}
-	if e.famN > 0 {
-		lp += e.fam.LogPrior(x[e.famOff:e.famOff+e.famN], g[e.famOff:e.famOff+e.famN])
-	}
 	return lp
+}
+
+// meanOffsetAt is meanOffset of the group offsets at x (as prepare
+// computes them, without scratch space).
+func (e *equation) meanOffsetAt(x []float64) float64 {
+	a := 0.0
+	if e.aOff >= 0 {
+		a = x[e.aOff]
+	}
+	s := 0.0
+	for j, nj := range e.ng {
+		o := x[e.uOff+j]
+		if e.re != RECentred {
+			o = a
+			for k, ti := range e.obsTerm {
+				o += e.xbar[j*e.p+k] * x[e.bOff+ti]
+			}
+			if e.re == RENonCentred {
+				o += math.Exp(x[e.tauOff]) * x[e.uOff+j]
+			}
+		}
+		s += nj * o
+	}
+	return s / float64(e.n)
+}
+
+// meanOffset is Σ_j n_j·o_j / n, the mean over the rows of the group
+// offsets o.
+func (e *equation) meanOffset(o []float64) float64 {
+	s := 0.0
+	for j, nj := range e.ng {
+		s += nj * o[j]
+	}
+	return s / float64(e.n)
 }
 
 // suffLik is the gaussian log likelihood from sufficient statistics. With
@@ -441,10 +563,10 @@ func (e *equation) suffLik(x, g []float64, w *scratch) float64 {
 	return -n*s - 0.5*ssr*prec
 }
 
-// rowLik is the log likelihood summed over the rows, through the family.
-func (e *equation) rowLik(x, g []float64, w *scratch) float64 {
+// fillMu computes the linear predictor of every row into w.mu.
+func (e *equation) fillMu(x []float64, w *scratch) {
 	n := e.n
-	mu, dmu := w.mu[:n], w.dmu[:n]
+	mu := w.mu[:n]
 	b := w.b
 	for j, o := range w.o {
 		seg := mu[e.start[j]:e.start[j+1]]
@@ -472,9 +594,23 @@ func (e *equation) rowLik(x, g []float64, w *scratch) float64 {
 			mu[r] += w.gt[tix[r]]
 		}
 	}
+}
+
+// rowLik is the log likelihood summed over the rows, through the family
+// (muReady: fillMu has run).
+func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
+	if !muReady {
+		e.fillMu(x, w)
+	}
+	n := e.n
+	mu, dmu := w.mu[:n], w.dmu[:n]
+	b := w.b
 
 	var lp float64
-	if e.kind == kindLatent {
+	switch {
+	case e.cond != nil:
+		lp = e.condLik(g, w)
+	case e.kind == kindLatent:
 		// eta ~ normal(mu, 1).
 		idx := e.yIdx[:n]
 		for r := range mu {
@@ -483,8 +619,8 @@ func (e *equation) rowLik(x, g []float64, w *scratch) float64 {
 			dmu[r] = res
 			g[idx[r]] -= res
 		}
-	} else {
-		lp = e.fam.LogLik(e.y, mu, x[e.famOff:e.famOff+e.famN], dmu, g[e.famOff:e.famOff+e.famN])
+	default:
+		lp = e.fam.LogLik(e.y, mu, w.theta, dmu, g[e.famOff:e.famOff+e.famN])
 	}
 
 	for j := range w.do {

@@ -116,6 +116,45 @@ type Latent struct {
 	// three or more identify the measurement model without leaning on priors).
 	// The first indicator's loading is positive: it fixes the latent's sign.
 	Indicators []Indicator
+	// Values chooses how the sampler sees the latent's values (default
+	// LatentDirect; see LatentValues).
+	Values LatentValues
+}
+
+// LatentValues chooses the coordinates in which the sampler moves a latent
+// node's values. Both describe the same model; they differ in how well a
+// sampler mixes.
+type LatentValues int
+
+const (
+	// LatentDirect samples the values eta themselves.
+	LatentDirect LatentValues = iota
+	// LatentConditional samples z with eta = m + s·z, where m and s are the
+	// mean and sd of eta given its structural equation and its indicators
+	// (computed analytically at every point). The sampler then sees the
+	// indicators' likelihood with eta integrated out, and z is standard
+	// normal a priori and nearly so a posteriori: the funnels between the
+	// loadings, the indicators' noise sds and thousands of latent values
+	// are gone. The indicators' intercepts are sampled as a_k + lambda_k·mū
+	// (mū the mean of the latent's structural means), which unties them
+	// from the level of the latent's unit intercepts (unit Jacobian;
+	// ParamNames and Constrain still give a_k). It applies to latents
+	// whose indicators are all gaussian (at most 8 of them) and whose
+	// parents are observed; others stay LatentDirect with a note, and so
+	// does every latent under Spec.PriorOnly, where the indicators carry
+	// no likelihood.
+	LatentConditional
+)
+
+// String returns "direct" or "conditional".
+func (v LatentValues) String() string {
+	switch v {
+	case LatentDirect:
+		return "direct"
+	case LatentConditional:
+		return "conditional"
+	}
+	return fmt.Sprintf("LatentValues(%d)", int(v))
 }
 
 // Indicator is one measurement of a latent node:
@@ -144,7 +183,7 @@ type REParam int
 const (
 	// REAuto chooses from the data: centred when the units have many rows
 	// each (mean rows per unit at least the family's threshold: 10 for
-	// gaussian and poisson, 20 for ordered, 40 for bernoulli), else
+	// gaussian and poisson, 20 for ordered, 30 for bernoulli), else
 	// non-centred.
 	REAuto REParam = iota
 	// RECentred samples the unit means m_j = a + x̄_j·b + u_j directly, with
