@@ -24,6 +24,10 @@ type Options struct {
 	RE sem.REParam
 	// NoUnitEffects leaves out unit random intercepts even on a panel.
 	NoUnitEffects bool
+	// LatentValues chooses the sampler's coordinates for latent values
+	// (default sem.LatentDirect; sem.LatentConditional removes the funnel
+	// between loadings, noise sds and the values, see package model/sem).
+	LatentValues sem.LatentValues
 }
 
 // Plan is a model bound to a data set: the structural equations to estimate
@@ -161,7 +165,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			return nil, err
 		}
 		if n.Latent {
-			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: opt.Time, Values: sem.LatentConditional}
+			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: opt.Time, Values: opt.LatentValues}
 			if lat.Tau, err = nodePrior(n, "unit_sd"); err != nil {
 				return nil, err
 			}

@@ -32,6 +32,9 @@ type Settings struct {
 	// the chain files too; by default they stay in memory only, since they
 	// can outnumber everything else a hundredfold.
 	SaveLatent bool `json:"save_latent,omitempty"`
+	// LatentValues is "direct" (default) or "conditional": the coordinates
+	// in which the sampler moves latent values (see package model/sem).
+	LatentValues string `json:"latent_values,omitempty"`
 }
 
 // DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
@@ -52,6 +55,13 @@ func (s Settings) ModelOptions() (Options, error) {
 		opt.Time = sem.TimeRandomWalk
 	default:
 		return opt, fmt.Errorf("time effects %q: want none, fixed or random-walk", s.Time)
+	}
+	switch s.LatentValues {
+	case "", "direct":
+	case "conditional":
+		opt.LatentValues = sem.LatentConditional
+	default:
+		return opt, fmt.Errorf("latent values %q: want direct or conditional", s.LatentValues)
 	}
 	switch s.RE {
 	case "", "auto":
