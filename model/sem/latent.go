@@ -22,6 +22,11 @@ const maxCondIndicators = 8
 // standard normal log density of z:
 //
 //	−½ Σ_k t_k e_k² + ½ P d² − ½ log P − Σ_k log sigma_k − ½ z²
+//	  = −½ Σ_k t_k rho_k² − ½ d² − ½ log P − Σ_k log sigma_k − ½ z²
+//
+// with rho_k = e_k − l_k·d the residual at the conditional mean. The
+// second form is the one computed: its terms are all negative, while the
+// first cancels catastrophically when a noise sd is small (t_k large).
 //
 // (the marginal of the indicators, normal with covariance diag(sigma²) +
 // l·lᵀ, by the matrix determinant lemma and Woodbury's identity). Whatever
@@ -196,7 +201,7 @@ func (e *equation) condLik(g []float64, w *scratch) float64 {
 		h := gp * (d[i] + 0.5*z[i]*s)
 		mc[i], Gp[i] = m+d[i], gp
 		h1[i], h2[i] = ip+m*gp+2*h, ip+2*h
-		lp += 0.5*d[i]*d[i]*cw.P[p] - 0.5*z[i]*z[i]
+		lp -= 0.5 * (d[i]*d[i] + z[i]*z[i])
 		dmu[i] = d[i] + gp
 		g[idx[i]] = G*s - z[i]
 	}
@@ -213,7 +218,7 @@ func (e *equation) condLik(g []float64, w *scratch) float64 {
 			t := obs[i] * tk
 			ek := y[i] - ak - lk*m
 			rho := y[i] - ak - lk*mc[i]
-			ss += t * ek * ek
+			ss += t * rho * rho
 			ga += t * (rho - lk*Gp[i])
 			gl += t * (rho*mc[i] + ek*Gp[i] - lk*h1[i])
 			gs += t * (rho*rho + lk*(lk*h2[i]-2*ek*Gp[i]))

@@ -100,6 +100,13 @@ func TestGradientConditionalIndicators(t *testing.T) {
 	for trial := 0; trial < 4; trial++ {
 		checkGradient(t, p, randomPoint(rng, p.Dim(), 0.8), 1e-5)
 	}
+	// An indicator almost without noise (a Heywood case, sigma ≈ e⁻⁹): the
+	// marginal likelihood must not cancel catastrophically.
+	for trial := 0; trial < 2; trial++ {
+		x := randomPoint(rng, p.Dim(), 0.8)
+		x[index(t, p, "sigma.i2")] = -9
+		checkGradient(t, p, x, 1e-4)
+	}
 }
 
 // The two forms are the same model: at the point where the direct form
