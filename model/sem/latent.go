@@ -59,8 +59,14 @@ type condScratch struct {
 	// derivative with respect to eta, h1 = 1/P + mu·Gp + 2h and
 	// h2 = 1/P + 2h, where h = G·(d + z/(2√P))/P
 	z, d, mc, Gp, h1, h2 []float64
-	// per pattern: P, 1/P and 1/√P
-	P, ip, s []float64
+	// K×n, k-major: the residuals e_k at the structural mean (0 where
+	// indicator k is missing), and an n-long buffer for t_k·rho_k
+	e    []float64
+	trho []float64
+	// per pattern: P, 1/P and 1/√P; Q[k<<K|p] is P without indicator k's
+	// term, 1 + Σ_{j≠k} l_j² t_j, summed directly (P − l_k² t_k cancels
+	// when t_k is large)
+	P, ip, s, Q []float64
 	// the indicators' intercepts a_k, loadings, log sds and noise
 	// precisions at the point, and the mean structural mean mū
 	a, lam, ls, tau [maxCondIndicators]float64
@@ -70,7 +76,8 @@ type condScratch struct {
 func newCondScratch(c *condLatent, n int) *condScratch {
 	v := func(n int) []float64 { return make([]float64, n) }
 	np := 1 << c.K
-	return &condScratch{z: v(n), d: v(n), mc: v(n), Gp: v(n), h1: v(n), h2: v(n), P: v(np), ip: v(np), s: v(np)}
+	return &condScratch{z: v(n), d: v(n), mc: v(n), Gp: v(n), h1: v(n), h2: v(n), e: v(c.K * n), trho: v(n),
+		P: v(np), ip: v(np), s: v(np), Q: v(c.K * np)}
 }
 
 // conditional sets up latent equation e (kindLatent, rows built) in
@@ -132,6 +139,15 @@ func (cl *condLatent) params(x []float64, w *condScratch) {
 			}
 		}
 		w.P[p], w.ip[p], w.s[p] = P, 1/P, 1/math.Sqrt(P)
+		for k := 0; k < cl.K; k++ {
+			Q := 1.0
+			for j := 0; j < cl.K; j++ {
+				if j != k && p&(1<<j) != 0 {
+					Q += w.lam[j] * w.lam[j] * w.tau[j]
+				}
+			}
+			w.Q[k<<cl.K|p] = Q
+		}
 	}
 }
 
@@ -208,20 +224,50 @@ func (e *equation) condLik(g []float64, w *scratch) float64 {
 	for _, p := range cl.pats {
 		lp -= 0.5 * cl.npat[p] * math.Log(cw.P[p])
 	}
-	// One indicator at a time (sums in registers).
+	// The residuals e_k at the structural mean, then one indicator at a
+	// time (sums in registers). t_k·rho_k is computed as
+	// t_k·(e_k·Q_k − l_k·Σ_{j≠k} l_j t_j e_j)/P, which equals
+	// t_k·(e_k − l_k·d) without its cancellation: when sigma_k is small,
+	// rho_k is a difference of nearly equal numbers and t_k multiplies its
+	// rounding error into noise on the gradient, which drives the step
+	// size to nothing where a chain wanders towards sigma_k → 0.
+	for k := range cl.ind {
+		ak, lk := cw.a[k], cw.lam[k]
+		y, obs, ek := cl.y[k*n:(k+1)*n], cl.obs[k*n:(k+1)*n], cw.e[k*n:(k+1)*n]
+		for i, m := range mu {
+			ek[i] = obs[i] * (y[i] - ak - lk*m)
+		}
+	}
 	shift := 0.0
 	for k, in := range cl.ind {
-		ak, lk, tk := cw.a[k], cw.lam[k], cw.tau[k]
-		y, obs := cl.y[k*n:(k+1)*n], cl.obs[k*n:(k+1)*n]
+		lk, tk := cw.lam[k], cw.tau[k]
+		obs, ek, tr := cl.obs[k*n:(k+1)*n], cw.e[k*n:(k+1)*n], cw.trho[:n]
+		Q := cw.Q[k<<cl.K : (k+1)<<cl.K]
+		for i := range tr {
+			tr[i] = ek[i] * Q[pat[i]]
+		}
+		for j := range cl.ind {
+			if j == k {
+				continue
+			}
+			c := lk * cw.lam[j] * cw.tau[j]
+			ej := cw.e[j*n : (j+1)*n]
+			for i := range tr {
+				tr[i] -= c * ej[i]
+			}
+		}
+		for i := range tr {
+			tr[i] *= obs[i] * tk * cw.ip[pat[i]]
+		}
 		var ss, ga, gl, gs float64
-		for i, m := range mu {
+		for i, r := range tr {
 			t := obs[i] * tk
-			ek := y[i] - ak - lk*m
-			rho := y[i] - ak - lk*mc[i]
+			e := ek[i]
+			rho := e - lk*d[i]
 			ss += t * rho * rho
-			ga += t * (rho - lk*Gp[i])
-			gl += t * (rho*mc[i] + ek*Gp[i] - lk*h1[i])
-			gs += t * (rho*rho + lk*(lk*h2[i]-2*ek*Gp[i]))
+			ga += r - t*lk*Gp[i]
+			gl += r*mc[i] + t*(e*Gp[i]-lk*h1[i])
+			gs += t*rho*rho + t*lk*(lk*h2[i]-2*e*Gp[i])
 		}
 		lp -= 0.5*ss + cl.nobs[k]*cw.ls[k]
 		// a_k = a'_k − l_k·mū: the derivative with respect to a_k

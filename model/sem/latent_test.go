@@ -107,6 +107,14 @@ func TestGradientConditionalIndicators(t *testing.T) {
 		x[index(t, p, "sigma.i2")] = -9
 		checkGradient(t, p, x, 1e-4)
 	}
+	// Far down the tail (sigma ≈ e⁻¹⁷, where a chain may wander early in
+	// warm-up): t·rho must not turn rounding error into gradient noise, or
+	// the step size collapses and the chain cannot climb back.
+	for trial := 0; trial < 2; trial++ {
+		x := randomPoint(rng, p.Dim(), 0.8)
+		x[index(t, p, "sigma.i2")] = -17
+		checkGradient(t, p, x, 1e-4)
+	}
 }
 
 // The two forms are the same model: at the point where the direct form
