@@ -73,7 +73,7 @@ func runFit(e *env, args []string) error {
 	fs.BoolVar(&s.PriorOnly, "prior-only", false, "sample the prior only (prior predictive checks)")
 	fs.StringVar(&s.Time, "time-effects", s.Time, "period effects: none, fixed or random-walk")
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
-	fs.StringVar(&s.LatentValues, "latent-values", "direct", "sampler coordinates of latent values: direct or conditional (no funnel; try it when loadings or indicator sds mix badly)")
+	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
 	out := fs.String("out", "", "fit directory to write (default fit-MODEL)")
 	from := fs.String("from", "", "rerun the fit recorded in this manifest.json")

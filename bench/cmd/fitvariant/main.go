@@ -35,7 +35,7 @@ func main() {
 	flag.Uint64Var(&s.Seed, "seed", s.Seed, "seed")
 	flag.StringVar(&s.Metric, "metric", s.Metric, "diag_e or dense_e")
 	flag.StringVar(&s.RE, "re", s.RE, "unit intercepts: auto, centred or non-centred")
-	latent := flag.String("latent", "direct", "latent values: direct or conditional")
+	latent := flag.String("latent", "conditional", "latent values: conditional or direct")
 	flag.BoolVar(&s.SaveLatent, "save-latent", false, "write latent values to the chain files too")
 	out := flag.String("out", "", "write the fit directory here")
 	flag.Parse()
