@@ -91,7 +91,17 @@ type jobPlan struct {
 	// values the fit did not keep; its expected value is integrated over
 	// their noise.
 	marg []bool
+	// fuse[h][v] lists the worlds whose change of nonlinear node v at
+	// period h is computed in one pass with its factual mean (fusedMeans):
+	// population averages where the change of the linear predictor is the
+	// same at every row; fused[w][h][v] marks them.
+	fuse  [][][]int
+	fused [][][]bool
 }
+
+// fuseWorlds enables the fused pass; tests turn it off to compare with the
+// world-by-world path.
+var fuseWorlds = true
 
 func (j *job) world(w int) world {
 	if w == 0 {
@@ -249,6 +259,31 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 		for v, n := range s.nodes {
 			if p.needEta[h][v] && s.margParents(n) {
 				p.marg[v] = true
+			}
+		}
+	}
+	p.fuse = make([][][]int, H+1)
+	p.fused = make([][][]bool, nw)
+	for w := range p.fused {
+		p.fused[w] = make([][]bool, H+1)
+		for h := range p.fused[w] {
+			p.fused[w][h] = make([]bool, len(s.nodes))
+		}
+	}
+	for h := 0; h <= H; h++ {
+		p.fuse[h] = make([][]int, len(s.nodes))
+		if j.cf || !fuseWorlds {
+			continue
+		}
+		for v := range s.nodes {
+			if !p.needEta[h][v] {
+				continue
+			}
+			for w := 0; w < nw; w++ {
+				if p.aff[w][h][v] && !p.active[w][h][v] && !(p.block[w] != nil && p.block[w][v]) && p.rowConst[w][h][v] {
+					p.fuse[h][v] = append(p.fuse[h][v], w)
+					p.fused[w][h][v] = true
+				}
 			}
 		}
 	}
@@ -475,27 +510,27 @@ type worker struct {
 	epsHi [][]float64     // [h][i] the outcome's noise interval upper end (cf)
 	tmp   []float64
 	tmp2  []float64
-	// qa, qb, qc are quadMean's scratch.
-	qa, qb, qc []float64
-	expC       [][]float64   // [v][i·K+k] exp(cutpoint k) of ordered node v at draw i
-	e0         [][][]float64 // [h][v][i] exp(−eF) (bernoulli, ordered) or exp(eF) (poisson)
-	m0         [][][]float64 // [h][v][i] the factual expected value m(eF)
-	expDe      [][][][]float64
-	have       [][][]bool // [w][h][v] expDe holds this block's row-constant exp(∓de)
-	rngs       []*rand.Rand
+	// fE, fOut are fusedMeans' lists of the fused worlds' exp(∓de) and changes.
+	fE, fOut [][]float64
+	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of ordered node v at draw i
+	e0       [][][]float64 // [h][v][i] exp(−eF) (bernoulli, ordered) or exp(eF) (poisson)
+	m0       [][][]float64 // [h][v][i] the factual expected value m(eF)
+	expDe    [][][][]float64
+	have     [][][]bool // [w][h][v] expDe holds this block's row-constant exp(∓de)
+	rngs     []*rand.Rand
 	// For nodes whose latent parents' values were not kept: muBuf[L] the
-	// structural mean of latent L, and zq[v][q] the quadrature factors
-	// exp(−s·z_q) (poisson: one factor exp(s²/2)) with weights wq[v].
+	// structural mean of latent L, and for node v each draw's quadrature
+	// factors exp(−s·z_q) and weights (see quadSetup).
 	muBuf [][]float64
-	zq    [][][]float64
-	wq    [][]float64
+	qz    [][]float64
+	qw    [][]float64
+	qoff  [][]int
 }
 
 func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 	H := j.horizon
 	N := len(s.nodes)
-	wk := &worker{s: s, j: j, p: p, tmp: make([]float64, n), tmp2: make([]float64, n),
-		qa: make([]float64, n), qb: make([]float64, n), qc: make([]float64, n)}
+	wk := &worker{s: s, j: j, p: p, tmp: make([]float64, n), tmp2: make([]float64, n)}
 	vec := func() []float64 { return make([]float64, n) }
 	wk.delta = make([][][][]float64, p.nw)
 	for w := range wk.delta {
@@ -563,22 +598,17 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 		}
 	}
 	wk.muBuf = make([][]float64, N)
-	wk.zq = make([][][]float64, N)
-	wk.wq = make([][]float64, N)
+	wk.qz = make([][]float64, N)
+	wk.qw = make([][]float64, N)
+	wk.qoff = make([][]int, N)
 	for v, nd := range s.nodes {
 		if nd.fam == famLatent && !nd.etaOK {
 			wk.muBuf[v] = vec()
 		}
 		if p.marg[v] {
-			q := maxQuadNodes
-			if nd.fam == famPoisson {
-				q = 1
-				wk.wq[v] = []float64{1}
-			}
-			wk.zq[v] = make([][]float64, q)
-			for k := range wk.zq[v] {
-				wk.zq[v][k] = vec()
-			}
+			wk.qz[v] = make([]float64, 0, n*maxQuadNodes)
+			wk.qw[v] = make([]float64, 0, n*maxQuadNodes)
+			wk.qoff[v] = make([]int, 0, n+1)
 		}
 	}
 	wk.expDe = make([][][][]float64, p.nw)
@@ -705,7 +735,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 					if j.cf {
 						wk.abduct(v, r, h, c, lo, hi, v == Y)
 					} else {
-						wk.factualMean(v, h, m)
+						wk.fusedMeans(h, v, c, lo, hi)
 					}
 				}
 				for w := 0; w < p.nw; w++ {
@@ -724,36 +754,83 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 				if !linOut {
 					eta = res.eta[k][h][off : off+m]
 				}
-				d1, d0 := wk.delta[k+1][h][Y], wk.delta[0][h][Y]
-				e1, e0 := wk.deta[k+1][h][:m], wk.deta[0][h][:m]
-				if !p.aff[k+1][h][Y] {
-					d1, e1 = nil, nil
+				var d1, d0, e1, e0 []float64
+				if p.aff[k+1][h][Y] {
+					d1, e1 = wk.delta[k+1][h][Y][:m], wk.deta[k+1][h][:m]
 				}
-				if !p.aff[0][h][Y] {
-					d0, e0 = nil, nil
+				if p.aff[0][h][Y] {
+					d0, e0 = wk.delta[0][h][Y][:m], wk.deta[0][h][:m]
 				}
-				var row []float64
+				accDiff(mean, d1, d0)
+				if eta != nil {
+					accDiff(eta, e1, e0)
+				}
 				if j.keepRow {
-					row = res.perRow[k][si][h][off : off+m]
-				}
-				for i := 0; i < m; i++ {
-					var dv, ev float64
-					if d1 != nil {
-						dv, ev = d1[i], e1[i]
-					}
-					if d0 != nil {
-						dv -= d0[i]
-						ev -= e0[i]
-					}
-					mean[i] += dv
-					if eta != nil {
-						eta[i] += ev
-					}
-					if row != nil {
-						row[i] = dv
-					}
+					setDiff(res.perRow[k][si][h][off:off+m], d1, d0)
 				}
 			}
+		}
+	}
+}
+
+// accDiff adds a[i] − b[i] to dst[i]; a nil slice counts as zeros.
+func accDiff(dst, a, b []float64) {
+	switch {
+	case a != nil && b != nil:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] += a[i] - b[i]
+		}
+	case a != nil:
+		a = a[:len(dst)]
+		for i := range dst {
+			dst[i] += a[i]
+		}
+	case b != nil:
+		b = b[:len(dst)]
+		for i := range dst {
+			dst[i] -= b[i]
+		}
+	}
+}
+
+// setDiff sets dst[i] = a[i] − b[i]; a nil slice counts as zeros.
+func setDiff(dst, a, b []float64) {
+	switch {
+	case a != nil && b != nil:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+	case a != nil:
+		copy(dst, a)
+	case b != nil:
+		b = b[:len(dst)]
+		for i := range dst {
+			dst[i] = -b[i]
+		}
+	default:
+		clear(dst)
+	}
+}
+
+// linChange writes into de the change of node v's linear predictor in
+// world w at period h: Σ strength × the parent's change.
+func (wk *worker) linChange(w, h, v, c, lo, hi int, de []float64) {
+	p := wk.p
+	n := wk.s.nodes[v]
+	m := len(de)
+	clear(de)
+	for k := range n.terms {
+		t := &n.terms[k]
+		hp := h - t.lag
+		if hp < 0 || !p.aff[w][hp][t.parent] {
+			continue
+		}
+		b := wk.col(c, t.b, lo, hi)
+		dp := wk.delta[w][hp][t.parent][:m]
+		for i := range de {
+			de[i] += b[i] * dp[i]
 		}
 	}
 }
@@ -763,6 +840,9 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 // draws and then reused.
 func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	s, j, p := wk.s, wk.j, wk.p
+	if p.fused[w][h][v] {
+		return // computed by fusedMeans
+	}
 	m := hi - lo
 	n := s.nodes[v]
 	out := wk.delta[w][h][v][:m]
@@ -814,19 +894,7 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 		}
 	}
 	if fresh {
-		clear(de)
-		for k := range n.terms {
-			t := &n.terms[k]
-			hp := h - t.lag
-			if hp < 0 || !p.aff[w][hp][t.parent] {
-				continue
-			}
-			b := wk.col(c, t.b, lo, hi)
-			dp := wk.delta[w][hp][t.parent][:m]
-			for i := range de {
-				de[i] += b[i] * dp[i]
-			}
-		}
+		wk.linChange(w, h, v, c, lo, hi, de)
 	}
 	if v == j.outcome {
 		copy(wk.deta[w][h][:m], de)

@@ -43,3 +43,26 @@ var exp2Table = func() [64]float64 {
 
 // fastLogistic is 1/(1+exp(−x)).
 func fastLogistic(x float64) float64 { return 1 / (1 + fastExp(-x)) }
+
+// expSlice writes fastExp(sgn·x[i]) into dst[i], with fastExp's body in
+// the loop (the same operations, so the same bits).
+func expSlice(dst, x []float64, sgn float64) {
+	const (
+		invStep = 64 / math.Ln2
+		shifter = 1.5 * (1 << 52)
+	)
+	x = x[:len(dst)]
+	for i := range dst {
+		v := sgn * x[i]
+		if !(v > -700 && v < 700) {
+			dst[i] = math.Exp(v)
+			continue
+		}
+		kf := (v*invStep + shifter) - shifter
+		r := v - kf*stepHi - kf*stepLo
+		k := int(kf)
+		p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+		scale := math.Float64frombits(uint64((k>>6)+1023) << 52)
+		dst[i] = scale * exp2Table[k&63] * p
+	}
+}

@@ -1,6 +1,9 @@
 package query
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // latMean returns the structural mean of latent node v at row r (its
 // equation without its noise), for a latent whose values were not kept.
@@ -63,7 +66,11 @@ func (wk *worker) addNoise(v, lag int, coef []float64, acc map[noiseKey][]float6
 
 // quadSetup computes, for this block of draws, the sd s of the noise that
 // node v's linear predictor inherits from latent parents whose values were
-// not kept, and the quadrature factors over it.
+// not kept, and each draw's quadrature over it: the cheapest rule whose
+// error bound covers that draw's s (pickRule), as factors exp(−s·z_q) and
+// weights w_q packed in qz[v], qw[v] from qoff[v][i] to qoff[v][i+1]. A
+// poisson node needs no quadrature: E[exp(eta + s·Z)] = exp(eta)·exp(s²/2),
+// one factor of weight 1.
 func (wk *worker) quadSetup(v, c, lo, hi int) {
 	s := wk.s
 	m := hi - lo
@@ -73,33 +80,43 @@ func (wk *worker) quadSetup(v, c, lo, hi int) {
 			wk.addNoise(t.parent, t.lag, wk.col(c, t.b, lo, hi), acc, c, lo, hi)
 		}
 	}
-	sd := wk.tmp[:m]
-	clear(sd)
-	for _, a := range acc {
-		for i := range sd {
-			sd[i] += a[i] * a[i]
+	// Sum the variances in a fixed order (map order is random).
+	keys := make([]noiseKey, 0, len(acc))
+	for k := range acc {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a].node != keys[b].node {
+			return keys[a].node < keys[b].node
+		}
+		return keys[a].lag < keys[b].lag
+	})
+	vr := wk.tmp[:m]
+	clear(vr)
+	for _, k := range keys {
+		a := acc[k]
+		for i := range vr {
+			vr[i] += a[i] * a[i]
 		}
 	}
-	if s.nodes[v].fam == famPoisson {
-		// E[exp(eta + s·Z)] = exp(eta)·exp(s²/2).
-		for i := range sd {
-			wk.zq[v][0][i] = math.Exp(sd[i] / 2)
+	qz, qw, off := wk.qz[v][:0], wk.qw[v][:0], wk.qoff[v][:0]
+	poisson := s.nodes[v].fam == famPoisson
+	for i := range vr {
+		off = append(off, len(qz))
+		if poisson {
+			qz = append(qz, math.Exp(vr[i]/2))
+			qw = append(qw, 1)
+			continue
 		}
-		return
-	}
-	top := 0.0
-	for i := range sd {
-		sd[i] = math.Sqrt(sd[i])
-		top = math.Max(top, sd[i])
-	}
-	rule := pickRule(top)
-	wk.wq[v] = rule.w
-	for q, z := range rule.z {
-		f := wk.zq[v][q]
-		for i := range sd {
-			f[i] = math.Exp(-sd[i] * z)
+		sd := math.Sqrt(vr[i])
+		rule := pickRule(sd)
+		for q, z := range rule.z {
+			qz = append(qz, math.Exp(-sd*z))
+			qw = append(qw, rule.w[q])
 		}
 	}
+	off = append(off, len(qz))
+	wk.qz[v], wk.qw[v], wk.qoff[v] = qz, qw, off
 }
 
 func add(dst, x []float64) {

@@ -2,69 +2,213 @@ package query
 
 import "math"
 
-// factualMean caches exp(∓eF) and the factual expected value m(eF) of
-// nonlinear node v at period h (integrated over the noise of latent
-// parents whose values were not kept).
-func (wk *worker) factualMean(v, h, m int) {
+// fusedMeans computes node v's factual exp(∓eF) and expected value m(eF)
+// at one row (into e0 and m0, integrated over the noise of latent parents
+// whose values were not kept) and, in the same call, the change m(eF + de)
+// − m(eF) in every world of p.fuse[h][v]: those whose change of the linear
+// predictor de is the same at every row, so that de and exp(∓de) are
+// computed once per block of draws.
+func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
+	p := wk.p
 	n := wk.s.nodes[v]
+	m := hi - lo
 	eF, e0, m0 := wk.eF[h][v][:m], wk.e0[h][v][:m], wk.m0[h][v][:m]
 	sgn := -1.0
 	if n.fam == famPoisson {
 		sgn = 1
 	}
-	for i := range eF {
-		e0[i] = fastExp(sgn * eF[i])
+	expSlice(e0, eF, sgn)
+	ws := p.fuse[h][v]
+	Es, outs := wk.fE[:0], wk.fOut[:0]
+	for _, w := range ws {
+		de := wk.deC[w][h][v][:m]
+		if !wk.haveD[w][h][v] {
+			wk.linChange(w, h, v, c, lo, hi, de)
+			wk.haveD[w][h][v] = true
+		}
+		if v == wk.j.outcome {
+			copy(wk.deta[w][h][:m], de)
+		}
+		E := wk.expDe[w][h][v][:m]
+		if !wk.have[w][h][v] {
+			expSlice(E, de, sgn)
+			wk.have[w][h][v] = true
+		}
+		Es, outs = append(Es, E), append(outs, wk.delta[w][h][v][:m])
 	}
+	wk.fE, wk.fOut = Es, outs
+	if n.fam == famOrdered && len(n.cuts) == 4 && len(ws) <= maxFused {
+		wk.ordFused(v, e0, m0, Es, outs)
+		return
+	}
+	wk.meanOf(v, e0, nil, nil, m0)
+	for k := range ws {
+		wk.meanOf(v, e0, Es[k], m0, outs[k])
+	}
+}
+
+// maxFused is the most worlds ordFused evaluates in one pass.
+const maxFused = 8
+
+// ordFused is meanOf for an ordered node with four cutpoints, for the
+// factual mean (into m0) and every world k of Es at once (out[k] = m(e0·Es[k])
+// − m0), so that each draw's cutpoints and quadrature factors are loaded
+// once. It performs the same operations as meanOf, so it gives the same
+// bits.
+func (wk *worker) ordFused(v int, e0, m0 []float64, Es, outs [][]float64) {
+	m := len(m0)
+	nw := len(Es)
+	ec := wk.expC[v][:4*m]
+	e0 = e0[:m]
+	var b, acc [maxFused + 1]float64
+	marg := wk.p.marg[v]
+	var qz, qw []float64
+	var off []int
+	if marg {
+		qz, qw, off = wk.qz[v], wk.qw[v], wk.qoff[v][:m+1]
+	}
+	for i := 0; i < m; i++ {
+		c := ec[4*i : 4*i+4 : 4*i+4]
+		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
+		b[0] = e0[i]
+		for k := 0; k < nw; k++ {
+			b[k+1] = e0[i] * Es[k][i]
+		}
+		if !marg {
+			for k := 0; k <= nw; k++ {
+				x := b[k]
+				d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
+				p01, p23 := d0*d1, d2*d3
+				den := p01 * p23
+				if den < 1e300 {
+					acc[k] = ((d0+d1)*p23 + (d2+d3)*p01) / den
+				} else {
+					acc[k] = 1/d0 + 1/d1 + 1/d2 + 1/d3
+				}
+			}
+		} else {
+			z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
+			w = w[:len(z)]
+			for k := 0; k <= nw; k++ {
+				acc[k] = 0
+			}
+			for q, zz := range z {
+				wq := w[q]
+				for k := 0; k <= nw; k++ {
+					x := b[k] * zz
+					d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
+					p01, p23 := d0*d1, d2*d3
+					den := p01 * p23
+					var val float64
+					if den < 1e300 {
+						val = ((d0+d1)*p23 + (d2+d3)*p01) / den
+					} else {
+						val = 1/d0 + 1/d1 + 1/d2 + 1/d3
+					}
+					acc[k] += wq * val
+				}
+			}
+		}
+		m0[i] = acc[0]
+		for k := 0; k < nw; k++ {
+			outs[k][i] = acc[k+1] - acc[0]
+		}
+	}
+}
+
+// meanOf writes m(e·E) − sub into out for nonlinear node v, where e·E is
+// exp(∓eta) (exp(eta) for poisson) and m the family's expected value:
+// 1/(1 + x) for bernoulli, Σ_k 1/(1 + exp(c_k)·x) for ordered, x for
+// poisson. E and sub are nil for the factual mean. A node whose latent
+// parents' values were not kept is integrated over their noise.
+func (wk *worker) meanOf(v int, e, E, sub, out []float64) {
+	n := wk.s.nodes[v]
 	if wk.p.marg[v] {
-		wk.quadMean(v, e0, nil, m0)
+		wk.quadMean(v, e, E, sub, out)
 		return
 	}
 	switch n.fam {
 	case famBernoulli:
-		for i := range eF {
-			m0[i] = 1 / (1 + e0[i])
+		e = e[:len(out)]
+		if E == nil {
+			for i := range out {
+				out[i] = 1 / (1 + e[i])
+			}
+			return
+		}
+		E, sub = E[:len(out)], sub[:len(out)]
+		for i := range out {
+			out[i] = 1/(1+e[i]*E[i]) - sub[i]
 		}
 	case famPoisson:
-		copy(m0, e0)
+		if E == nil {
+			copy(out, e)
+			return
+		}
+		e, E, sub = e[:len(out)], E[:len(out)], sub[:len(out)]
+		for i := range out {
+			out[i] = e[i]*E[i] - sub[i]
+		}
 	case famOrdered:
-		ordMeans(m0, e0, nil, nil, wk.expC[v], len(n.cuts))
+		ordMeans(out, e, E, sub, wk.expC[v], len(n.cuts))
 	}
 }
 
-// quadMean writes Σ_q w_q·m(e·E·z_q) into out: node v's expected value at
-// exp(∓eta) = e·E (E nil: 1) integrated over the inherited latent noise.
-func (wk *worker) quadMean(v int, e, E, out []float64) {
+// quadMean writes Σ_q w_q·m(e·E·z_q) − sub into out (E, sub may be nil):
+// node v's expected value at exp(∓eta) = e·E integrated over the noise it
+// inherits from latent parents whose values were not kept, with draw i's
+// own rule (factors z_q = exp(−s·node_q) and weights w_q, set up by
+// quadSetup).
+func (wk *worker) quadMean(v int, e, E, sub, out []float64) {
 	n := wk.s.nodes[v]
-	zq, wq := wk.zq[v], wk.wq[v]
-	m := len(out)
-	base, x, val := wk.qa[:m], wk.qb[:m], wk.qc[:m]
-	copy(base, e)
-	if E != nil {
-		for i := range base {
-			base[i] *= E[i]
+	qz, qw, off := wk.qz[v], wk.qw[v], wk.qoff[v]
+	ec := wk.expC[v]
+	K := len(n.cuts)
+	e = e[:len(out)]
+	off = off[:len(out)+1]
+	for i := range out {
+		b := e[i]
+		if E != nil {
+			b *= E[i]
 		}
-	}
-	clear(out)
-	for q, w := range wq {
-		z := zq[q][:m]
-		for i := range x {
-			x[i] = base[i] * z[i]
+		z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
+		w = w[:len(z)]
+		acc := 0.0
+		switch {
+		case n.fam == famBernoulli:
+			for q, zz := range z {
+				acc += w[q] / (1 + b*zz)
+			}
+		case n.fam == famPoisson:
+			for q, zz := range z {
+				acc += w[q] * (b * zz)
+			}
+		case K == 4:
+			c := ec[4*i : 4*i+4 : 4*i+4]
+			c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
+			for q, zz := range z {
+				x := b * zz
+				d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
+				p01, p23 := d0*d1, d2*d3
+				den := p01 * p23
+				var val float64
+				if den < 1e300 {
+					val = ((d0+d1)*p23 + (d2+d3)*p01) / den
+				} else {
+					val = 1/d0 + 1/d1 + 1/d2 + 1/d3
+				}
+				acc += w[q] * val
+			}
+		default:
+			cs := ec[i*K : (i+1)*K]
+			for q, zz := range z {
+				acc += w[q] * ordMean(b*zz, cs)
+			}
 		}
-		switch n.fam {
-		case famBernoulli:
-			for i := range out {
-				out[i] += w / (1 + x[i])
-			}
-		case famPoisson:
-			for i := range out {
-				out[i] += w * x[i]
-			}
-		case famOrdered:
-			ordMeans(val, x, nil, nil, wk.expC[v], len(n.cuts))
-			for i := range out {
-				out[i] += w * val[i]
-			}
+		if sub != nil {
+			acc -= sub[i]
 		}
+		out[i] = acc
 	}
 }
 
@@ -98,7 +242,8 @@ func ordMean(e float64, ec []float64) float64 {
 }
 
 // meanChange writes m(eF + de) − m(eF) for node v's mean function m in
-// world w at period h, from the cached factual values.
+// world w at period h, from the cached factual values (for a world whose
+// de differs by row; fusedMeans handles the others).
 func (wk *worker) meanChange(w, h, v int, de, out []float64) {
 	n := wk.s.nodes[v]
 	m := len(out)
@@ -113,43 +258,14 @@ func (wk *worker) meanChange(w, h, v int, de, out []float64) {
 	if cache := wk.expDe[w][h][v]; cache != nil {
 		E = cache[:m]
 		if !wk.have[w][h][v] {
-			for i := range E {
-				E[i] = fastExp(sgn * de[i])
-			}
+			expSlice(E, de, sgn)
 			wk.have[w][h][v] = true
 		}
-	}
-	if wk.p.marg[v] {
-		if E == nil {
-			E = wk.tmp2[:m]
-			for i := range E {
-				E[i] = fastExp(sgn * de[i])
-			}
-		}
-		wk.quadMean(v, e0, E, out)
-		for i := range out {
-			out[i] -= m0[i]
-		}
-		return
-	}
-	if E == nil {
+	} else {
 		E = wk.tmp2[:m]
-		for i := range E {
-			E[i] = fastExp(sgn * de[i])
-		}
+		expSlice(E, de, sgn)
 	}
-	switch n.fam {
-	case famBernoulli:
-		for i := range out {
-			out[i] = 1/(1+e0[i]*E[i]) - m0[i]
-		}
-	case famPoisson:
-		for i := range out {
-			out[i] = e0[i]*E[i] - m0[i]
-		}
-	case famOrdered:
-		ordMeans(out, e0, E, m0, wk.expC[v], len(n.cuts))
-	}
+	wk.meanOf(v, e0, E, m0, out)
 }
 
 // ordMeans writes ordMean(e[i]·E[i]) − sub[i] into out[i] (E, sub may be
@@ -170,6 +286,13 @@ func ordMeans(out, e, E, sub, ec []float64, K int) {
 		return
 	}
 	ec = ec[:4*len(out)]
+	e = e[:len(out)]
+	if E != nil {
+		E = E[:len(out)]
+	}
+	if sub != nil {
+		sub = sub[:len(out)]
+	}
 	for i := range out {
 		x := e[i]
 		if E != nil {
