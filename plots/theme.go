@@ -178,8 +178,13 @@ func (nt niceTicker) Ticks(lo, hi float64) []plot.Tick {
 		step = 1
 	}
 	start := math.Ceil(lo/step-1e-9) * step
-	dec := int(math.Max(0, -math.Floor(math.Log10(step)+1e-9)))
-	if s := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); math.Abs(s-2.5) < 1e-9 {
+	// As many decimals as the step needs: 250 → 0, 2.5 → 1, 0.25 → 2.
+	dec := 0
+	for dec < 12 {
+		x := step * math.Pow(10, float64(dec))
+		if math.Abs(x-math.Round(x)) <= 1e-6*x {
+			break
+		}
 		dec++
 	}
 	var ticks []plot.Tick

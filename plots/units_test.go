@@ -148,6 +148,27 @@ func TestNumbers(t *testing.T) {
 	if got := strings.Join(labels, " "); got != "−1.0 −0.5 0.0 0.5" {
 		t.Errorf("ticks %q", got)
 	}
+	// A step of 2.5 × 10^k needs a decimal only below 10: 250 does not.
+	for _, c := range []struct {
+		lo, hi float64
+		n      int
+		want   string
+	}{
+		{0, 1000, 4, "0 250 500 750 1000"},
+		{0, 62, 3, "0 25 50"},
+		{0, 10, 4, "0.0 2.5 5.0 7.5 10.0"},
+		{0, 1, 4, "0.00 0.25 0.50 0.75 1.00"},
+	} {
+		var got []string
+		for _, tk := range (niceTicker{n: c.n, integer: c.hi > 10}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("ticks on [%g, %g]: %q, want %q", c.lo, c.hi, strings.Join(got, " "), c.want)
+		}
+	}
 	for _, tk := range (niceTicker{n: 10, integer: true}).Ticks(0, 4) {
 		if tk.Value != math.Round(tk.Value) {
 			t.Errorf("integer ticker gave %g", tk.Value)
