@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"dilemma"
 	"dilemma/inference"
@@ -222,12 +223,13 @@ func (f *Fit) summarize() {
 	f.Summaries = f.Summaries[:0]
 	f.Summaries = append(f.Summaries, diagnostics.Summarize("lp__", f.statColumn("lp__")))
 	latent := f.latentValues()
-	for j, name := range f.Names {
-		if latent[j] {
-			continue // thousands of latent values: summarized on demand
+	var idx []int
+	for j := range f.Names {
+		if !latent[j] { // thousands of latent values: summarized on demand
+			idx = append(idx, j)
 		}
-		f.Summaries = append(f.Summaries, diagnostics.Summarize(name, f.Param(name)))
 	}
+	f.Summaries = append(f.Summaries, summarizeParallel(f, idx)...)
 	f.Edges = f.Edges[:0]
 	for _, c := range f.Posterior.Coefficients() {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
@@ -374,4 +376,36 @@ func describeWarnings(ws []diagnostics.Warning) string {
 		fmt.Fprintln(&b, w)
 	}
 	return b.String()
+}
+
+// summarizeParallel summarizes parameters idx on all cores; each summary
+// depends on its own draws only, so the result does not depend on the
+// number of cores.
+func summarizeParallel(f *Fit, idx []int) []diagnostics.Summary {
+	out := make([]diagnostics.Summary, len(idx))
+	chains := func(j int) [][]float64 {
+		c := make([][]float64, len(f.Draws))
+		for k := range f.Draws {
+			c[k] = f.Draws[k][j]
+		}
+		return c
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(idx))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				out[k] = diagnostics.Summarize(f.Names[idx[k]], chains(idx[k]))
+			}
+		}()
+	}
+	for k := range idx {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return out
 }

@@ -1,7 +1,6 @@
 package diagnostics
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -194,7 +193,16 @@ func averageRanks(x []float64) []float64 {
 	for i, v := range x {
 		items[i] = item{v, i}
 	}
-	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.v, b.v) })
+	// The callers have rejected NaN, so < orders the values totally.
+	slices.SortFunc(items, func(a, b item) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
 	r := make([]float64, n)
 	for i := 0; i < n; {
 		j := i + 1

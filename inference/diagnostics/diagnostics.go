@@ -14,6 +14,7 @@ type calc struct {
 	bad    string // why nothing can be computed, or ""
 	w      workspace
 	sorted []float64
+	zbulk  [][]float64 // rank-normalized split chains, shared by R-hat and ESS
 	notes  []string
 }
 
@@ -47,11 +48,19 @@ func (c *calc) sortedDraws() []float64 {
 	return c.sorted
 }
 
+// zBulk returns the rank-normalized split chains (computed once).
+func (c *calc) zBulk() [][]float64 {
+	if c.zbulk == nil {
+		c.zbulk = zScale(splitChains(c.chains))
+	}
+	return c.zbulk
+}
+
 func (c *calc) rhatBulk() float64 {
 	if c.bad != "" {
 		return c.keep(math.NaN(), c.bad)
 	}
-	return c.keep(rhat(zScale(splitChains(c.chains))))
+	return c.keep(rhat(c.zBulk()))
 }
 
 func (c *calc) rhatTail() float64 {
@@ -76,7 +85,7 @@ func (c *calc) essBulk() float64 {
 	if c.bad != "" {
 		return c.keep(math.NaN(), c.bad)
 	}
-	return c.keep(c.w.ess(zScale(splitChains(c.chains))))
+	return c.keep(c.w.ess(c.zBulk()))
 }
 
 func (c *calc) essQuantile(p float64) float64 {
