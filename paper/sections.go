@@ -188,7 +188,14 @@ func (r *run) signVerdict(f *fit.Fit) {
 			unclear = append(unclear, e.Edge)
 		}
 	}
-	r.p("Of the %d estimated edges with a claimed sign, %d have that sign with posterior probability ≥ 0.95, %d have the opposite sign with probability ≥ 0.95, and %d are undecided.", len(agree)+len(against)+len(unclear), len(agree), len(against), len(unclear))
+	verb := func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	}
+	r.p("Of the %d estimated edges with a claimed sign, %d %s that sign with posterior probability ≥ 0.95, %d %s the opposite sign with probability ≥ 0.95, and %d %s undecided.", len(agree)+len(against)+len(unclear),
+		len(agree), verb(len(agree), "has", "have"), len(against), verb(len(against), "has", "have"), len(unclear), verb(len(unclear), "is", "are"))
 	if len(against) > 0 {
 		r.p(" Against the theory: %s.", strings.Join(against, "; "))
 	}
@@ -299,7 +306,7 @@ func (r *run) remedies(outcome string) (top string) {
 			if top == "" {
 				top = row.Remedy
 			}
-			r.figure("horizon-"+row.Remedy, fmt.Sprintf("Effect of a sustained one-sd increase of %s on %s over %d periods (mean and 90%% band); lagged edges carry it forward.", row.Remedy, outcome, o.Horizon), nil, f,
+			r.figure("horizon-"+row.Remedy, fmt.Sprintf("Effect of a sustained one-sd increase of %s on %s over %d periods (mean and 90%% band). Only lagged edges on a path from the remedy to the outcome make the effect change over time; without them it is the same in every period.", row.Remedy, outcome, o.Horizon), nil, f,
 				report.Request{Kind: "effect-horizon", Outcome: outcome, Do: fmt.Sprintf("do(%s = +1sd)", row.Remedy), Horizon: o.Horizon, AssumeIdentified: true})
 		}
 	}

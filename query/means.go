@@ -76,15 +76,7 @@ func (wk *worker) ordFused(v int, e0, m0 []float64, Es, outs [][]float64) {
 		}
 		if !marg {
 			for k := 0; k <= nw; k++ {
-				x := b[k]
-				d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
-				p01, p23 := d0*d1, d2*d3
-				den := p01 * p23
-				if den < 1e300 {
-					acc[k] = ((d0+d1)*p23 + (d2+d3)*p01) / den
-				} else {
-					acc[k] = 1/d0 + 1/d1 + 1/d2 + 1/d3
-				}
+				acc[k] = ord4(c0, c1, c2, c3, b[k])
 			}
 		} else {
 			z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
@@ -95,17 +87,7 @@ func (wk *worker) ordFused(v int, e0, m0 []float64, Es, outs [][]float64) {
 			for q, zz := range z {
 				wq := w[q]
 				for k := 0; k <= nw; k++ {
-					x := b[k] * zz
-					d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
-					p01, p23 := d0*d1, d2*d3
-					den := p01 * p23
-					var val float64
-					if den < 1e300 {
-						val = ((d0+d1)*p23 + (d2+d3)*p01) / den
-					} else {
-						val = 1/d0 + 1/d1 + 1/d2 + 1/d3
-					}
-					acc[k] += wq * val
+					acc[k] += wq * ord4(c0, c1, c2, c3, b[k]*zz)
 				}
 			}
 		}
@@ -187,17 +169,7 @@ func (wk *worker) quadMean(v int, e, E, sub, out []float64) {
 			c := ec[4*i : 4*i+4 : 4*i+4]
 			c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
 			for q, zz := range z {
-				x := b * zz
-				d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
-				p01, p23 := d0*d1, d2*d3
-				den := p01 * p23
-				var val float64
-				if den < 1e300 {
-					val = ((d0+d1)*p23 + (d2+d3)*p01) / den
-				} else {
-					val = 1/d0 + 1/d1 + 1/d2 + 1/d3
-				}
-				acc += w[q] * val
+				acc += w[q] * ord4(c0, c1, c2, c3, b*zz)
 			}
 		default:
 			cs := ec[i*K : (i+1)*K]
@@ -299,15 +271,7 @@ func ordMeans(out, e, E, sub, ec []float64, K int) {
 			x *= E[i]
 		}
 		c := ec[4*i : 4*i+4 : 4*i+4]
-		d0, d1, d2, d3 := 1+c[0]*x, 1+c[1]*x, 1+c[2]*x, 1+c[3]*x
-		p01, p23 := d0*d1, d2*d3
-		den := p01 * p23
-		var v float64
-		if den < 1e300 {
-			v = ((d0+d1)*p23 + (d2+d3)*p01) / den
-		} else {
-			v = 1/d0 + 1/d1 + 1/d2 + 1/d3
-		}
+		v := ord4(c[0], c[1], c[2], c[3], x)
 		if sub != nil {
 			v -= sub[i]
 		}
@@ -321,4 +285,17 @@ func logistic(x float64) float64 {
 	}
 	e := math.Exp(x)
 	return e / (1 + e)
+}
+
+// ord4 is the ordered family's mean Σ_k 1/(1 + exp(c_k)·x) for four
+// cutpoints (c0 … c3 are exp(c_k), x is exp(−eta)), with one division:
+// the sum over a common denominator, or in two pairs where that product
+// would overflow. It is small enough to be inlined in the hot loops.
+func ord4(c0, c1, c2, c3, x float64) float64 {
+	d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
+	p01, p23 := d0*d1, d2*d3
+	if den := p01 * p23; den < 1e300 {
+		return ((d0+d1)*p23 + (d2+d3)*p01) / den
+	}
+	return (d0+d1)/p01 + (d2+d3)/p23
 }
