@@ -55,3 +55,25 @@ func BenchmarkRemedies4000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRemedies4000NoLatent is BenchmarkRemedies4000 on a fit without
+// the latent values (as 'dilemma fit' writes by default): nonlinear nodes
+// with a latent parent are integrated over its noise by quadrature.
+func BenchmarkRemedies4000NoLatent(b *testing.B) {
+	e := remediesFit(b, 4000)
+	for _, li := range e.s.fit.Posterior.Latents() {
+		for k := range li.Rows {
+			e.s.fit.Names[li.First+k] = "dropped"
+		}
+	}
+	e, err := New(e.s.fit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.Remedies(Options{AssumeIdentified: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -49,7 +49,7 @@ end_to_end_s <- proc.time()[["elapsed"]] - t_start
 # Log density + gradient, timed at a posterior draw.
 arr <- as.array(fit)
 ex <- rstan::extract(fit, pars = setdiff(fit@model_pars, "lp__"))
-draw <- lapply(ex, function(a) if (length(dim(a)) <= 1) a[1] else a[1, ])
+draw <- lapply(ex, function(a) if (length(dim(a)) <= 1) a[1] else array(a[1, ], dim = dim(a)[-1]))
 upars <- unconstrain_pars(fit, draw)
 g <- grad_log_prob(fit, upars)
 reps <- 0L
