@@ -24,10 +24,5 @@ func BenchmarkRemediesFitDir(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
-	for range b.N {
-		if _, err := e.Remedies(Options{AssumeIdentified: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRemedies(b, e)
 }

@@ -12,15 +12,7 @@ func TestFusedWorldsMatchWorldByWorld(t *testing.T) {
 	for _, keep := range []bool{true, false} {
 		e := remediesFit(t, 64)
 		if !keep {
-			for _, li := range e.s.fit.Posterior.Latents() {
-				for k := range li.Rows {
-					e.s.fit.Names[li.First+k] = "dropped"
-				}
-			}
-			var err error
-			if e, err = New(e.s.fit); err != nil {
-				t.Fatal(err)
-			}
+			e = withoutLatents(t, e)
 		}
 		opt := Options{AssumeIdentified: true, Horizon: 2}
 		fused, err := e.Remedies(opt)
