@@ -10,11 +10,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"dilemma/data"
 	"dilemma/inference"
+	"dilemma/inference/diagnostics"
 	"dilemma/inference/stancsv"
 	"dilemma/model"
 	"dilemma/model/sem"
@@ -202,16 +204,77 @@ func (f *Fit) WriteEdgesCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// WriteSummaryCSV writes every parameter's summary and diagnostics.
+// SummaryHeader is the header of summary.csv.
+var SummaryHeader = []string{"parameter", "mean", "sd", "q5", "q50", "q95", "rhat", "ess_bulk", "ess_tail",
+	"mcse_mean", "mcse_sd", "note"}
+
+// WriteSummaryCSV writes every parameter's summary and diagnostics, at full
+// precision (the shortest decimal that reads back as the same float64), so
+// that Open reads them instead of computing them again.
 func (f *Fit) WriteSummaryCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"parameter", "mean", "sd", "q5", "q50", "q95", "rhat", "ess_bulk", "ess_tail", "mcse_mean", "mcse_sd"})
+	cw.Write(SummaryHeader)
 	for _, s := range f.Summaries {
-		cw.Write([]string{s.Name, fmtFloat(s.Mean), fmtFloat(s.SD), fmtFloat(s.Q5), fmtFloat(s.Q50), fmtFloat(s.Q95),
-			fmtFloat(s.Rhat), fmtFloat(s.ESSBulk), fmtFloat(s.ESSTail), fmtFloat(s.MCSEMean), fmtFloat(s.MCSESd)})
+		row := []string{s.Name}
+		for _, v := range summaryValues(&s) {
+			row = append(row, exactFloat(*v))
+		}
+		cw.Write(append(row, s.Note))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// summaryValues lists a summary's numbers in the order of SummaryHeader.
+func summaryValues(s *diagnostics.Summary) []*float64 {
+	return []*float64{&s.Mean, &s.SD, &s.Q5, &s.Q50, &s.Q95, &s.Rhat, &s.ESSBulk, &s.ESSTail, &s.MCSEMean, &s.MCSESd}
+}
+
+// exactFloat formats v so that it parses back to the same bits (NA for
+// NaN).
+func exactFloat(v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// readSummaryCSV reads the summaries WriteSummaryCSV wrote and reports
+// whether they are those of the parameters names, in order (after lp__). A
+// missing file, one from an older layout, or one that does not match
+// returns false: the caller computes the summaries from the draws.
+func readSummaryCSV(path string, names []string) ([]diagnostics.Summary, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) != len(names)+2 || !slices.Equal(rows[0], SummaryHeader) {
+		return nil, false
+	}
+	out := make([]diagnostics.Summary, len(rows)-1)
+	for i, row := range rows[1:] {
+		want := "lp__"
+		if i > 0 {
+			want = names[i-1]
+		}
+		if row[0] != want {
+			return nil, false
+		}
+		s := &out[i]
+		s.Name, s.Note = row[0], row[len(row)-1]
+		for k, v := range summaryValues(s) {
+			x, err := strconv.ParseFloat(row[k+1], 64)
+			if row[k+1] == "NA" {
+				x, err = math.NaN(), nil
+			}
+			if err != nil {
+				return nil, false
+			}
+			*v = x
+		}
+	}
+	return out, true
 }
 
 // ReadManifest reads a fit's manifest.json.
@@ -327,6 +390,10 @@ func Open(dir string) (*Fit, error) {
 		f.Stats = append(f.Stats, stats)
 		f.Adaptation = append(f.Adaptation, inference.Adaptation{StepSize: sf.StepSize, InvMetric: sf.InvMetric})
 	}
-	f.summarize()
+	if sums, ok := readSummaryCSV(filepath.Join(dir, SummaryFile), f.summarized()); ok {
+		f.setSummaries(sums)
+	} else {
+		f.summarize()
+	}
 	return f, nil
 }

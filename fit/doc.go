@@ -32,9 +32,12 @@
 //
 //	chain-1.csv … chain-K.csv   draws in CmdStan's CSV layout
 //	edges.csv                   every edge's posterior summary
-//	summary.csv                 every parameter's summary and diagnostics
+//	summary.csv                 every parameter's summary and diagnostics, full precision
 //	manifest.json               model text, data hash, seed, settings, versions, timings
 //
 // The directory is written whole or not at all. A manifest reproduces the
 // same draws byte for byte (same model text, data, seed and settings).
+// Open reads the summaries back from summary.csv (computing R-hat and ESS
+// for a thousand parameters takes seconds); when that file is missing or
+// does not match the chains, it computes them from the draws.
 package fit

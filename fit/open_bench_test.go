@@ -11,9 +11,11 @@ import (
 )
 
 // syntheticFitDir writes a fit directory of fig2-remedies on the embedded
-// panel with 4 chains of 1,000 synthetic draws (no latent values, as
-// 'dilemma fit' writes by default) and returns its path.
-func syntheticFitDir(tb testing.TB) string {
+// panel with 4 chains of the given number of synthetic draws (no latent
+// values, as 'dilemma fit' writes by default; the first parameter is
+// constant, so that its R-hat cannot be estimated) and returns the fit and
+// the directory's path.
+func syntheticFitDir(tb testing.TB, samples int) (*Fit, string) {
 	tb.Helper()
 	pl, err := Prepare("fig2-remedies", "", data.Options{}, Options{})
 	if err != nil {
@@ -24,7 +26,7 @@ func syntheticFitDir(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	s := DefaultSettings()
-	s.Chains, s.Warmup, s.Samples = 4, 200, 1000
+	s.Chains, s.Warmup, s.Samples = 4, 200, samples
 	names := post.ParamNames()
 	f := &Fit{Plan: pl, Posterior: post, Settings: s, Names: names}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -33,7 +35,9 @@ func syntheticFitDir(tb testing.TB) string {
 		for j := range draws {
 			col := make([]float64, s.Samples)
 			for i := range col {
-				col[i] = rng.NormFloat64()
+				if j > 0 {
+					col[i] = rng.NormFloat64()
+				}
 			}
 			draws[j] = col
 		}
@@ -68,7 +72,7 @@ func syntheticFitDir(tb testing.TB) string {
 	if err := f.Write(dir); err != nil {
 		tb.Fatal(err)
 	}
-	return dir
+	return f, dir
 }
 
 // BenchmarkOpen reads a fit directory of fig2-remedies with 4 × 1,000
@@ -79,7 +83,7 @@ func syntheticFitDir(tb testing.TB) string {
 func BenchmarkOpen(b *testing.B) {
 	dir := os.Getenv("DILEMMA_BENCH_FIT")
 	if dir == "" {
-		dir = syntheticFitDir(b)
+		_, dir = syntheticFitDir(b, 1000)
 	}
 	b.ResetTimer()
 	for range b.N {

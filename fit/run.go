@@ -216,20 +216,41 @@ func (f *Fit) statColumn(name string) [][]float64 {
 	return nil
 }
 
-// summarize computes the parameter summaries, the edge table and the
-// diagnostics warnings from the draws.
-func (f *Fit) summarize() {
-	f.index = nil
-	f.Summaries = f.Summaries[:0]
-	f.Summaries = append(f.Summaries, diagnostics.Summarize("lp__", f.statColumn("lp__")))
+// summarizedIndex lists the parameters that get a summary: all but the
+// latent values (thousands of them, summarized on demand).
+func (f *Fit) summarizedIndex() []int {
 	latent := f.latentValues()
 	var idx []int
 	for j := range f.Names {
-		if !latent[j] { // thousands of latent values: summarized on demand
+		if !latent[j] {
 			idx = append(idx, j)
 		}
 	}
-	f.Summaries = append(f.Summaries, summarizeParallel(f, idx)...)
+	return idx
+}
+
+// summarized names the parameters of summarizedIndex.
+func (f *Fit) summarized() []string {
+	var names []string
+	for _, j := range f.summarizedIndex() {
+		names = append(names, f.Names[j])
+	}
+	return names
+}
+
+// summarize computes the parameter summaries, the edge table and the
+// diagnostics warnings from the draws.
+func (f *Fit) summarize() {
+	sums := []diagnostics.Summary{diagnostics.Summarize("lp__", f.statColumn("lp__"))}
+	f.setSummaries(append(sums, summarizeParallel(f, f.summarizedIndex())...))
+}
+
+// setSummaries sets the parameter summaries (lp__ first, then those of
+// summarizedIndex) and computes from them and the draws the edge table and
+// the diagnostics warnings.
+func (f *Fit) setSummaries(sums []diagnostics.Summary) {
+	f.index = nil
+	f.Summaries = sums
 	f.Edges = f.Edges[:0]
 	for _, c := range f.Posterior.Coefficients() {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
