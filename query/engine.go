@@ -525,6 +525,12 @@ type worker struct {
 	qz    [][]float64
 	qw    [][]float64
 	qoff  [][]int
+	// For such an ordered node v, each draw's expected value as a function
+	// of the linear predictor, tabulated (see tabSetup): tabN[v] points per
+	// draw from tabLo[v][i].
+	tab   [][]float64
+	tabLo [][]float64
+	tabN  []int
 }
 
 func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
@@ -601,6 +607,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 	wk.qz = make([][]float64, N)
 	wk.qw = make([][]float64, N)
 	wk.qoff = make([][]int, N)
+	wk.tab, wk.tabLo, wk.tabN = make([][]float64, N), make([][]float64, N), make([]int, N)
 	for v, nd := range s.nodes {
 		if nd.fam == famLatent && !nd.etaOK {
 			wk.muBuf[v] = vec()
@@ -609,6 +616,9 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 			wk.qz[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qw[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qoff[v] = make([]int, 0, n+1)
+			if nd.fam == famOrdered && !j.cf && tabulate {
+				wk.tabLo[v] = vec()
+			}
 		}
 	}
 	wk.expDe = make([][][][]float64, p.nw)
@@ -705,6 +715,9 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 	for v := range s.nodes {
 		if p.marg[v] && !j.cf {
 			wk.quadSetup(v, c, lo, hi)
+			if wk.tabLo[v] != nil {
+				wk.tabSetup(v, c, lo, hi)
+			}
 		}
 	}
 	if j.cf {

@@ -13,6 +13,10 @@ func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
 	n := wk.s.nodes[v]
 	m := hi - lo
 	eF, e0, m0 := wk.eF[h][v][:m], wk.e0[h][v][:m], wk.m0[h][v][:m]
+	if wk.tabLo[v] != nil {
+		wk.tabFused(h, v, c, lo, hi)
+		return
+	}
 	sgn := -1.0
 	if n.fam == famPoisson {
 		sgn = 1
@@ -44,6 +48,26 @@ func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
 	wk.meanOf(v, e0, nil, nil, m0)
 	for k := range ws {
 		wk.meanOf(v, e0, Es[k], m0, outs[k])
+	}
+}
+
+// tabFused is fusedMeans for an ordered node whose expected value is
+// tabulated (tabSetup): it reads the table at the factual linear predictor
+// and at its sum with each fused world's change.
+func (wk *worker) tabFused(h, v, c, lo, hi int) {
+	m := hi - lo
+	eF, m0 := wk.eF[h][v][:m], wk.m0[h][v][:m]
+	wk.tabMeans(v, eF, nil, nil, m0)
+	for _, w := range wk.p.fuse[h][v] {
+		de := wk.deC[w][h][v][:m]
+		if !wk.haveD[w][h][v] {
+			wk.linChange(w, h, v, c, lo, hi, de)
+			wk.haveD[w][h][v] = true
+		}
+		if v == wk.j.outcome {
+			copy(wk.deta[w][h][:m], de)
+		}
+		wk.tabMeans(v, eF, de, m0, wk.delta[w][h][v][:m])
 	}
 }
 
@@ -220,6 +244,10 @@ func (wk *worker) meanChange(w, h, v int, de, out []float64) {
 	n := wk.s.nodes[v]
 	m := len(out)
 	e0, m0 := wk.e0[h][v][:m], wk.m0[h][v][:m]
+	if wk.tabLo[v] != nil {
+		wk.tabMeans(v, wk.eF[h][v][:m], de, m0, out)
+		return
+	}
 	// E[i] = exp(−de) (exp(de) for poisson), once per block when de is the
 	// same at every row.
 	sgn := -1.0
