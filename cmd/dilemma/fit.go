@@ -233,17 +233,14 @@ func runSummary(e *env, args []string) error {
 	all := fs.Bool("all", false, "also print every parameter's summary")
 	format := fs.String("format", "text", "table format: text, csv, markdown or latex")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(e, c, fs, args)
+	dir, err := parseFitDir(e, c, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("give one FITDIR")
 	}
 	if err := table.CheckFormat(*format); err != nil {
 		return usagef("%v", err)
 	}
-	f, err := fit.Open(pos[0])
+	f, err := fit.Open(dir)
 	if err != nil {
 		return inputErr(err)
 	}

@@ -176,6 +176,19 @@ func newFlags(e *env, c *command) *flag.FlagSet {
 	return fs
 }
 
+// parseFitDir parses the flags of a command that takes one fit directory
+// and returns it.
+func parseFitDir(e *env, c *command, fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseFlags(e, c, fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", usagef("give one FITDIR; see 'dilemma %s -h'", c.name)
+	}
+	return pos[0], nil
+}
+
 // parseFlags parses args with fs, allowing flags after positional arguments
 // (dilemma fit fig2 --chains 2). -h prints the help on stdout and returns
 // flag.ErrHelp; a bad flag returns a usage error.

@@ -292,17 +292,14 @@ func runRemedies(e *env, args []string) error {
 	fs := newFlags(e, c)
 	var q queryFlags
 	q.register(fs, true)
-	pos, err := parseFlags(e, c, fs, args)
+	dir, err := parseFitDir(e, c, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("give one FITDIR; see 'dilemma remedies -h'")
 	}
 	if err := q.check(); err != nil {
 		return err
 	}
-	eng, err := openEngine(e, pos[0])
+	eng, err := openEngine(e, dir)
 	if err != nil {
 		return err
 	}
@@ -323,12 +320,9 @@ func runCounterfactual(e *env, args []string) error {
 	set := fs.String("set", "", "the intervention, e.g. 'external_mechanism=+1sd'")
 	pulse := fs.Bool("pulse", false, "intervene in the first period only (default: sustained over the horizon)")
 	seed := fs.Uint64("seed", 1, "seed of the noise draws for bernoulli and ordered nodes")
-	pos, err := parseFlags(e, c, fs, args)
+	dir, err := parseFitDir(e, c, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("give one FITDIR; see 'dilemma counterfactual -h'")
 	}
 	if *unit == "" || *set == "" {
 		return usagef("give --unit (or --unit all), --time and --set 'NODE = VALUE'")
@@ -340,7 +334,7 @@ func runCounterfactual(e *env, args []string) error {
 	if err != nil {
 		return inputErr(fmt.Errorf("--set: %w", err))
 	}
-	eng, err := openEngine(e, pos[0])
+	eng, err := openEngine(e, dir)
 	if err != nil {
 		return err
 	}
@@ -361,12 +355,9 @@ func runMediate(e *env, args []string) error {
 	exposure := fs.String("exposure", "", "the exposure node")
 	mediators := fs.String("mediator", "", "mediator node(s), comma-separated")
 	doFlag := fs.String("do", "", "the exposure's intervention, e.g. 'x = +0.5' (default: +1sd)")
-	pos, err := parseFlags(e, c, fs, args)
+	dir, err := parseFitDir(e, c, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("give one FITDIR; see 'dilemma mediate -h'")
 	}
 	if *exposure == "" || *mediators == "" {
 		return usagef("give --exposure and --mediator")
@@ -386,7 +377,7 @@ func runMediate(e *env, args []string) error {
 			ms = append(ms, m)
 		}
 	}
-	eng, err := openEngine(e, pos[0])
+	eng, err := openEngine(e, dir)
 	if err != nil {
 		return err
 	}
@@ -422,12 +413,9 @@ func runSensitivity(e *env, args []string) error {
 	aList := fs.String("a", "", "strengths of U on the exposure, comma-separated (default 0,0.1,…,0.5)")
 	bList := fs.String("b", "", "strengths of U on the outcome, comma-separated (default -0.5,…,0.5)")
 	priorSD := fs.Float64("prior-sd", 0, "also average over a, b ~ normal(0, S)")
-	pos, err := parseFlags(e, c, fs, args)
+	dir, err := parseFitDir(e, c, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("give one FITDIR; see 'dilemma sensitivity -h'")
 	}
 	if *exposure == "" {
 		return usagef("give --exposure")
@@ -442,7 +430,7 @@ func runSensitivity(e *env, args []string) error {
 	if opt.B, err = floatList("b", *bList); err != nil {
 		return err
 	}
-	eng, err := openEngine(e, pos[0])
+	eng, err := openEngine(e, dir)
 	if err != nil {
 		return err
 	}

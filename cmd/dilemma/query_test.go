@@ -160,6 +160,15 @@ func TestQueryCommandErrors(t *testing.T) {
 	if st != 1 {
 		t.Errorf("missing query: status %d, want 1", st)
 	}
+	// Commands on one fit directory say so when given none or two.
+	for _, name := range []string{"summary", "remedies", "counterfactual", "mediate", "sensitivity"} {
+		for _, args := range [][]string{{name}, {name, dir, dir}} {
+			_, errs, st := runCLI(t, args...)
+			if want := "give one FITDIR; see 'dilemma " + name + " -h'"; st == 0 || !strings.Contains(errs, want) {
+				t.Errorf("%v: status %d, stderr %q; want an error containing %q", args, st, errs, want)
+			}
+		}
+	}
 	// The refused query runs with --assume-identified, and says so first.
 	out, errs, st := runCLI(t, "query", dir, "do(w = +1)", "--assume-identified", "--quiet")
 	if st != 0 || !strings.HasPrefix(out, "ASSUMED IDENTIFIED") {
