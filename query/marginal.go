@@ -6,35 +6,11 @@ import (
 )
 
 // latMean returns the structural mean of latent node v at row r (its
-// equation without its noise), for a latent whose values were not kept.
+// equation without its noise: a latent has no intercept of its own), for a
+// latent whose values were not kept.
 func (wk *worker) latMean(v, r, c, lo, hi int) []float64 {
-	s := wk.s
-	n := s.nodes[v]
 	out := wk.muBuf[v][:hi-lo]
-	clear(out)
-	if u := n.u[s.unitOf(r)]; u >= 0 {
-		add(out, wk.col(c, u, lo, hi))
-	}
-	if t := s.timeOf(r); t >= 0 && n.g[t] >= 0 {
-		add(out, wk.col(c, n.g[t], lo, hi))
-	}
-	for k := range n.terms {
-		t := &n.terms[k]
-		b := wk.col(c, t.b, lo, hi)
-		if t.x != nil {
-			axpy(out, t.x[r], b)
-			continue
-		}
-		var e []float64
-		if pn := s.nodes[t.parent]; pn.etaOK {
-			e = wk.col(c, pn.eta[s.lagRow(r, t.lag)], lo, hi)
-		} else {
-			e = wk.latMean(t.parent, s.lagRow(r, t.lag), c, lo, hi)
-		}
-		for i := range out {
-			out[i] += b[i] * e[i]
-		}
-	}
+	wk.linPred(v, r, c, lo, hi, out)
 	return out
 }
 
