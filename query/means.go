@@ -56,8 +56,7 @@ func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
 // and at its sum with each fused world's change.
 func (wk *worker) tabFused(h, v, c, lo, hi int) {
 	m := hi - lo
-	eF, m0 := wk.eF[h][v][:m], wk.m0[h][v][:m]
-	wk.tabMeans(v, eF, nil, nil, m0)
+	des, outs := wk.fE[:0], wk.fOut[:0]
 	for _, w := range wk.p.fuse[h][v] {
 		de := wk.deC[w][h][v][:m]
 		if !wk.haveD[w][h][v] {
@@ -67,8 +66,10 @@ func (wk *worker) tabFused(h, v, c, lo, hi int) {
 		if v == wk.j.outcome {
 			copy(wk.deta[w][h][:m], de)
 		}
-		wk.tabMeans(v, eF, de, m0, wk.delta[w][h][v][:m])
+		des, outs = append(des, de), append(outs, wk.delta[w][h][v][:m])
 	}
+	wk.fE, wk.fOut = des, outs
+	wk.tabMeans(v, wk.eF[h][v][:m], wk.m0[h][v][:m], des, outs)
 }
 
 // maxFused is the most worlds ordFused evaluates in one pass.
@@ -245,7 +246,9 @@ func (wk *worker) meanChange(w, h, v int, de, out []float64) {
 	m := len(out)
 	e0, m0 := wk.e0[h][v][:m], wk.m0[h][v][:m]
 	if wk.tabLo[v] != nil {
-		wk.tabMeans(v, wk.eF[h][v][:m], de, m0, out)
+		// Rewrites m0 with the same bits.
+		wk.fE, wk.fOut = append(wk.fE[:0], de), append(wk.fOut[:0], out)
+		wk.tabMeans(v, wk.eF[h][v][:m], m0, wk.fE, wk.fOut)
 		return
 	}
 	// E[i] = exp(−de) (exp(de) for poisson), once per block when de is the

@@ -76,36 +76,42 @@ func tabPoints(c0, cK float64) int {
 	return int(math.Ceil((cK-c0+2*tabReach)/tabStep)) + 2
 }
 
-// tabMeans writes G_i(eta[i] + de[i]) − sub[i] into out[i] for ordered
-// node v (de and sub may be nil), from the table where eta + de lies on it
-// and exactly elsewhere (and for NaN).
-func (wk *worker) tabMeans(v int, eta, de, sub, out []float64) {
-	m := len(out)
+// tabMeans writes node v's factual mean G_i(eta[i]) into m0[i] and, in
+// the same pass, each world k's change outs[k][i] = G_i(eta[i] +
+// des[k][i]) − m0[i], from the table where the point lies on it and
+// exactly elsewhere (and for NaN). The fused pass and the world-by-world
+// path both call it, so they give the same bits.
+func (wk *worker) tabMeans(v int, eta, m0 []float64, des, outs [][]float64) {
+	m := len(m0)
 	size := wk.tabN[v]
 	tab, tlo := wk.tab[v][:2*size*m], wk.tabLo[v][:m]
 	eta = eta[:m]
 	last := float64(size - 1)
-	for i := range out {
-		t := eta[i]
-		if de != nil {
-			t += de[i]
+	for i := range m0 {
+		row := tab[2*size*i : 2*size*(i+1)]
+		var g0 float64
+		for k := -1; k < len(des); k++ {
+			t := eta[i]
+			if k >= 0 {
+				t += des[k][i]
+			}
+			var g float64
+			if u := (t - tlo[i]) * (1 / tabStep); u >= 0 && u < last {
+				// Cubic Hermite on the cell [j, j+1]: values c[0], c[2],
+				// derivatives (times the step) c[1], c[3].
+				j := int(u)
+				f := u - float64(j)
+				c := row[2*j : 2*j+4 : 2*j+4]
+				g = c[0] + f*(c[1]+f*(3*(c[2]-c[0])-2*c[1]-c[3]+f*(2*(c[0]-c[2])+c[1]+c[3])))
+			} else {
+				g = wk.exactMean(v, i, t)
+			}
+			if k < 0 {
+				g0, m0[i] = g, g
+			} else {
+				outs[k][i] = g - g0
+			}
 		}
-		var g float64
-		if u := (t - tlo[i]) / tabStep; u >= 0 && u < last {
-			k := int(u)
-			f := u - float64(k)
-			cell := tab[2*size*i+2*k : 2*size*i+2*k+4 : 2*size*i+2*k+4]
-			g0, d0, g1, d1 := cell[0], cell[1], cell[2], cell[3]
-			c2 := 3*(g1-g0) - 2*d0 - d1
-			c3 := 2*(g0-g1) + d0 + d1
-			g = g0 + f*(d0+f*(c2+f*c3))
-		} else {
-			g = wk.exactMean(v, i, t)
-		}
-		if sub != nil {
-			g -= sub[i]
-		}
-		out[i] = g
 	}
 }
 

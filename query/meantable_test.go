@@ -49,13 +49,13 @@ func TestMeanTable(t *testing.T) {
 		wk.qoff[0] = append(wk.qoff[0], len(wk.qz[0]))
 		wk.tabSetup(0, 0, 0, m)
 		bound := math.Pow(tabStep, 4) / 384 * float64(K) * 0.128
-		eta, out := make([]float64, m), make([]float64, m)
+		eta, out, zero, diff := make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
 		worst := 0.0
 		for rep := 0; rep < 400; rep++ {
 			for i := range eta {
 				eta[i] = cuts[0][i] - 14 + (cuts[K-1][i]-cuts[0][i]+28)*rng.Float64()
 			}
-			wk.tabMeans(0, eta, nil, nil, out)
+			wk.tabMeans(0, eta, out, [][]float64{zero}, [][]float64{diff})
 			for i := range out {
 				// The exact sum, term by term.
 				want := 0.0
@@ -65,6 +65,9 @@ func TestMeanTable(t *testing.T) {
 					}
 				}
 				worst = max(worst, math.Abs(out[i]-want))
+				if diff[i] != 0 {
+					t.Fatalf("a zero change gave %g", diff[i])
+				}
 			}
 		}
 		if worst > bound {
