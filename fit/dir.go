@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"dilemma/data"
 	"dilemma/inference"
@@ -337,6 +339,32 @@ func (m *Manifest) Plan() (*Plan, error) {
 	return NewPlan(mod, p, opt)
 }
 
+// readChains reads the chain files of dir, on all cores (parsing a
+// thousand columns of draws is most of opening a fit); the first error in
+// chain order is returned.
+func readChains(dir string, chains int) ([]*stancsv.File, error) {
+	files := make([]*stancsv.File, chains)
+	errs := make([]error, chains)
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for k := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			files[k], errs[k] = stancsv.ReadFile(filepath.Join(dir, ChainFile(k+1)))
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
 // Open reads a fit directory: the manifest, the chains' draws, and the
 // model bound again to its data (whose hash must match).
 func Open(dir string) (*Fit, error) {
@@ -355,13 +383,9 @@ func Open(dir string) (*Fit, error) {
 	if f.Posterior, err = sem.Compile(pl.Spec); err != nil {
 		return nil, err
 	}
-	var files []*stancsv.File
-	for k := 1; k <= m.Settings.Chains; k++ {
-		sf, err := stancsv.ReadFile(filepath.Join(dir, ChainFile(k)))
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, sf)
+	files, err := readChains(dir, m.Settings.Chains)
+	if err != nil {
+		return nil, err
 	}
 	cols, err := stancsv.CommonColumns(files)
 	if err != nil {

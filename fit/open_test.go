@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"dilemma/inference/diagnostics"
@@ -57,6 +58,12 @@ func TestOpenReadsSummaries(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		sameSummaries(t, name, h.Summaries, want.Summaries)
+	}
+
+	// Chains are read in parallel; a missing one is named.
+	os.Remove(filepath.Join(dir, ChainFile(3)))
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), ChainFile(3)) {
+		t.Errorf("missing chain 3: %v", err)
 	}
 }
 
