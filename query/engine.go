@@ -529,9 +529,10 @@ type worker struct {
 	// For such an ordered node v, each draw's expected value as a function
 	// of the linear predictor, tabulated (see tabSetup): tabN[v] points per
 	// draw from tabLo[v][i].
-	tab   [][]float64
-	tabLo [][]float64
-	tabN  []int
+	tab     [][]float64
+	tabLo   [][]float64
+	tabLast [][]float64 // the last point of draw i's own grid
+	tabN    []int
 }
 
 func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
@@ -608,7 +609,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 	wk.qz = make([][]float64, N)
 	wk.qw = make([][]float64, N)
 	wk.qoff = make([][]int, N)
-	wk.tab, wk.tabLo, wk.tabN = make([][]float64, N), make([][]float64, N), make([]int, N)
+	wk.tab, wk.tabLo, wk.tabLast, wk.tabN = make([][]float64, N), make([][]float64, N), make([][]float64, N), make([]int, N)
 	for v, nd := range s.nodes {
 		if nd.fam == famLatent && !nd.etaOK {
 			wk.muBuf[v] = vec()
@@ -617,8 +618,15 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 			wk.qz[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qw[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qoff[v] = make([]int, 0, n+1)
-			if nd.fam == famOrdered && !j.cf && tabulate {
-				wk.tabLo[v] = vec()
+		}
+		if nd.fam == famOrdered && !j.cf && tabulate && (p.marg[v] || tabulateAll) {
+			wk.tabLo[v], wk.tabLast[v] = vec(), vec()
+			if !p.marg[v] {
+				// No noise to integrate: a one-point rule.
+				wk.qz[v], wk.qw[v], wk.qoff[v] = make([]float64, n), make([]float64, n), make([]int, n+1)
+				for i := range n {
+					wk.qz[v][i], wk.qw[v][i], wk.qoff[v][i+1] = 1, 1, i+1
+				}
 			}
 		}
 	}
@@ -716,9 +724,9 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 	for v := range s.nodes {
 		if p.marg[v] && !j.cf {
 			wk.quadSetup(v, c, lo, hi)
-			if wk.tabLo[v] != nil {
-				wk.tabSetup(v, c, lo, hi)
-			}
+		}
+		if wk.tabLo[v] != nil {
+			wk.tabSetup(v, c, lo, hi)
 		}
 	}
 	if j.cf {

@@ -23,6 +23,9 @@ const (
 // sums.
 var tabulate = true
 
+// tabulateAll also tabulates ordered nodes without latent noise.
+var tabulateAll = true
+
 // tabSetup tabulates, for draws lo … hi−1 of chain c, the expected value G
 // of ordered node v and tabStep·G′ at tabLo[v][i] + k·tabStep, k = 0 … n−1,
 // interleaved in tab[v][i·2n:], after quadSetup has set the draws'
@@ -39,11 +42,13 @@ func (wk *worker) tabSetup(v, c, lo, hi int) {
 	if cap(wk.tab[v]) < 2*size*m {
 		wk.tab[v] = make([]float64, 2*size*m)
 	}
-	tab, tlo := wk.tab[v][:2*size*m], wk.tabLo[v][:m]
+	tab, tlo, last := wk.tab[v][:2*size*m], wk.tabLo[v][:m], wk.tabLast[v][:m]
 	qz, qw, off := wk.qz[v], wk.qw[v], wk.qoff[v]
 	ec := wk.expC[v]
 	for i := 0; i < m; i++ {
 		tlo[i] = c0[i] - tabReach
+		// Each draw reads its own points only, whatever the block.
+		last[i] = float64(tabPoints(c0[i], cK[i]) - 1)
 		z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
 		w = w[:len(z)]
 		cs := ec[i*K : (i+1)*K]
@@ -76,42 +81,48 @@ func tabPoints(c0, cK float64) int {
 	return int(math.Ceil((cK-c0+2*tabReach)/tabStep)) + 2
 }
 
-// tabMeans writes node v's factual mean G_i(eta[i]) into m0[i] and, in
-// the same pass, each world k's change outs[k][i] = G_i(eta[i] +
-// des[k][i]) − m0[i], from the table where the point lies on it and
-// exactly elsewhere (and for NaN). The fused pass and the world-by-world
-// path both call it, so they give the same bits.
+// tabMeans writes node v's factual mean G_i(eta[i]) into m0[i] and each
+// world k's change outs[k][i] = G_i(eta[i] + des[k][i]) − m0[i], from the
+// table where the point lies on it and exactly elsewhere (and for NaN). The
+// fused pass and the world-by-world path both call it, so they give the
+// same bits.
 func (wk *worker) tabMeans(v int, eta, m0 []float64, des, outs [][]float64) {
 	m := len(m0)
-	size := wk.tabN[v]
-	tab, tlo := wk.tab[v][:2*size*m], wk.tabLo[v][:m]
 	eta = eta[:m]
-	last := float64(size - 1)
-	for i := range m0 {
-		row := tab[2*size*i : 2*size*(i+1)]
-		var g0 float64
-		for k := -1; k < len(des); k++ {
-			t := eta[i]
-			if k >= 0 {
-				t += des[k][i]
-			}
-			var g float64
-			if u := (t - tlo[i]) * (1 / tabStep); u >= 0 && u < last {
-				// Cubic Hermite on the cell [j, j+1]: values c[0], c[2],
-				// derivatives (times the step) c[1], c[3].
-				j := int(u)
-				f := u - float64(j)
-				c := row[2*j : 2*j+4 : 2*j+4]
-				g = c[0] + f*(c[1]+f*(3*(c[2]-c[0])-2*c[1]-c[3]+f*(2*(c[0]-c[2])+c[1]+c[3])))
-			} else {
-				g = wk.exactMean(v, i, t)
-			}
-			if k < 0 {
-				g0, m0[i] = g, g
-			} else {
-				outs[k][i] = g - g0
-			}
+	wk.tabEval(v, eta, nil, nil, m0)
+	for k, de := range des {
+		wk.tabEval(v, eta, de[:m], m0, outs[k][:m])
+	}
+}
+
+// tabEval writes G_i(eta[i] + de[i]) − sub[i] into out[i] (de and sub may
+// be nil; all have out's length).
+func (wk *worker) tabEval(v int, eta, de, sub, out []float64) {
+	m := len(out)
+	size := wk.tabN[v]
+	tab, tlo, last := wk.tab[v][:2*size*m], wk.tabLo[v][:m], wk.tabLast[v][:m]
+	eta = eta[:m]
+	for i := range out {
+		t := eta[i]
+		if de != nil {
+			t += de[i]
 		}
+		var g float64
+		if u := (t - tlo[i]) * (1 / tabStep); u >= 0 && u < last[i] {
+			// Cubic Hermite on the cell [j, j+1]: values c[0], c[2],
+			// derivatives (times the step) c[1], c[3].
+			j := int(u)
+			f := u - float64(j)
+			o := 2*size*i + 2*j
+			c := tab[o : o+4 : o+4]
+			g = c[0] + f*(c[1]+f*(3*(c[2]-c[0])-2*c[1]-c[3]+f*(2*(c[0]-c[2])+c[1]+c[3])))
+		} else {
+			g = wk.exactMean(v, i, t)
+		}
+		if sub != nil {
+			g -= sub[i]
+		}
+		out[i] = g
 	}
 }
 

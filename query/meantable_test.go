@@ -33,7 +33,7 @@ func TestMeanTable(t *testing.T) {
 		}
 		s := &system{nodes: []*sysNode{{fam: famOrdered, cuts: idx}}, draws: [][][]float64{cuts}}
 		wk := &worker{s: s, expC: [][]float64{make([]float64, m*K)}, qz: [][]float64{nil}, qw: [][]float64{nil},
-			qoff: [][]int{nil}, tab: [][]float64{nil}, tabLo: [][]float64{make([]float64, m)}, tabN: []int{0}}
+			qoff: [][]int{nil}, tab: [][]float64{nil}, tabLo: [][]float64{make([]float64, m)}, tabLast: [][]float64{make([]float64, m)}, tabN: []int{0}}
 		for i := 0; i < m; i++ {
 			for k := 0; k < K; k++ {
 				wk.expC[0][i*K+k] = math.Exp(cuts[k][i])
