@@ -165,23 +165,25 @@
 // among GOMAXPROCS workers; each draw's result is a fixed-order sum, so the
 // answer does not depend on the number of workers. Changes that are the
 // same at every row (shifts through linear equations) are computed once
-// per block; the ordered family's mean Σ_k logistic(eta − c_k) is one
-// exponential and one division per row and draw. The remedies of
-// fig2-remedies on the embedded panel (6,732 rows, three remedies) over
-// 4,000 draws cost about 0.8 s of CPU time, about 0.4 s on two free cores
-// (BenchmarkRemedies4000); without the latent values the quadrature
-// roughly doubles that.
+// per block. An ordered node's expected value Σ_k logistic(eta − c_k)
+// (integrated over latent noise where the latent values were not kept) is
+// tabulated once per draw as a function of eta and read by cubic Hermite
+// interpolation, so that each row, draw and world costs a few
+// multiplications. The remedies of fig2-remedies on the embedded panel
+// (6,627 rows of the ordered node, three remedies) over 4,000 draws take
+// about 0.7 s on two cores with or without the latent values
+// (BenchmarkRemedies4000, BenchmarkRemedies4000NoLatent; 2.4 s without
+// them before the tables).
 //
 // A fit directory keeps the latent nodes' values only when written with
 // --save-latent. Without them, a nonlinear node whose parent is such a
 // latent is integrated over the latent's structural noise (its value is
 // its equation's mean plus normal noise of sd 1, passed on through latent
 // chains) by Gauss–Hermite quadrature with as many points as the noise's
-// sd needs for an error below 1e-8 per probability. For an ordered node
-// that integral is tabulated once per draw as a function of the linear
-// predictor (step 1/16, with its derivative) and read by cubic Hermite
-// interpolation, within 2e-8 of the quadrature sum for four cutpoints;
-// beyond the cutpoints ± 10 it is summed exactly. Counterfactuals, a latent
+// sd needs for an error below 1e-8 per probability. An ordered node's
+// table (step 1/16, values and derivatives) is within 2e-8 of the exact
+// sum for four cutpoints; beyond the cutpoints ± 10 the sum is computed
+// exactly. Counterfactuals, a latent
 // outcome's factual level and setting a latent to a value need the values
 // themselves and say so.
 //

@@ -619,7 +619,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 			wk.qw[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qoff[v] = make([]int, 0, n+1)
 		}
-		if nd.fam == famOrdered && !j.cf && tabulate && (p.marg[v] || tabulateAll) {
+		if nd.fam == famOrdered && !j.cf && tabulate {
 			wk.tabLo[v], wk.tabLast[v] = vec(), vec()
 			if !p.marg[v] {
 				// No noise to integrate: a one-point rule.

@@ -2,18 +2,19 @@ package query
 
 import "math"
 
-// An ordered node whose latent parents' values were not kept has, at each
-// draw, the expected value G(t) = Σ_q w_q Σ_k 1/(1 + exp(c_k − t)·z_q) as a
-// function of its linear predictor t (integrated over the latent noise by
-// quadrature, factors z_q = exp(−s·node_q)). A population query evaluates G
-// at every row and world: thousands of times per draw, each Q·K fractions.
-// Instead, each draw's G is tabulated once per block of draws, with its
-// derivative, on a grid of step tabStep from c_0 − tabReach to
-// c_{K−1} + tabReach, and read by cubic Hermite interpolation; outside the
-// grid G is computed exactly. The interpolation error is at most
-// tabStep⁴/384 · max|G⁗| ≤ tabStep⁴/384 · K · 0.128 (the largest fourth
-// derivative of the logistic function): 2e-8 for K = 4 with a step of 1/16.
-// TestMeanTable checks it against the exact sum.
+// An ordered node's expected value at a draw is G(t) = Σ_q w_q Σ_k 1/(1 +
+// exp(c_k − t)·z_q) as a function of its linear predictor t: one term per
+// cutpoint, and, where its latent parents' values were not kept, averaged
+// over the latent noise by quadrature (factors z_q = exp(−s·node_q); a
+// one-point rule otherwise). A population query evaluates G at every row
+// and world: thousands of times per draw. Instead, each draw's G is
+// tabulated once per block of draws, with its derivative, on a grid of
+// step tabStep from c_0 − tabReach to c_{K−1} + tabReach, and read by cubic
+// Hermite interpolation; outside the grid G is computed exactly. The
+// interpolation error is at most tabStep⁴/384 · max|G⁗| ≤ tabStep⁴/384 ·
+// K · 0.128 (the largest fourth derivative of the logistic function):
+// 2e-8 for K = 4 with a step of 1/16. TestMeanTable checks it against the
+// exact sum.
 const (
 	tabStep  = 1.0 / 16
 	tabReach = 10.0
@@ -22,9 +23,6 @@ const (
 // tabulate enables the tables; tests turn it off to compare with the exact
 // sums.
 var tabulate = true
-
-// tabulateAll also tabulates ordered nodes without latent noise.
-var tabulateAll = true
 
 // tabSetup tabulates, for draws lo … hi−1 of chain c, the expected value G
 // of ordered node v and tabStep·G′ at tabLo[v][i] + k·tabStep, k = 0 … n−1,
