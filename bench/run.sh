@@ -7,7 +7,8 @@
 #
 #   bench/run.sh [OUTDIR]
 #
-# Environment: MODELS (default "panel2 ordered bernoulli fig2"), CHAINS (4),
+# Environment: MODELS (default "panel2 ordered bernoulli fig2"; also
+# fig2-direct, Stan moving the latent values themselves), CHAINS (4),
 # WARMUP (1000), SAMPLES (1000), SEED (1), CORES (Stan's cores, 2),
 # LATENT_VALUES (dilemma fit --latent-values, default conditional),
 # NO_STAN=1 to fit with dilemma only. OUTDIR defaults to
@@ -48,7 +49,7 @@ fi
 echo "== go test -bench BenchmarkModel"
 go test -run '^$' -bench 'BenchmarkModel' -benchtime 2s ./bench/ | tee "$out/gradients.txt"
 
-ref_of() { case $1 in fig2) echo fig2 ;; *) echo "bench/$1.dag" ;; esac; }
+ref_of() { case $1 in fig2 | fig2-direct) echo fig2 ;; *) echo "bench/$1.dag" ;; esac; }
 
 for m in $models; do
   dir="$out/$m"
@@ -63,7 +64,8 @@ for m in $models; do
     --samples "$samples" --seed "$seed" --save-latent --latent-values "$latent" >"$dir/ours.log" 2>"$dir/ours.err"
   t1=$(date +%s.%N)
   bm=$m
-  if [ "$m" = fig2 ] && [ "$latent" = conditional ]; then bm=fig2-conditional; fi
+  if [ "$m" = fig2-direct ]; then bm=fig2; fi
+  if [ "$bm" = fig2 ] && [ "$latent" = conditional ]; then bm=fig2-conditional; fi
   grad=$(awk -v m="BenchmarkModel/$bm-" 'index($1, m) == 1 { print $3 }' "$out/gradients.txt")
   printf 'end_to_end_seconds = %s\ngradient_ns = %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" "${grad:-NaN}" >"$dir/ours.txt"
   cat "$dir/ours.txt"

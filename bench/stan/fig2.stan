@@ -11,11 +11,22 @@
 // every equation with unit random intercepts; the first loading positive.
 // Written in the glm style: centred designs with a separate intercept (or
 // centred cutpoints), unit intercepts built once per unit (non-centred),
-// normal_id_glm for the gaussian equations, vectorized ordered_logistic,
-// the latent values as parameters. Priors are dilemma's: intercepts
-// normal(0, 2.5), strengths and loadings normal(0, 1) (the first loading
-// half-normal(1)), sigma and tau half-normal(1), indicator sds gamma(2, 4),
-// cutpoints student_t(3, 0, 2.5) each.
+// normal_id_glm for the gaussian equations, vectorized ordered_logistic.
+// The latent values move in the coordinates dilemma uses by default
+// (--latent-values conditional, see package model/sem): z with
+//
+//   eta = m + z / sqrt(P),  P = 1 + sum_k lambda_k^2 / sigma_k^2,
+//
+// m the mean of eta given its structural equation and both indicators; the
+// indicators' likelihood is then that of (y1, y2) with eta integrated out,
+// normal with covariance diag(sigma^2) + lambda lambda', and z is standard
+// normal: the same posterior as fig2-direct.stan (which moves eta itself
+// and does not converge at 500 + 500), without its funnels. Both indicators
+// are observed at every latent row here (checked in transformed data).
+// Priors are dilemma's: intercepts normal(0, 2.5), strengths and loadings
+// normal(0, 1) (the first loading half-normal(1)), sigma and tau
+// half-normal(1), indicator sds gamma(2, 4), cutpoints student_t(3, 0, 2.5)
+// each.
 data {
   int<lower=1> N_fear;
   int<lower=1> K_fear;
@@ -72,6 +83,11 @@ transformed data {
     m_dilemma[k] = mean(X_dilemma[, k]);
     Xc_dilemma[, k] = X_dilemma[, k] - m_dilemma[k];
   }
+  for (r in 1:N_intent_uncertainty) {
+    if (N_h1_public_info != N_intent_uncertainty || N_h2_testing_policy != N_intent_uncertainty
+        || l_h1_public_info[r] != r || l_h2_testing_policy[r] != r)
+      reject("fig2.stan needs both indicators at every latent row");
+  }
 }
 parameters {
   real Intercept_fear;
@@ -90,7 +106,7 @@ parameters {
   vector[K_intent_uncertainty] b_intent_uncertainty;
   real<lower=0> tau_intent_uncertainty;
   vector[J_intent_uncertainty] z_intent_uncertainty;
-  vector[N_intent_uncertainty] eta_intent_uncertainty;
+  vector[N_intent_uncertainty] z_eta_intent_uncertainty;
   real a_h1_public_info;
   real<lower=0> lambda_h1_public_info;
   real<lower=0> sigma_h1_public_info;
@@ -113,6 +129,16 @@ transformed parameters {
   real a_dilemma = Intercept_dilemma - m_dilemma * b_dilemma;
   // cutpoints on the uncentred scale (a shift: unit Jacobian)
   vector[C_unilateralism - 1] c_unilateralism = Intercept_unilateralism + m_unilateralism * b_unilateralism;
+  // the latent's structural mean, and its values from the conditional coordinates
+  vector[N_intent_uncertainty] mu_intent_uncertainty = X_intent_uncertainty * b_intent_uncertainty
+    + r_intent_uncertainty[g_intent_uncertainty];
+  real w1 = lambda_h1_public_info / square(sigma_h1_public_info);
+  real w2 = lambda_h2_testing_policy / square(sigma_h2_testing_policy);
+  real P_intent_uncertainty = 1 + w1 * lambda_h1_public_info + w2 * lambda_h2_testing_policy;
+  vector[N_intent_uncertainty] eta_intent_uncertainty
+    = (mu_intent_uncertainty + w1 * (y_h1_public_info - a_h1_public_info)
+       + w2 * (y_h2_testing_policy - a_h2_testing_policy)) / P_intent_uncertainty
+      + z_eta_intent_uncertainty / sqrt(P_intent_uncertainty);
 }
 model {
   {
@@ -120,12 +146,19 @@ model {
       + bl_fear_intent_uncertainty * eta_intent_uncertainty[l_fear_intent_uncertainty];
     vector[N_unilateralism] mu_unilateralism = Xc_unilateralism * b_unilateralism + r_unilateralism[g_unilateralism]
       + bl_unilateralism_intent_uncertainty * eta_intent_uncertainty[l_unilateralism_intent_uncertainty];
+    // residuals of the indicators given the latent's structural mean
+    vector[N_intent_uncertainty] e1 = y_h1_public_info - a_h1_public_info - lambda_h1_public_info * mu_intent_uncertainty;
+    vector[N_intent_uncertainty] e2 = y_h2_testing_policy - a_h2_testing_policy - lambda_h2_testing_policy * mu_intent_uncertainty;
+    vector[N_intent_uncertainty] s = w1 * e1 + w2 * e2;
     target += normal_id_glm_lpdf(y_fear | Xc_fear, mu_fear, b_fear, sigma_fear);
     target += ordered_logistic_lpmf(y_unilateralism | mu_unilateralism, Intercept_unilateralism);
-    // the latent's structural equation (residual sd 1, no intercept) and indicators
-    target += normal_id_glm_lpdf(eta_intent_uncertainty | X_intent_uncertainty, r_intent_uncertainty[g_intent_uncertainty], b_intent_uncertainty, 1.0);
-    target += normal_lpdf(y_h1_public_info | a_h1_public_info + lambda_h1_public_info * eta_intent_uncertainty[l_h1_public_info], sigma_h1_public_info);
-    target += normal_lpdf(y_h2_testing_policy | a_h2_testing_policy + lambda_h2_testing_policy * eta_intent_uncertainty[l_h2_testing_policy], sigma_h2_testing_policy);
+    // the indicators with the latent integrated out (Woodbury: the inverse
+    // covariance is diag(1/sigma^2) - w w' / P, its determinant
+    // sigma1^2 sigma2^2 P), and the conditional coordinates' standard normal
+    target += -0.5 * (dot_self(e1) / square(sigma_h1_public_info) + dot_self(e2) / square(sigma_h2_testing_policy)
+                      - dot_self(s) / P_intent_uncertainty)
+              - N_intent_uncertainty * (log(sigma_h1_public_info) + log(sigma_h2_testing_policy) + 0.5 * log(P_intent_uncertainty));
+    target += std_normal_lpdf(z_eta_intent_uncertainty);
     target += normal_id_glm_lpdf(y_dilemma | Xc_dilemma, Intercept_dilemma + r_dilemma[g_dilemma], b_dilemma, sigma_dilemma);
   }
   target += normal_lpdf(a_fear | 0, 2.5);
