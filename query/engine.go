@@ -510,8 +510,7 @@ type worker struct {
 	epsHi [][]float64     // [h][i] the outcome's noise interval upper end (cf)
 	tmp   []float64
 	tmp2  []float64
-	// fE, fOut are fusedMeans' lists of the fused worlds' exp(∓de) (or de,
-	// for a tabulated mean) and changes.
+	// fE, fOut are fusedMeans' lists of the fused worlds' de and changes.
 	fE, fOut [][]float64
 	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of ordered node v at draw i
 	e0       [][][]float64 // [h][v][i] exp(−eF) (bernoulli, ordered) or exp(eF) (poisson)

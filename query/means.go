@@ -2,62 +2,17 @@ package query
 
 import "math"
 
-// fusedMeans computes node v's factual exp(∓eF) and expected value m(eF)
-// at one row (into e0 and m0, integrated over the noise of latent parents
-// whose values were not kept) and, in the same call, the change m(eF + de)
-// − m(eF) in every world of p.fuse[h][v]: those whose change of the linear
-// predictor de is the same at every row, so that de and exp(∓de) are
-// computed once per block of draws.
+// fusedMeans computes node v's factual expected value m(eF) at one row
+// (into m0, integrated over the noise of latent parents whose values were
+// not kept) and, in the same call, the change m(eF + de) − m(eF) in every
+// world of p.fuse[h][v]: those whose change of the linear predictor de is
+// the same at every row, so that de (and exp(∓de)) is computed once per
+// block of draws.
 func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
-	p := wk.p
-	n := wk.s.nodes[v]
 	m := hi - lo
-	eF, e0, m0 := wk.eF[h][v][:m], wk.e0[h][v][:m], wk.m0[h][v][:m]
-	if wk.tabLo[v] != nil {
-		wk.tabFused(h, v, c, lo, hi)
-		return
-	}
-	sgn := -1.0
-	if n.fam == famPoisson {
-		sgn = 1
-	}
-	expSlice(e0, eF, sgn)
-	ws := p.fuse[h][v]
-	Es, outs := wk.fE[:0], wk.fOut[:0]
-	for _, w := range ws {
-		de := wk.deC[w][h][v][:m]
-		if !wk.haveD[w][h][v] {
-			wk.linChange(w, h, v, c, lo, hi, de)
-			wk.haveD[w][h][v] = true
-		}
-		if v == wk.j.outcome {
-			copy(wk.deta[w][h][:m], de)
-		}
-		E := wk.expDe[w][h][v][:m]
-		if !wk.have[w][h][v] {
-			expSlice(E, de, sgn)
-			wk.have[w][h][v] = true
-		}
-		Es, outs = append(Es, E), append(outs, wk.delta[w][h][v][:m])
-	}
-	wk.fE, wk.fOut = Es, outs
-	if n.fam == famOrdered && len(n.cuts) == 4 && len(ws) <= maxFused {
-		wk.ordFused(v, e0, m0, Es, outs)
-		return
-	}
-	wk.meanOf(v, e0, nil, nil, m0)
-	for k := range ws {
-		wk.meanOf(v, e0, Es[k], m0, outs[k])
-	}
-}
-
-// tabFused is fusedMeans for an ordered node whose expected value is
-// tabulated (tabSetup): it reads the table at the factual linear predictor
-// and at its sum with each fused world's change.
-func (wk *worker) tabFused(h, v, c, lo, hi int) {
-	m := hi - lo
+	ws := wk.p.fuse[h][v]
 	des, outs := wk.fE[:0], wk.fOut[:0]
-	for _, w := range wk.p.fuse[h][v] {
+	for _, w := range ws {
 		de := wk.deC[w][h][v][:m]
 		if !wk.haveD[w][h][v] {
 			wk.linChange(w, h, v, c, lo, hi, de)
@@ -69,57 +24,25 @@ func (wk *worker) tabFused(h, v, c, lo, hi int) {
 		des, outs = append(des, de), append(outs, wk.delta[w][h][v][:m])
 	}
 	wk.fE, wk.fOut = des, outs
-	wk.tabMeans(v, wk.eF[h][v][:m], wk.m0[h][v][:m], des, outs)
-}
-
-// maxFused is the most worlds ordFused evaluates in one pass.
-const maxFused = 8
-
-// ordFused is meanOf for an ordered node with four cutpoints, for the
-// factual mean (into m0) and every world k of Es at once (out[k] = m(e0·Es[k])
-// − m0), so that each draw's cutpoints and quadrature factors are loaded
-// once. It performs the same operations as meanOf, so it gives the same
-// bits.
-func (wk *worker) ordFused(v int, e0, m0 []float64, Es, outs [][]float64) {
-	m := len(m0)
-	nw := len(Es)
-	ec := wk.expC[v][:4*m]
-	e0 = e0[:m]
-	var b, acc [maxFused + 1]float64
-	marg := wk.p.marg[v]
-	var qz, qw []float64
-	var off []int
-	if marg {
-		qz, qw, off = wk.qz[v], wk.qw[v], wk.qoff[v][:m+1]
+	eF, m0 := wk.eF[h][v][:m], wk.m0[h][v][:m]
+	if wk.tabLo[v] != nil {
+		wk.tabMeans(v, eF, m0, des, outs)
+		return
 	}
-	for i := 0; i < m; i++ {
-		c := ec[4*i : 4*i+4 : 4*i+4]
-		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
-		b[0] = e0[i]
-		for k := 0; k < nw; k++ {
-			b[k+1] = e0[i] * Es[k][i]
+	sgn := -1.0
+	if wk.s.nodes[v].fam == famPoisson {
+		sgn = 1
+	}
+	e0 := wk.e0[h][v][:m]
+	expSlice(e0, eF, sgn)
+	wk.meanOf(v, e0, nil, nil, m0)
+	for k, w := range ws {
+		E := wk.expDe[w][h][v][:m]
+		if !wk.have[w][h][v] {
+			expSlice(E, des[k], sgn)
+			wk.have[w][h][v] = true
 		}
-		if !marg {
-			for k := 0; k <= nw; k++ {
-				acc[k] = ord4(c0, c1, c2, c3, b[k])
-			}
-		} else {
-			z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
-			w = w[:len(z)]
-			for k := 0; k <= nw; k++ {
-				acc[k] = 0
-			}
-			for q, zz := range z {
-				wq := w[q]
-				for k := 0; k <= nw; k++ {
-					acc[k] += wq * ord4(c0, c1, c2, c3, b[k]*zz)
-				}
-			}
-		}
-		m0[i] = acc[0]
-		for k := 0; k < nw; k++ {
-			outs[k][i] = acc[k+1] - acc[0]
-		}
+		wk.meanOf(v, e0, E, m0, outs[k])
 	}
 }
 
