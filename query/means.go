@@ -244,7 +244,7 @@ func logistic(x float64) float64 {
 // ord4 is the ordered family's mean Σ_k 1/(1 + exp(c_k)·x) for four
 // cutpoints (c0 … c3 are exp(c_k), x is exp(−eta)), with one division:
 // the sum over a common denominator, or in two pairs where that product
-// would overflow. It is small enough to be inlined in the hot loops.
+// would overflow.
 func ord4(c0, c1, c2, c3, x float64) float64 {
 	d0, d1, d2, d3 := 1+c0*x, 1+c1*x, 1+c2*x, 1+c3*x
 	p01, p23 := d0*d1, d2*d3
