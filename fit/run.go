@@ -182,21 +182,25 @@ func (f *Fit) latentValues() []bool {
 	return lat
 }
 
-// saved returns the indices of the parameters written to chain files.
+// saved returns the indices of the parameters written to chain files: all
+// with --save-latent, else those summarized.
 func (f *Fit) saved() []int {
-	lat := f.latentValues()
-	var idx []int
-	for j := range f.Names {
-		if f.Settings.SaveLatent || !lat[j] {
-			idx = append(idx, j)
-		}
+	if !f.Settings.SaveLatent {
+		return f.summarizedIndex()
+	}
+	idx := make([]int, len(f.Names))
+	for j := range idx {
+		idx[j] = j
 	}
 	return idx
 }
 
-func (f *Fit) savedNames() []string {
-	var n []string
-	for _, j := range f.saved() {
+func (f *Fit) savedNames() []string { return f.namesAt(f.saved()) }
+
+// namesAt returns the names of parameters idx.
+func (f *Fit) namesAt(idx []int) []string {
+	n := make([]string, 0, len(idx))
+	for _, j := range idx {
 		n = append(n, f.Names[j])
 	}
 	return n
@@ -230,13 +234,7 @@ func (f *Fit) summarizedIndex() []int {
 }
 
 // summarized names the parameters of summarizedIndex.
-func (f *Fit) summarized() []string {
-	var names []string
-	for _, j := range f.summarizedIndex() {
-		names = append(names, f.Names[j])
-	}
-	return names
-}
+func (f *Fit) summarized() []string { return f.namesAt(f.summarizedIndex()) }
 
 // summarize computes the parameter summaries, the edge table and the
 // diagnostics warnings from the draws.

@@ -32,26 +32,28 @@ func (wk *worker) tabSetup(v, c, lo, hi int) {
 	n := wk.s.nodes[v]
 	m, K := hi-lo, len(n.cuts)
 	c0, cK := wk.col(c, n.cuts[0], lo, hi), wk.col(c, n.cuts[K-1], lo, hi)
+	// Each draw has its own grid (and reads only it, whatever the block);
+	// the block's rows are as long as the longest.
+	tlo, last := wk.tabLo[v][:m], wk.tabLast[v][:m]
 	size := 0
 	for i := 0; i < m; i++ {
-		size = max(size, tabPoints(c0[i], cK[i]))
+		np := tabPoints(c0[i], cK[i])
+		tlo[i], last[i] = c0[i]-tabReach, float64(np-1)
+		size = max(size, np)
 	}
 	wk.tabN[v] = size
 	if cap(wk.tab[v]) < 2*size*m {
 		wk.tab[v] = make([]float64, 2*size*m)
 	}
-	tab, tlo, last := wk.tab[v][:2*size*m], wk.tabLo[v][:m], wk.tabLast[v][:m]
+	tab := wk.tab[v][:2*size*m]
 	qz, qw, off := wk.qz[v], wk.qw[v], wk.qoff[v]
 	ec := wk.expC[v]
 	for i := 0; i < m; i++ {
-		tlo[i] = c0[i] - tabReach
-		// Each draw reads its own points only, whatever the block.
-		last[i] = float64(tabPoints(c0[i], cK[i]) - 1)
 		z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
 		w = w[:len(z)]
 		cs := ec[i*K : (i+1)*K]
 		row := tab[2*size*i : 2*size*(i+1)]
-		for k := range size {
+		for k := range int(last[i]) + 1 {
 			x := math.Exp(-(tlo[i] + float64(k)*tabStep))
 			g, dg := 0.0, 0.0
 			for q, zz := range z {
