@@ -259,16 +259,18 @@ func (e *equation) condLik(g []float64, w *scratch) float64 {
 		for i := range tr {
 			tr[i] *= obs[i] * tk * cw.ip[pat[i]]
 		}
+		// t_k·rho_k² is (t_k·rho_k)²/t_k, from the stable t_k·rho_k.
 		var ss, ga, gl, gs float64
 		for i, r := range tr {
 			t := obs[i] * tk
 			e := ek[i]
-			rho := e - lk*d[i]
-			ss += t * rho * rho
+			ss += r * r
 			ga += r - t*lk*Gp[i]
 			gl += r*mc[i] + t*(e*Gp[i]-lk*h1[i])
-			gs += t*rho*rho + t*lk*(lk*h2[i]-2*e*Gp[i])
+			gs += t * lk * (lk*h2[i] - 2*e*Gp[i])
 		}
+		ss /= tk
+		gs += ss
 		lp -= 0.5*ss + cl.nobs[k]*cw.ls[k]
 		// a_k = a'_k − l_k·mū: the derivative with respect to a_k
 		// (likelihood here, prior from the indicator's equation) is

@@ -115,6 +115,15 @@ func TestGradientConditionalIndicators(t *testing.T) {
 		x[index(t, p, "sigma.i2")] = -17
 		checkGradient(t, p, x, 1e-4)
 	}
+	// Further still (sigma ≈ e⁻³⁵, where stuck chains were found, t ≈ 1e30):
+	// t·rho² must come from the stable t·rho, not from the rounded rho, or
+	// the log density itself is noise of order one and every step is
+	// rejected.
+	for trial := 0; trial < 2; trial++ {
+		x := randomPoint(rng, p.Dim(), 0.8)
+		x[index(t, p, "sigma.i2")] = -35
+		checkGradient(t, p, x, 1e-4)
+	}
 }
 
 // The two forms are the same model: at the point where the direct form
