@@ -11,7 +11,8 @@
 # fig2-direct, Stan moving the latent values themselves), CHAINS (4),
 # WARMUP (1000), SAMPLES (1000), SEED (1), CORES (Stan's cores, 2),
 # LATENT_VALUES (dilemma fit --latent-values, default conditional),
-# NO_STAN=1 to fit with dilemma only. OUTDIR defaults to
+# NO_STAN=1 to fit with dilemma only, STAN_PROGRESS=N for Stan progress
+# every N iterations (see bench/stan/fit.R). OUTDIR defaults to
 # ${TMPDIR:-/tmp}/dilemma-bench-DATE; each model gets OUTDIR/MODEL/ with
 # data/ (Stan data, name map), ours/ (the fit directory), ours.txt and, with
 # Stan, stan/ (draws under dilemma's names, timing.txt).

@@ -12,6 +12,9 @@
 #                                 leapfrog steps, gradient microseconds
 # With OURFITDIR (a dilemma fit directory) it also prints R posterior's min
 # bulk-ESS for both fits as a cross-check of dilemma's estimator.
+# With STAN_PROGRESS=N in the environment (N > 0) Stan reports every N
+# iterations and writes each chain's draws, warm-up included, as it goes to
+# OUTDIR/progress/draws_K.csv (watch step size and tree depth of a long run).
 suppressMessages(library(rstan))
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -40,9 +43,17 @@ t0 <- proc.time()[["elapsed"]]
 mod <- stan_model(stan_file, model_name = sub("\\.stan$", "", basename(stan_file)))
 compile_s <- proc.time()[["elapsed"]] - t0
 
+progress <- suppressWarnings(as.integer(Sys.getenv("STAN_PROGRESS", "0")))
+if (is.na(progress) || progress < 0) progress <- 0L
+extra <- list()
+if (progress > 0) {
+  dir.create(file.path(out_dir, "progress"), showWarnings = FALSE)
+  extra$sample_file <- file.path(out_dir, "progress", "draws.csv")
+}
 t0 <- proc.time()[["elapsed"]]
-fit <- sampling(mod, data = dat, chains = chains, warmup = warmup, iter = warmup + samples,
-                seed = seed, cores = cores, refresh = 0)
+fit <- do.call(sampling, c(list(mod, data = dat, chains = chains, warmup = warmup,
+                                iter = warmup + samples, seed = seed, cores = cores,
+                                refresh = progress), extra))
 sampling_s <- proc.time()[["elapsed"]] - t0
 end_to_end_s <- proc.time()[["elapsed"]] - t_start
 
