@@ -3,8 +3,13 @@
 package fit
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"testing"
+
+	"dilemma/data"
+	"dilemma/inference"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -61,5 +66,48 @@ func TestCoverageFig2Shaped(t *testing.T) {
 	t.Logf("RMSE of edge means: %.4f with 15 units, %.4f with 60", small, large)
 	if large >= small*0.8 {
 		t.Errorf("the error did not shrink with more units: %.4f (15) vs %.4f (60)", small, large)
+	}
+}
+
+// TestFig2EverySeedMixes fits the built-in fig2 on the embedded panel from
+// eight seeds (4 × (300 + 200) each): no chain may be stuck (a step size
+// collapsed towards nothing, as when rounding noise in a conditional
+// latent's likelihood froze one chain in four), and every edge's R-hat
+// must be small (about 1.5 minutes per seed on two cores). Run with:
+// go test -tags long -timeout 30m -run EverySeed ./fit/
+func TestFig2EverySeedMixes(t *testing.T) {
+	stepCol := -1
+	for k, c := range inference.SamplerColumns {
+		if c == "stepsize__" {
+			stepCol = k
+		}
+	}
+	for seed := uint64(1); seed <= 8; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			s := DefaultSettings()
+			s.Chains, s.Warmup, s.Samples, s.Seed = 4, 300, 200, seed
+			opt, err := s.ModelOptions()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := Prepare("fig2", "", data.Options{}, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Run(context.Background(), pl, s, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for c, st := range f.Stats {
+				if step := st[stepCol][0]; step < 1e-3 {
+					t.Errorf("chain %d: step size %.3g after warm-up", c+1, step)
+				}
+			}
+			for _, e := range f.Edges {
+				if e.Rhat > 1.05 {
+					t.Errorf("%s: R-hat %.3f", e.Edge, e.Rhat)
+				}
+			}
+		})
 	}
 }
