@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"dilemma/data"
-	"dilemma/inference"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -76,12 +75,6 @@ func TestCoverageFig2Shaped(t *testing.T) {
 // must be small (about 1.5 minutes per seed on two cores). Run with:
 // go test -tags long -timeout 30m -run EverySeed ./fit/
 func TestFig2EverySeedMixes(t *testing.T) {
-	stepCol := -1
-	for k, c := range inference.SamplerColumns {
-		if c == "stepsize__" {
-			stepCol = k
-		}
-	}
 	for seed := uint64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			s := DefaultSettings()
@@ -98,8 +91,8 @@ func TestFig2EverySeedMixes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for c, st := range f.Stats {
-				if step := st[stepCol][0]; step < 1e-3 {
+			for c, steps := range f.statColumn("stepsize__") {
+				if step := steps[0]; step < 1e-3 {
 					t.Errorf("chain %d: step size %.3g after warm-up", c+1, step)
 				}
 			}
