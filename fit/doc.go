@@ -31,7 +31,7 @@
 // # The fit directory
 //
 //	chain-1.csv … chain-K.csv   draws in CmdStan's CSV layout
-//	edges.csv                   every edge's posterior summary
+//	edges.csv                   every edge's posterior summary and prior sensitivity
 //	summary.csv                 every parameter's summary and diagnostics, full precision
 //	manifest.json               model text, data hash, seed, settings, versions, timings
 //
@@ -40,4 +40,14 @@
 // Open reads the summaries back from summary.csv (computing R-hat and ESS
 // for a thousand parameters takes seconds); when that file is missing or
 // does not match the chains, it computes them from the draws.
+//
+// # Prior sensitivity
+//
+// Every draw (except in a prior-only fit) carries two generated
+// quantities after the parameters: lprior, the joint log prior of the edge
+// strengths and loadings, and log_lik, the log likelihood of the observed
+// nodes (the log density minus its prior part, sem.Posterior.PriorPart).
+// From them each edge gets its power-scaling sensitivity to the prior and
+// to the likelihood (package powerscale), in EdgeSummary and edges.csv;
+// SensitivityNotes lists the flagged edges.
 package fit

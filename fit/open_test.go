@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,7 +33,9 @@ func TestOpenReadsSummaries(t *testing.T) {
 	want := *g
 	want.Summaries, want.Edges = nil, nil
 	want.summarize()
-	if len(g.Edges) == 0 || !reflect.DeepEqual(g.Edges, want.Edges) {
+	// (Compared as text: a sensitivity the synthetic draws cannot have is
+	// NaN, which DeepEqual never finds equal.)
+	if len(g.Edges) == 0 || fmt.Sprint(g.Edges) != fmt.Sprint(want.Edges) {
 		t.Errorf("edges differ from those of the chain files")
 	}
 

@@ -109,6 +109,10 @@ type Fit struct {
 	Warnings   []diagnostics.Warning
 	// SamplerWarnings are notes from the sampler (e.g. a short warm-up).
 	SamplerWarnings []string
+	// PowerScaleReliable reports whether the importance weights behind the
+	// edges' prior and likelihood sensitivities have Pareto k-hats below
+	// the threshold (the sensitivities are then trustworthy).
+	PowerScaleReliable bool
 	index           map[string]int
 }
 
@@ -147,6 +151,9 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 		is.Refresh = max(1, (s.Warmup+s.Samples)/20)
 	}
 	factory := func() inference.Target { return post.Clone() }
+	if !s.PriorOnly {
+		factory = func() inference.Target { return newWithGenerated(post) }
+	}
 	res, err := inference.Sample(ctx, factory, is, nil)
 	if err != nil {
 		return nil, err
@@ -166,6 +173,7 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 		f.Stats = append(f.Stats, stats)
 		f.Adaptation = append(f.Adaptation, ch.Adaptation)
 	}
+	f.finishLogLik()
 	f.Manifest = newManifest(pl, s, res)
 	f.Manifest.ParamNames = f.savedNames()
 	f.summarize()
@@ -253,6 +261,7 @@ func (f *Fit) setSummaries(sums []diagnostics.Summary) {
 	for _, c := range f.Posterior.Coefficients() {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
 	}
+	f.powerScale()
 	draws := 0
 	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
 		draws = len(f.Draws[0][0]) * len(f.Draws)
@@ -292,6 +301,14 @@ type EdgeSummary struct {
 	// the data decide the edge, near 0 when the answer is the prior's.
 	Contraction float64 `json:"contraction"`
 	Rows        int     `json:"rows"`
+	// PriorSens and LikSens are the sensitivities of the edge's posterior
+	// to power-scaling the prior and the likelihood (package powerscale;
+	// from 0.05 on an edge is sensitive); SensDiagnosis says what they mean
+	// together: "" (fine), "prior-data conflict" or "strong prior / weak
+	// likelihood". NaN and "" for prior-only fits.
+	PriorSens     float64 `json:"prior_sensitivity"`
+	LikSens       float64 `json:"likelihood_sensitivity"`
+	SensDiagnosis string  `json:"sensitivity_diagnosis,omitempty"`
 }
 
 func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {

@@ -36,6 +36,25 @@ func (f *Fit) EdgeTable() *table.Table {
 	return t
 }
 
+// SensitivityNotes says, one line per edge, which edges power-scaling
+// flags (package powerscale): a prior-data conflict or a prior that
+// decides the edge because the likelihood is weak. It also says when the
+// importance weights were unreliable.
+func (f *Fit) SensitivityNotes() []string {
+	var out []string
+	for _, e := range f.Edges {
+		if e.SensDiagnosis == "" {
+			continue
+		}
+		out = append(out, fmt.Sprintf("prior sensitivity: %s: %s (power-scaling sensitivity to the prior %.3f, to the likelihood %.3f; 0.05 flags)",
+			e.Edge, e.SensDiagnosis, e.PriorSens, e.LikSens))
+	}
+	if len(out) > 0 && !f.PowerScaleReliable {
+		out = append(out, "prior sensitivity: the importance weights have Pareto k-hat above the threshold; the sensitivities above are rough")
+	}
+	return out
+}
+
 // SummaryTable lists every parameter (latent values aside) with its
 // diagnostics.
 func (f *Fit) SummaryTable() *table.Table {

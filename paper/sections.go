@@ -102,6 +102,7 @@ func (r *run) writeReport() error {
 	r.figure("forest", "Every edge's posterior: median (dot), 50% (thick) and 90% (thin) intervals, grouped by child node, with the expected sign marked.", nil, nt, report.Request{Kind: "forest"})
 	r.figure("contraction", "Prior (grey) against posterior (colour) for each edge strength: an edge whose posterior looks like its prior is not informed by the data.", nil, nt, report.Request{Kind: "contraction"})
 	r.signVerdict(nt)
+	r.priorSensitivity(nt)
 	r.implications()
 	r.compareModels()
 
@@ -419,4 +420,20 @@ func (r *run) diagnostics() {
 		r.figure("ppc-"+node, fmt.Sprintf("Posterior predictive check of %s: the observed distribution against data replicated from 50 posterior draws.", node), nil, r.nontrad,
 			report.Request{Kind: "ppc", Node: node, Seed: 1})
 	}
+}
+
+// priorSensitivity says which edges power-scaling flags (package
+// powerscale): whether the prior, rather than the data, decides them.
+func (r *run) priorSensitivity(f *fit.Fit) {
+	notes := f.SensitivityNotes()
+	r.p("**Prior sensitivity.** Power-scaling the prior and the likelihood (raising each to a power near 1 by importance weighting the draws, as R's priorsense does) shows how much each edge depends on either; an edge sensitive to the prior and to the likelihood has a prior-data conflict, one sensitive to the prior only is decided by its prior. ")
+	if len(notes) == 0 {
+		r.p("No edge of `%s` is flagged (every prior sensitivity below 0.05); the columns prior_sens and lik_sens of edges.csv give the figures.\n\n", f.Manifest.Model.Name)
+		return
+	}
+	r.p("Flagged in `%s`:\n\n", f.Manifest.Model.Name)
+	for _, n := range notes {
+		r.p("- %s\n", strings.TrimPrefix(n, "prior sensitivity: "))
+	}
+	r.p("\n")
 }

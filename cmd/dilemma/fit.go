@@ -158,6 +158,9 @@ func printWarnings(e *env, f *fit.Fit) {
 	for _, w := range f.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	for _, n := range f.SensitivityNotes() {
+		fmt.Fprintf(e.stderr, "note: %s\n", n)
+	}
 }
 
 // sanitize makes a model name usable as a directory name.
