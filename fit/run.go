@@ -113,7 +113,7 @@ type Fit struct {
 	// edges' prior and likelihood sensitivities have Pareto k-hats below
 	// the threshold (the sensitivities are then trustworthy).
 	PowerScaleReliable bool
-	index           map[string]int
+	index              map[string]int
 }
 
 // Param returns the draws of the named parameter per chain, or nil.
