@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dilemma/data"
+	"dilemma/fit"
+)
+
+// compareFitDirs fits the true graph (x -> m -> y) and a rival that
+// misses m -> y (x -> y only) to one simulated panel and returns the two
+// fit directories.
+func compareFitDirs(t *testing.T) (truth, rival string) {
+	t.Helper()
+	dir := t.TempDir()
+	p, _, err := data.Simulate(data.SimSpec{Units: 30, Periods: 6, Seed: 9, Equations: []data.SimEquation{
+		{Node: "x", Sigma: 1},
+		{Node: "m", Sigma: 1, Parents: []data.SimParent{{Node: "x", Coef: 0.5}}},
+		{Node: "y", Sigma: 0.7, UnitSD: 0.3, Parents: []data.SimParent{{Node: "m", Coef: 0.8}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "panel.csv")
+	fh, err := os.Create(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Frame.WriteCSV(fh); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	models := map[string]string{
+		"truth": "dag { x -> m -> y\n y [outcome] }\nsettings { x [column=\"x\"]\n m [column=\"m\"]\n y [column=\"y\"] }",
+		"rival": "dag { x -> m\n x -> y\n y [outcome] }\nsettings { x [column=\"x\"]\n m [column=\"m\"]\n y [column=\"y\"] }",
+	}
+	out := map[string]string{}
+	for name, src := range models {
+		mp := filepath.Join(dir, name+".dag")
+		if err := os.WriteFile(mp, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pl, err := fit.Prepare(mp, csvPath, data.Options{UnitKey: "unit", TimeKey: "period"}, fit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := fit.DefaultSettings()
+		s.Chains, s.Warmup, s.Samples = 2, 200, 200
+		f, err := fit.Run(context.Background(), pl, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = filepath.Join(dir, "fit-"+name)
+		if err := f.Write(out[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out["truth"], out["rival"]
+}
+
+// compare ranks the true graph first on its outcome, with nearly all the
+// stacking weight, whatever the order the fits are given in.
+func TestCompareRanksTrueGraphFirst(t *testing.T) {
+	truth, rival := compareFitDirs(t)
+	for _, order := range [][]string{{rival, truth}, {truth, rival}} {
+		stdout, stderr, status := runCLI(t, append([]string{"compare", "--json"}, order...)...)
+		if status != 0 {
+			t.Fatalf("exit %d: %s", status, stderr)
+		}
+		var got struct {
+			Column string
+			Rows   int
+			Models []struct {
+				Name     string
+				ELPDDiff float64 `json:"elpd_diff"`
+				SEDiff   float64 `json:"se_diff"`
+				Weight   float64
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("%v: %s", err, stdout)
+		}
+		if got.Column != "y" || got.Rows != 180 || len(got.Models) != 2 {
+			t.Fatalf("compared %q on %d rows, %d models; want y, 180, 2", got.Column, got.Rows, len(got.Models))
+		}
+		best, other := got.Models[0], got.Models[1]
+		if best.Name != filepath.Clean(truth) || best.Weight < 0.9 || -other.ELPDDiff < 4*other.SEDiff {
+			t.Errorf("order %v: %+v; want the true graph first by more than 4 se, with weight ≥ 0.9", order, got.Models)
+		}
+	}
+	stdout, _, status := runCLI(t, "compare", truth, rival, "--format", "markdown")
+	if status != 0 || !strings.Contains(stdout, "| elpd_loo |") {
+		t.Errorf("markdown table: exit %d\n%s", status, stdout)
+	}
+}
+
+func TestCompareErrors(t *testing.T) {
+	truth, _ := compareFitDirs(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"compare", truth}, "at least two fit directories"},
+		{[]string{"compare", truth, truth}, "given twice"},
+		{[]string{"compare", truth, t.TempDir()}, "not a fit directory"},
+		{[]string{"compare", truth, truth + "/", "--cv", "unit"}, "not available yet"},
+		{[]string{"compare", truth, "nosuch", "--format", "pdf"}, "format"},
+	} {
+		_, stderr, status := runCLI(t, append(tc.args, "--quiet")...)
+		if status != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and one line with %q", tc.args[1:], status, stderr, tc.want)
+		}
+	}
+}
