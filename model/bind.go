@@ -205,7 +205,11 @@ func (m *Model) checkShared(bs []Binding) error {
 				}
 				return errAt(m.Name, n.At, "column %q is both node %s's data and an indicator of %s: the same data would count twice; drop it from the indicators or give %s another column", col, obs, lat, obs)
 			}
-			return errAt(m.Name, n.At, "nodes %s and %s both read column %q (up to standardize/center): the same data twice makes an edge between them a perfect fit (strength 1, sd 0); give one its own column, or a transform that changes it (lag, diff, peer_mean, log)", prev.node, b.Node, col)
+			at := n.At
+			if b.Kind == BindColumn {
+				at = n.attrPos("column")
+			}
+			return errAt(m.Name, at, "nodes %s and %s both read column %q (up to standardize/center): the same data twice makes an edge between them a perfect fit (strength 1, sd 0); give one its own column, or a transform that changes it (lag, diff, peer_mean, log)", prev.node, b.Node, col)
 		}
 	}
 	return nil

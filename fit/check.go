@@ -1,0 +1,126 @@
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"dilemma/model"
+	"dilemma/model/sem"
+)
+
+// checkFamily checks that the observed values of node n (transformed, NaN
+// missing) can come from its family: every node, roots included, although
+// a root has no equation (a continuous root declared bernoulli is refused
+// here, not silently kept). The family's own Prepare decides what it can
+// model; ordered nodes also pass checkOrdered.
+func (pl *Plan) checkFamily(n *model.Node) error {
+	name := n.Family
+	if name == "" {
+		name = "gaussian"
+	}
+	fam, err := sem.FamilyByName(name)
+	if err != nil {
+		return &BuildError{Node: n.Name, Column: n.Column, Msg: err.Error()}
+	}
+	v := pl.Values[n.Name]
+	var obs []float64
+	var rows []int
+	for i, x := range v {
+		if !math.IsNaN(x) {
+			obs = append(obs, x)
+			rows = append(rows, i)
+		}
+	}
+	if len(obs) == 0 {
+		return &BuildError{Node: n.Name, Column: n.Column, Msg: fmt.Sprintf("no observed value in %s (every cell is empty, or the transform %q leaves none)", pl.Panel.Name, n.Transform)}
+	}
+	if _, err := fam.Prepare(obs); err != nil {
+		var ve *sem.ValueError
+		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < len(rows) {
+			return &BuildError{Node: n.Name, Column: n.Column, Msg: fmt.Sprintf("%s (%s line %d)%s", err, pl.Panel.Name, pl.Panel.Line(rows[ve.Index]), transformNote(n))}
+		}
+		return &BuildError{Node: n.Name, Column: n.Column, Msg: err.Error() + transformNote(n)}
+	}
+	if _, ok := fam.(sem.Ordered); ok {
+		return pl.checkOrdered(n, obs, rows)
+	}
+	return nil
+}
+
+func transformNote(n *model.Node) string {
+	if n.Transform == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (after transform %q)", n.Transform)
+}
+
+// checkOrdered enforces the levels rule of an ordered node: its values are
+// the categories 0 … K−1, K−1 the largest value observed, and every one of
+// them occurs at least once in the column. A category that never occurs
+// below an observed one (a 7 in a 0–4 column makes 5 and 6 empty; a 1–5
+// scale leaves 0 empty) has no data to place its cutpoints, which the
+// prior alone then decides; it is refused, naming the empty levels and the
+// first row above them, rather than fitted as silently empty categories.
+func (pl *Plan) checkOrdered(n *model.Node, obs []float64, rows []int) error {
+	hi := 0
+	for _, x := range obs {
+		hi = max(hi, int(x))
+	}
+	count := make([]int, hi+1)
+	for _, x := range obs {
+		count[int(x)]++
+	}
+	var empty []string
+	first := -1
+	for k, c := range count {
+		if c == 0 {
+			empty = append(empty, strconv.Itoa(k))
+			if first < 0 {
+				first = k
+			}
+		}
+	}
+	if len(empty) == 0 {
+		return nil
+	}
+	// The first row with the largest value.
+	line := 0
+	for j, x := range obs {
+		if int(x) == hi {
+			line = pl.Panel.Line(rows[j])
+			break
+		}
+	}
+	var msg string
+	if first == 0 && len(empty) == 1 {
+		msg = fmt.Sprintf("ordered categories are 0 … K−1, each observed, but 0 never occurs (values run from 1 to %d): recode the column to start at 0", hi)
+	} else {
+		msg = fmt.Sprintf("ordered categories are 0 … K−1, each observed, but level %s never occurs while %d does (%s line %d): an empty category leaves its cutpoint to the prior; recode the column to consecutive levels (or is %d a typo?)",
+			strings.Join(empty, ", "), hi, pl.Panel.Name, line, hi)
+		if len(empty) > 1 {
+			msg = strings.Replace(msg, "level ", "levels ", 1)
+			msg = strings.Replace(msg, "never occurs", "never occur", 1)
+		}
+	}
+	return &BuildError{Node: n.Name, Column: n.Column, Msg: msg + transformNote(n)}
+}
+
+// binary reports whether y (NaN missing) holds only 0 and 1, both.
+func binary(y []float64) bool {
+	zero, one := false, false
+	for _, v := range y {
+		switch {
+		case math.IsNaN(v):
+		case v == 0:
+			zero = true
+		case v == 1:
+			one = true
+		default:
+			return false
+		}
+	}
+	return zero && one
+}
