@@ -105,6 +105,9 @@ func runFit(e *env, args []string) error {
 		if err != nil {
 			return usagef("%v", err)
 		}
+		if err := lintModelName(e, pos[0]); err != nil {
+			return err
+		}
 		if pl, err = fit.Prepare(pos[0], *dataPath, df.options(), opt); err != nil {
 			return inputErr(err)
 		}
@@ -120,6 +123,9 @@ func runFit(e *env, args []string) error {
 	}
 
 	e.logf("model %s on %s (%d rows)\n", pl.ModelRef.Name, pl.DataRef.Name, pl.DataRef.Rows)
+	for _, b := range pl.Bindings {
+		e.logf("  data: %s\n", b)
+	}
 	for _, n := range pl.Notes {
 		e.logf("  note: %s\n", n)
 	}

@@ -141,11 +141,40 @@ Examples:
 	})
 }
 
-// graphLoad reads MODEL (a built-in name or a file); every failure is the
-// user's input.
-func graphLoad(name string) (*model.Model, error) {
+// graphLoad reads MODEL (a built-in name or a file) and lints it (see
+// lintModel); every failure is the user's input.
+func graphLoad(e *env, name string) (*model.Model, error) {
 	m, err := model.Load(name)
-	return m, inputErr(err)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return m, lintModel(e, m)
+}
+
+// lintModel reports the attributes of m that neither dilemma nor dagitty
+// reads: one close to a known attribute (transfrom=, famliy=, lags=) is a
+// warning with "did you mean …?"; with --strict every one is an error
+// (exit 1). Others are kept silently and written back, as dagitty does.
+func lintModel(e *env, m *model.Model) error {
+	for _, l := range m.Lint() {
+		if e.strict {
+			return inputErr(fmt.Errorf("%v; --strict refuses attributes that neither dilemma nor dagitty reads", l))
+		}
+		if l.Close() {
+			fmt.Fprintf(e.stderr, "warning: %v\n", l)
+		}
+	}
+	return nil
+}
+
+// lintModelName loads MODEL only to lint it (for commands whose packages
+// load it themselves).
+func lintModelName(e *env, name string) error {
+	m, err := model.Load(name)
+	if err != nil {
+		return inputErr(err)
+	}
+	return lintModel(e, m)
 }
 
 // graphList splits a comma-separated list of node names.
@@ -286,7 +315,7 @@ func runGraphShow(e *env, args []string) error {
 	if err := table.CheckFormat(*format); err != nil {
 		return usagef("%v", err)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -438,7 +467,7 @@ func runGraphExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL (a model file or a built-in name), got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -495,7 +524,7 @@ func runGraphDSep(e *env, args []string) error {
 	if len(pos) != 3 {
 		return usagef("want MODEL X Y, got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -546,7 +575,7 @@ func runGraphAdjust(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -627,7 +656,7 @@ func runGraphImplications(e *env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -755,7 +784,7 @@ func runGraphPaths(e *env, args []string) error {
 	if len(pos) != 3 {
 		return usagef("want MODEL X Y, got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
