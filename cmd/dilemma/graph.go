@@ -41,9 +41,15 @@ with its lag, expected sign and prior; and notes on how identification reads
 the graph (lagged models are unrolled over two periods). MODEL is a model
 file or a built-in name (see 'dilemma models').
 
+Every graph command warns about an attribute close to a known one
+("transfrom": did you mean transform?); with the global --strict every
+attribute that neither dilemma nor dagitty reads is an error. dagitty's own
+(pos, exposure, outcome, latent, adjusted, selected, label) are always fine.
+
 Examples:
   dilemma graph show fig2
-  dilemma graph show my-model.dag --json`,
+  dilemma graph show my-model.dag --json
+  dilemma graph show my-model.dag --strict`,
 		run: runGraphShow,
 	})
 	register(&command{
@@ -117,7 +123,9 @@ on the nodes' columns (after their transforms): the partial correlation r of
 X and Y given Z on the complete rows, its 95% interval, and a t-test p-value;
 an implication is contradicted when p < alpha. Panel rows are not
 independent (each country recurs), so p-values are optimistic: weigh r too.
-Implications that involve a node without data are listed as not tested.
+Nodes bind to data as in fit: a node without column="…" reads the column of
+its own name. Implications that involve a node without data are listed as
+not tested, with the reason.
 
 Examples:
   dilemma graph implications fig2
