@@ -387,7 +387,7 @@ func runGraphShow(e *env, args []string) error {
 		case n.Latent && len(n.Indicators) == 0:
 			notes = append(notes, fmt.Sprintf("%s is latent without indicators: it serves identification; the data cannot inform it", n.Name))
 		case !n.Latent && n.Column == "":
-			notes = append(notes, fmt.Sprintf("%s has no column: identification treats it as observed, but it cannot be estimated", n.Name))
+			notes = append(notes, fmt.Sprintf("%s has no column=: on data it reads the column %q (a fit refuses data without one)", n.Name, n.Name))
 		}
 	}
 	if note := m.UnrollNote(); note != "" {
