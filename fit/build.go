@@ -160,6 +160,9 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		if dropped[name] || n.Latent {
 			continue
 		}
+		if k, _ := p.Kind(n.Column); k == data.KindText {
+			return nil, &BuildError{Node: name, Column: n.Column, Msg: textColumnMsg(p, n.Column)}
+		}
 		v, err := p.Transform(n.Column, n.Transform)
 		if err != nil {
 			return nil, &BuildError{Node: name, Column: n.Column, Msg: err.Error()}

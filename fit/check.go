@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dilemma/data"
 	"dilemma/model"
 	"dilemma/model/sem"
 )
@@ -123,4 +124,18 @@ func binary(y []float64) bool {
 		}
 	}
 	return zero && one
+}
+
+// textColumnMsg explains that a node's column is text, with an example cell.
+func textColumnMsg(p *data.Panel, col string) string {
+	ex := ""
+	if txt, err := p.Text(col); err == nil {
+		for i, v := range txt {
+			if v != "" {
+				ex = fmt.Sprintf(" (e.g. %q on %s line %d)", v, p.Name, p.Line(i))
+				break
+			}
+		}
+	}
+	return "the column is text" + ex + ", not numbers: a node's data must be numeric (a text column can group peer means, transform=\"peer_mean(" + col + ")\" on another node)"
 }

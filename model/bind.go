@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,12 +72,22 @@ func (b Binding) String() string {
 // It returns a copy of m with the same-name columns filled in (m is not
 // changed) and one Binding per node, in declaration order.
 func (m *Model) Bind(columns []string, source string) (*Model, []Binding, error) {
-	return m.bind(columns, source, true)
+	return m.bind(columns, source, true, nil)
 }
 
-// BindPanel is Bind on the columns of p other than its unit and time keys.
+// BindPanel is Bind on the columns of p other than its unit and time keys
+// (a node named after a key is told that it names a key, not a variable).
 func (m *Model) BindPanel(p *data.Panel) (*Model, []Binding, error) {
-	return m.bind(panelColumns(p), p.Name, true)
+	return m.bind(panelColumns(p), p.Name, true, panelKeys(p))
+}
+
+// panelKeys returns p's unit and time key columns (none for a
+// cross-section).
+func panelKeys(p *data.Panel) []string {
+	if !p.IsPanel() {
+		return nil
+	}
+	return []string{p.UnitKey, p.TimeKey}
 }
 
 // panelColumns returns p's columns without the unit and time keys.
@@ -93,12 +104,15 @@ func panelColumns(p *data.Panel) []string {
 // bind is Bind; with strict false a node whose data are absent is bound to
 // nothing (BindNone, Why saying what is missing) instead of an error, for
 // analyses that skip what they cannot test.
-func (m *Model) bind(columns []string, source string, strict bool) (*Model, []Binding, error) {
+func (m *Model) bind(columns []string, source string, strict bool, keys []string) (*Model, []Binding, error) {
 	has := make(map[string]bool, len(columns))
 	for _, c := range columns {
 		has[c] = true
 	}
 	missing := func(n *Node, col, what string) error {
+		if slices.Contains(keys, col) {
+			return errAt(m.Name, n.At, "node %s: %s %q is a unit or time key of %s, not a variable", n.Name, what, col, source)
+		}
 		msg := fmt.Sprintf("node %s: %s %q is not in %s", n.Name, what, col, source)
 		return errAt(m.Name, n.At, "%s%s", msg, nearestHint(col, columns))
 	}
@@ -142,6 +156,12 @@ nodes:
 			bm.Nodes[i].Column = n.Name
 		case n.Role == "root" && n.Transform == "":
 			b.Kind, b.Why = BindNone, "a fixed root, constant across units and periods"
+		case slices.Contains(keys, n.Name):
+			err := errAt(m.Name, n.At, "node %s has no data: %q is a unit or time key of %s, not a variable; give the node column=\"…\", or rename it", n.Name, n.Name, source)
+			if err := fail(err); err != nil {
+				return nil, nil, err
+			}
+			continue nodes
 		default:
 			err := errAt(m.Name, n.At, "node %s has no data: no column= and no column %q in %s%s; give it column=\"…\", mark it [latent] with indicators=\"…\", or role=\"root\" for a constant",
 				n.Name, n.Name, source, nearestHint(n.Name, columns))

@@ -94,6 +94,15 @@ func TestBindErrors(t *testing.T) {
 			}
 		})
 	}
+	// A node named after a key.
+	m0 := mustParse(t, "iso3 -> gamma\nb [column=\"month\"]")
+	if _, _, err := m0.bind(cols, "d.csv", true, []string{"iso3", "month"}); err == nil || !strings.Contains(err.Error(), `node iso3 has no data: "iso3" is a unit or time key of d.csv, not a variable`) {
+		t.Errorf("key as a node: %v", err)
+	}
+	m0 = mustParse(t, "a -> gamma\na [column=\"month\"]")
+	if _, _, err := m0.bind(cols, "d.csv", true, []string{"iso3", "month"}); err == nil || !strings.Contains(err.Error(), `node a: column "month" is a unit or time key of d.csv, not a variable`) {
+		t.Errorf("key as a column: %v", err)
+	}
 	// Different transforms of one column are different data.
 	m := mustParse(t, "gamma -> p\np [column=\"gamma\", transform=\"lag(1)\"]\nq [column=\"gamma\", transform=\"peer_mean(who_region)\"]\nq -> gamma")
 	if _, _, err := m.Bind(cols, "d.csv"); err != nil {
@@ -118,7 +127,7 @@ func TestNearestNames(t *testing.T) {
 
 func TestBindLenientImplications(t *testing.T) {
 	m := mustParse(t, "a -> b -> c\nd -> c")
-	bm, bs, err := m.bind([]string{"a", "b", "c"}, "d.csv", false)
+	bm, bs, err := m.bind([]string{"a", "b", "c"}, "d.csv", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

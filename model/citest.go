@@ -53,7 +53,7 @@ func (m *Model) NodeColumn(name string) (column, transform string, ok bool) {
 // column= reads the column of its name); implications with a node that has
 // no data are skipped with the reason.
 func (m *Model) TestImplications(p *data.Panel, imps []Independence, alpha float64) ([]ImplicationTest, error) {
-	bm, binds, err := m.bind(panelColumns(p), p.Name, false)
+	bm, binds, err := m.bind(panelColumns(p), p.Name, false, panelKeys(p))
 	if err != nil {
 		return nil, err
 	}
