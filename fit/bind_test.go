@@ -63,13 +63,13 @@ func TestSameNameBinding(t *testing.T) {
 // TestDataChecks checks, before sampling, that each node's data can be what
 // the model says.
 func TestDataChecks(t *testing.T) {
-	csv := "iso3,month,x,cont,ord,gap,low,bin,y,grp\n" +
-		"A,2020-01,1,0.5,0,0,1,0,1,EU\n" +
-		"A,2020-02,2,1.5,1,1,2,1,2,EU\n" +
-		"B,2020-01,3,2.5,2,7,3,0,2,AF\n" +
-		"B,2020-02,4,0.7,3,1,2,1,3,AF\n" +
-		"C,2020-01,2,1.1,4,0,1,1,1,AS\n" +
-		"C,2020-02,1,0.2,2,1,3,0,2,AS\n"
+	csv := "iso3,month,x,cont,ord,gap,low,bin,y,grp,px\n" +
+		"A,2020-01,1,0.5,0,0,1,0,1,EU,1\n" +
+		"A,2020-02,2,1.5,1,1,2,1,2,EU,\n" +
+		"B,2020-01,3,2.5,2,7,3,0,2,AF,3\n" +
+		"B,2020-02,4,0.7,3,1,2,1,3,AF,4\n" +
+		"C,2020-01,2,1.1,4,0,1,1,1,AS,2\n" +
+		"C,2020-02,1,0.2,2,1,3,0,2,AS,1\n"
 	p, err := data.Load(strings.NewReader(csv), "d.csv", data.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +93,8 @@ func TestDataChecks(t *testing.T) {
 		{"two nodes one column", `dag { x -> y; z -> y }` + "\nsettings { z [column=\"x\", transform=\"center\"] }",
 			[]string{"nodes x and z both read column \"x\"", "strength 1, sd 0"}},
 		{"no data", `dag { x -> Y2 }`, []string{"node Y2 has no data", "(nearest: y)"}},
+		{"ordered level only where a parent is missing", `dag { px -> ord }` + "\nsettings { ord [family=\"ordered\"] }",
+			[]string{`node "ord" (column "ord")`, "level 1 never occurs in the 5 rows its equation uses (where every parent is observed) while 4 does (d.csv line 6)", "fill in the parents' missing values"}},
 		{"key column", `dag { x -> y }` + "\nsettings { x [column=\"iso3\"] }", []string{`node x: column "iso3" is a unit or time key of d.csv, not a variable`}},
 		{"text column", `dag { grp -> y }`, []string{`node "grp" (column "grp"): the column is text (e.g. "EU" on d.csv line 2)`}},
 	}

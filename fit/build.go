@@ -228,6 +228,9 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := pl.checkOrderedRows(n, eq); err != nil {
+			return nil, err
+		}
 		if _, ok := eq.Family.(sem.Gaussian); ok && binary(eq.Y) {
 			pl.Notes = append(pl.Notes, fmt.Sprintf(`%s: column %s holds only 0 and 1 but is fitted as gaussian; family="bernoulli" models a binary node`, name, n.Column))
 		}

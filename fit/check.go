@@ -46,7 +46,7 @@ func (pl *Plan) checkFamily(n *model.Node) error {
 		return &BuildError{Node: n.Name, Column: n.Column, Msg: err.Error() + transformNote(n)}
 	}
 	if _, ok := fam.(sem.Ordered); ok {
-		return pl.checkOrdered(n, obs, rows)
+		return pl.checkOrdered(n, obs, rows, "")
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func transformNote(n *model.Node) string {
 // scale leaves 0 empty) has no data to place its cutpoints, which the
 // prior alone then decides; it is refused, naming the empty levels and the
 // first row above them, rather than fitted as silently empty categories.
-func (pl *Plan) checkOrdered(n *model.Node, obs []float64, rows []int) error {
+func (pl *Plan) checkOrdered(n *model.Node, obs []float64, rows []int, where string) error {
 	hi := 0
 	for _, x := range obs {
 		hi = max(hi, int(x))
@@ -75,13 +75,9 @@ func (pl *Plan) checkOrdered(n *model.Node, obs []float64, rows []int) error {
 		count[int(x)]++
 	}
 	var empty []string
-	first := -1
 	for k, c := range count {
 		if c == 0 {
 			empty = append(empty, strconv.Itoa(k))
-			if first < 0 {
-				first = k
-			}
 		}
 	}
 	if len(empty) == 0 {
@@ -95,18 +91,65 @@ func (pl *Plan) checkOrdered(n *model.Node, obs []float64, rows []int) error {
 			break
 		}
 	}
+	advice := fmt.Sprintf("recode the column to consecutive levels (or is %d a typo?)", hi)
+	if where != "" {
+		advice = "recode the column, or fill in the parents' missing values"
+	}
 	var msg string
-	if first == 0 && len(empty) == 1 {
+	switch {
+	case empty[0] == "0" && len(empty) == 1 && where == "":
 		msg = fmt.Sprintf("ordered categories are 0 … K−1, each observed, but 0 never occurs (values run from 1 to %d): recode the column to start at 0", hi)
-	} else {
-		msg = fmt.Sprintf("ordered categories are 0 … K−1, each observed, but level %s never occurs while %d does (%s line %d): an empty category leaves its cutpoint to the prior; recode the column to consecutive levels (or is %d a typo?)",
-			strings.Join(empty, ", "), hi, pl.Panel.Name, line, hi)
+	default:
+		level, verb := "level", "occurs"
 		if len(empty) > 1 {
-			msg = strings.Replace(msg, "level ", "levels ", 1)
-			msg = strings.Replace(msg, "never occurs", "never occur", 1)
+			level, verb = "levels", "occur"
 		}
+		msg = fmt.Sprintf("ordered categories are 0 … K−1, each observed, but %s %s never %s%s while %d does (%s line %d): an empty category leaves its cutpoint to the prior; %s",
+			level, strings.Join(empty, ", "), verb, where, hi, pl.Panel.Name, line, advice)
 	}
 	return &BuildError{Node: n.Name, Column: n.Column, Msg: msg + transformNote(n)}
+}
+
+// checkOrderedRows applies the levels rule of checkOrdered to the rows an
+// ordered node's equation uses (its value and every observed parent
+// present): a level seen only in rows where a parent is missing is as
+// empty as one never seen.
+func (pl *Plan) checkOrderedRows(n *model.Node, eq sem.Equation) error {
+	if _, ok := eq.Family.(sem.Ordered); !ok {
+		return nil
+	}
+	var obs []float64
+	var rows []int
+	for i, y := range eq.Y {
+		if math.IsNaN(y) {
+			continue
+		}
+		ok := true
+		for _, t := range eq.Terms {
+			if t.X != nil && math.IsNaN(t.X[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			obs = append(obs, y)
+			rows = append(rows, i)
+		}
+	}
+	if len(obs) == 0 || len(obs) == countObserved(eq.Y) {
+		return nil // no rows (sem says so) or the same rows checkFamily saw
+	}
+	return pl.checkOrdered(n, obs, rows, fmt.Sprintf(" in the %d rows its equation uses (where every parent is observed)", len(obs)))
+}
+
+func countObserved(y []float64) int {
+	n := 0
+	for _, v := range y {
+		if !math.IsNaN(v) {
+			n++
+		}
+	}
+	return n
 }
 
 // binary reports whether y (NaN missing) holds only 0 and 1, both.
