@@ -36,7 +36,8 @@
 // node's family cannot have, roots included although they get no equation
 // (the family's own check: bernoulli 0/1, poisson counts, ordered integer
 // categories). An ordered node's values are the categories 0 … K−1, K−1
-// its largest value, and each level must occur in its column: a 7 in a 0–4
+// its largest value, and each level must occur in its column and in the
+// rows its equation uses (where every parent is observed): a 7 in a 0–4
 // column (empty 5 and 6) or a 1–5 scale (empty 0) is refused with the
 // empty levels and the line of the largest value, since an empty category
 // leaves its cutpoint to the prior. A 0/1 node fitted as gaussian gets a
