@@ -214,3 +214,21 @@ func TestREADMEExample(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIExportKeepsAttributes: dagitty's own attributes and foreign ones
+// round-trip through graph export; only the typo draws a warning.
+func TestCLIExportKeepsAttributes(t *testing.T) {
+	path := writeFile(t, "m.dag", "dag {\n  a [adjusted, pos=\"0,1\", color=\"red\", famliy=\"ordered\"]\n  b [selected, outcome]\n  a -> b [pos=\"0.5,0.5\", beta=\"0.3\"]\n}\n")
+	out, stderr, st := runCLI(t, "graph", "export", path)
+	if st != 0 {
+		t.Fatalf("status %d: %s", st, stderr)
+	}
+	for _, w := range []string{"adjusted", `pos="0,1"`, `color="red"`, `famliy="ordered"`, "selected", "outcome", `beta="0.3"`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("export lost %s:\n%s", w, out)
+		}
+	}
+	if n := strings.Count(stderr, "warning:"); n != 1 || !strings.Contains(stderr, `"famliy" (did you mean family?)`) {
+		t.Errorf("want one warning, about famliy: %q", stderr)
+	}
+}
