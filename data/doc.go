@@ -15,6 +15,13 @@
 // Empty cells (and the text NA) are missing values: they are allowed and
 // counted per column as coverage (see Describe).
 //
+// A column is numeric when some of its cells are numbers and they outnumber
+// the cells that are neither numbers nor a missing-value marker (n/a, ".",
+// "-", null, missing, …); otherwise it is text. In a numeric column every
+// other cell is a problem reported with its line (a marker with the advice
+// to leave the cell empty), so a column with a few stray text cells is
+// never read as text without a word.
+//
 // # Transforms
 //
 // Model files name a column and a transform pipeline: steps joined by '|'

@@ -180,9 +180,22 @@ func isMissing(s string) bool {
 	return s == "" || s == "NA"
 }
 
-// numericShare is the share of non-empty cells that must parse as numbers
-// for a column to be numeric; the rest are reported as unparsable.
-const numericShare = 0.8
+// missingMarkers are spellings of a missing value other than an empty cell
+// or NA (compared in lower case). In a numeric column each is reported, with
+// the advice to leave the cell empty; they never make a column text.
+var missingMarkers = map[string]bool{
+	"n/a": true, "na": true, "n.a.": true, "#n/a": true, ".": true, "..": true, "...": true,
+	"-": true, "--": true, "?": true, "null": true, "nil": true, "none": true, "missing": true,
+}
+
+// isNumericColumn decides a column's kind from its non-empty cells: numeric
+// when some parse as numbers and they outnumber the cells that are neither
+// numbers nor missing-value markers. A mostly numeric column with a few
+// text cells is numeric, and each text cell is reported with its line, so
+// that a stray "n/a" or "12,5" never turns a column into text silently.
+func isNumericColumn(numeric, other int) bool {
+	return numeric > 0 && numeric > other
+}
 
 func (l *loader) build(header []string, recs []record, opt Options) *Panel {
 	p := &Panel{Name: l.name, UnitKey: opt.UnitKey, TimeKey: opt.TimeKey, index: map[string]int{}}
@@ -256,7 +269,7 @@ func listColumns(h []string) string {
 
 // buildColumn decides a column's kind and parses its cells.
 func (l *loader) buildColumn(c *column, j int, recs []record, opt Options) {
-	nonEmpty, numeric := 0, 0
+	nonEmpty, numeric, markers := 0, 0, 0
 	for _, r := range recs {
 		s := strings.TrimSpace(r.fields[j])
 		if isMissing(s) {
@@ -265,9 +278,11 @@ func (l *loader) buildColumn(c *column, j int, recs []record, opt Options) {
 		nonEmpty++
 		if _, err := strconv.ParseFloat(s, 64); err == nil {
 			numeric++
+		} else if missingMarkers[strings.ToLower(s)] {
+			markers++
 		}
 	}
-	if nonEmpty == 0 || float64(numeric) < numericShare*float64(nonEmpty) {
+	if !isNumericColumn(numeric, nonEmpty-numeric-markers) {
 		c.kind = KindText
 		c.text = make([]string, len(recs))
 		for i, r := range recs {
@@ -293,8 +308,10 @@ func (l *loader) buildColumn(c *column, j int, recs []record, opt Options) {
 		switch {
 		case err != nil && errors.Is(err, strconv.ErrRange):
 			l.add(r.line, c.name, "number %q is out of float64 range", s)
+		case err != nil && missingMarkers[strings.ToLower(s)]:
+			l.add(r.line, c.name, "%q in a numeric column: leave the cell empty (or write NA) for a missing value", s)
 		case err != nil:
-			l.add(r.line, c.name, "cannot parse %q as a number (leave the cell empty for a missing value)", s)
+			l.add(r.line, c.name, "cannot parse %q as a number in a numeric column (leave the cell empty for a missing value)", s)
 		case math.IsNaN(v) || math.IsInf(v, 0):
 			l.add(r.line, c.name, "%q is not allowed: leave the cell empty for a missing value", s)
 		case hasRange && (v < rng.Min || v > rng.Max):

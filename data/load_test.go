@@ -35,6 +35,9 @@ func TestValidationErrors(t *testing.T) {
 		{"missing time key", "iso3,date,x\nA,2020-01,1\n", opt, 1, "month", "key column is missing"},
 		{"duplicate row", "iso3,month,x\nA,2020-01,1\nA,2020-02,2\nA,2020-01,3\n", opt, 4, "month", "duplicate row for unit \"A\" at time \"2020-01\" (first seen on line 2)"},
 		{"unparsable number", "iso3,month,x\nA,2020-01,1\nA,2020-02,2\nA,2020-03,3\nA,2020-04,3\nA,2020-05,abc\n", opt, 6, "x", "cannot parse \"abc\""},
+		{"few text cells", "iso3,month,x\nA,2020-01,1\nA,2020-02,oops\nA,2020-03,3\n", opt, 3, "x", "cannot parse \"oops\" as a number in a numeric column"},
+		{"half text cells", "iso3,month,x\nA,2020-01,1\nA,2020-02,2\nA,2020-03,abc\nA,2020-04,def\nA,2020-05,3\n", opt, 4, "x", "cannot parse \"abc\""},
+		{"missing marker", "iso3,month,x\nA,2020-01,1\nA,2020-02,n/a\nA,2020-03,-\nA,2020-04,-\nA,2020-05,-\n", opt, 3, "x", "\"n/a\" in a numeric column: leave the cell empty"},
 		{"NaN text", "iso3,month,x\nA,2020-01,1\nA,2020-02,NaN\n", opt, 3, "x", "\"NaN\" is not allowed"},
 		{"Inf text", "iso3,month,x\nA,2020-01,-Inf\nA,2020-02,1\n", opt, 2, "x", "\"-Inf\" is not allowed"},
 		{"ragged row", "iso3,month,x\nA,2020-01,1\nA,2020-02\n", opt, 3, "", "ragged row: 2 fields, the header has 3"},
@@ -213,4 +216,56 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestColumnKind checks the numeric-or-text rule: numbers must outnumber
+// the other non-empty cells (missing-value markers aside), and each
+// non-numeric cell of a numeric column is reported with its line.
+func TestColumnKind(t *testing.T) {
+	cases := []struct {
+		cells []string
+		kind  Kind
+		bad   []int // lines reported
+	}{
+		{[]string{"1", "2", "3"}, KindNumeric, nil},
+		{[]string{"AFR", "EUR", "AFR"}, KindText, nil},
+		{[]string{"1", "x", "3", "y", "5"}, KindNumeric, []int{3, 5}},
+		{[]string{"1", "x", "y", "4"}, KindText, nil},
+		{[]string{"1", "", "NA", "n/a", "-", "."}, KindNumeric, []int{5, 6, 7}},
+		{[]string{"n/a", "-", ""}, KindText, nil},
+	}
+	for _, c := range cases {
+		var b strings.Builder
+		b.WriteString("iso3,month,v\n")
+		for i, v := range c.cells {
+			b.WriteString("A,2020-")
+			b.WriteString([]string{"01", "02", "03", "04", "05", "06"}[i])
+			b.WriteString("," + v + "\n")
+		}
+		p, err := load(t, b.String(), DefaultOptions())
+		var probs Problems
+		errors.As(err, &probs)
+		var lines []int
+		for _, pr := range probs {
+			if pr.Column == "v" {
+				lines = append(lines, pr.Line)
+			}
+		}
+		if len(lines) != len(c.bad) {
+			t.Errorf("%q: problems on lines %v, want %v (%v)", c.cells, lines, c.bad, err)
+			continue
+		}
+		for i := range lines {
+			if lines[i] != c.bad[i] {
+				t.Errorf("%q: problems on lines %v, want %v", c.cells, lines, c.bad)
+			}
+		}
+		if err == nil {
+			if k, _ := p.Kind("v"); k != c.kind {
+				t.Errorf("%q: kind %v, want %v", c.cells, k, c.kind)
+			}
+		} else if c.kind != KindNumeric {
+			t.Errorf("%q: %v", c.cells, err)
+		}
+	}
 }

@@ -48,6 +48,9 @@ type Plan struct {
 	// Dropped lists nodes left out of estimation (fixed roots, latent nodes
 	// without indicators).
 	Dropped []string
+	// Bindings says how each node of the model reads the data (column=,
+	// the column of its name, indicators, or none), in declaration order.
+	Bindings []model.Binding
 	// ModelRef and DataRef say where the model and data came from (set by
 	// Prepare, recorded in the manifest).
 	ModelRef ModelRef
@@ -99,22 +102,33 @@ func RequiredColumns(m *model.Model) []string {
 	return cols
 }
 
-// NewPlan binds m to the panel p. It fails with a *BuildError naming the node
-// and column when a column is absent, has no variance, or does not fit the
-// node's family.
+// NewPlan binds m to the panel p (model.Bind: a node without column= reads
+// the column of its name) and checks, before any sampling, that the data
+// can be what the model says. It fails with a one-line error naming the
+// node and column when a column is absent (listing the nearest names), two
+// nodes read one column, a latent node has a single indicator, or a node's
+// values do not fit its family (roots included: a bernoulli node needs 0
+// and 1, an ordered one the categories 0 … K−1 each observed, see
+// checkOrdered), and notes a 0/1 node fitted as gaussian.
 func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	m, binds, err := m.BindPanel(p)
+	if err != nil {
 		return nil, err
 	}
 	order, err := m.TopoOrder()
 	if err != nil {
 		return nil, err
 	}
-	pl := &Plan{Model: m, Panel: p, Values: map[string][]float64{}}
+	pl := &Plan{Model: m, Panel: p, Values: map[string][]float64{}, Bindings: binds}
 	dropped := map[string]bool{}
 	for _, name := range order {
 		n := m.Node(name)
 		switch {
+		case n.Latent && len(n.Indicators) == 1:
+			return nil, &BuildError{Node: name, Column: n.Indicators[0], Msg: fmt.Sprintf(`a latent node with one indicator is not identified: the indicator's loading and noise sd trade off against the latent's own scale, and the chains disagree (R-hat far above 1); give it a second indicator, or drop [latent] and read the column directly with column=%q`, n.Indicators[0])}
 		case n.Fixed():
 			dropped[name] = true
 			pl.Notes = append(pl.Notes, fmt.Sprintf("%s: a root with no data, constant across units and periods; fixed, not estimated (its effects are absorbed by the intercepts of %s)", name, strings.Join(childrenOf(m, name), ", ")))
@@ -146,11 +160,17 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		if dropped[name] || n.Latent {
 			continue
 		}
+		if k, _ := p.Kind(n.Column); k == data.KindText {
+			return nil, &BuildError{Node: name, Column: n.Column, Msg: textColumnMsg(p, n.Column)}
+		}
 		v, err := p.Transform(n.Column, n.Transform)
 		if err != nil {
 			return nil, &BuildError{Node: name, Column: n.Column, Msg: err.Error()}
 		}
 		pl.Values[name] = v
+		if err := pl.checkFamily(n); err != nil {
+			return nil, err
+		}
 	}
 
 	spec := &sem.Spec{Name: m.Name, PriorOnly: opt.PriorOnly, Layout: layout(p)}
@@ -207,6 +227,12 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		eq, err := pl.equation(n, terms, unitRE, opt)
 		if err != nil {
 			return nil, err
+		}
+		if err := pl.checkOrderedRows(n, eq); err != nil {
+			return nil, err
+		}
+		if _, ok := eq.Family.(sem.Gaussian); ok && binary(eq.Y) {
+			pl.Notes = append(pl.Notes, fmt.Sprintf(`%s: column %s holds only 0 and 1 but is fitted as gaussian; family="bernoulli" models a binary node`, name, n.Column))
 		}
 		spec.Equations = append(spec.Equations, eq)
 	}
@@ -364,7 +390,6 @@ func Prepare(modelNameOrPath, dataPath string, keys data.Options, opt Options) (
 		if err != nil {
 			return nil, err
 		}
-		keys.Require = RequiredColumns(m)
 		if p, err = data.Load(bytes.NewReader(b), dataPath, keys); err != nil {
 			return nil, err
 		}

@@ -23,6 +23,26 @@
 // model/sem) on the standardized indicator columns; latent nodes without indicators, and bidirected edges, stay in
 // the graph for identification but cannot be estimated from the data.
 //
+// # Binding and checks before sampling
+//
+// NewPlan binds the model to the panel with model.Bind: column="…" if
+// given, else the column of the node's own name, else the indicators of a
+// latent node (Plan.Bindings says which; fit prints them). Before anything
+// is sampled it refuses, in one line naming node and column: a node
+// without data (with the nearest column names), a key or text column, two
+// nodes reading one column, a latent node with a single indicator (its
+// loading and the indicator's noise would trade off against the latent's
+// scale; give it two, or drop [latent] and use column=), and values the
+// node's family cannot have, roots included although they get no equation
+// (the family's own check: bernoulli 0/1, poisson counts, ordered integer
+// categories). An ordered node's values are the categories 0 … K−1, K−1
+// its largest value, and each level must occur in its column and in the
+// rows its equation uses (where every parent is observed): a 7 in a 0–4
+// column (empty 5 and 6) or a 1–5 scale (empty 0) is refused with the
+// empty levels and the line of the largest value, since an empty category
+// leaves its cutpoint to the prior. A 0/1 node fitted as gaussian gets a
+// note suggesting bernoulli.
+//
 // Each equation uses the rows where its node and all its parents are
 // observed; the fit reports how many. Priors default to weakly informative
 // values on the standardized scale (normal(0,1) on strengths, half-normal(1)

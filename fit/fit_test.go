@@ -181,11 +181,15 @@ func TestBadInput(t *testing.T) {
 		{"no variance", `x [column="const", transform="standardize"] y [column="y"]`, "x", "no variance"},
 		{"ordered on non-integers", `x [column="x"] y [column="real", family="ordered"]`, "y", "real"},
 		{"bernoulli on 0.3", `x [column="x"] y [column="frac", family="bernoulli"]`, "y", "frac"},
-		{"no data", `y [column="y"]`, "x", "has no data"},
+		{"no data", `y [column="y"]`, "z", "has no data"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := mustModel(t, "dag { x -> y }\nsettings { "+c.settings+" }")
+			dag := "dag { x -> y }"
+			if c.node == "z" {
+				dag = "dag { z -> y }"
+			}
+			m := mustModel(t, dag+"\nsettings { "+c.settings+" }")
 			pl, err := NewPlan(m, p, Options{})
 			if err == nil {
 				_, err = Run(context.Background(), pl, quickSettings(), nil)

@@ -49,13 +49,29 @@ func (m *Model) NodeColumn(name string) (column, transform string, ok bool) {
 // all of them are observed, with a t-test p-value. An implication is
 // contradicted when P < alpha. Rows of a panel are not independent (the
 // same country recurs), so the p-values are optimistic: read R and its
-// interval as well. Implications with a node that has no data are skipped
-// with the reason.
+// interval as well. The model is bound to p as Bind does (a node without
+// column= reads the column of its name); implications with a node that has
+// no data are skipped with the reason.
 func (m *Model) TestImplications(p *data.Panel, imps []Independence, alpha float64) ([]ImplicationTest, error) {
+	bm, binds, err := m.bind(panelColumns(p), p.Name, false, panelKeys(p))
+	if err != nil {
+		return nil, err
+	}
+	why := map[string]string{}
+	for _, b := range binds {
+		if b.Kind == BindNone {
+			why[b.Node] = b.Why
+		}
+	}
+	m = bm
 	cache := map[string][]float64{}
 	column := func(name string) ([]float64, string) {
 		col, spec, ok := m.NodeColumn(name)
 		if !ok {
+			base, _, _ := SplitSliceName(name)
+			if w := why[base]; w != "" {
+				return nil, w
+			}
 			return nil, fmt.Sprintf("%s has no column", name)
 		}
 		key := col + "\x00" + spec

@@ -36,7 +36,8 @@
 //
 // Attributes go in brackets after a node or an edge. dagitty's own are
 // exposure, outcome, latent (flags), pos="x,y" and label="…"; attributes
-// this package does not know are kept in order and written back. Ours:
+// this package does not know are kept in order and written back (see Lint
+// for the typos among them). Ours:
 //
 //	on nodes
 //	  column="c"          the data column measuring the node
@@ -64,6 +65,47 @@
 // role="root" has no lag-0 parents; a root without data (such as anarchy,
 // the same for every country and month) is fixed: it stays in the diagram
 // and in identification and is never estimated (Node.Fixed).
+//
+// # Binding to data
+//
+// Bind (BindPanel for a data.Panel) ties a model to a data set's columns,
+// the same way for fitting, queries on a fit, implication tests and
+// reports. A node with column="c" reads c; a node without column= reads the
+// column of its own name when the data have one, so a plain dagitty graph
+// whose node names are the CSV's column names binds as it is (a transform
+// may be given without column=, and then applies to that column); a latent
+// node reads its indicators. What is left has no data: a fixed root
+// (role="root"), a latent node without indicators, or else an error that
+// lists the nearest column names (equal ignoring case, a likely typo, or
+// a name containing the node's). Bind also refuses two nodes that read one
+// column through the same transform up to standardize and center (their
+// edge would fit perfectly: strength 1, sd 0), a column that is both a
+// node's data and an indicator, and an indicator shared by two latent
+// nodes. Each Binding says how its node was bound; fit prints them.
+//
+// The estimation checks on the values themselves live in package fit: a
+// node's values must suit its family, roots included (bernoulli 0/1,
+// poisson counts, ordered categories); an ordered node's values are the
+// categories 0 … K−1, K−1 the largest observed, and every level must occur
+// (a 7 in a 0–4 column, which would add empty categories 5 and 6, or a
+// 1–5 scale without 0, is refused: recode the column); a latent node needs
+// two indicators or more (with one, its loading and the indicator's noise
+// trade off and the chains disagree), and a 0/1 node fitted as gaussian
+// gets a note.
+//
+// # Lint
+//
+// Attributes this package does not read are kept and written back, as
+// dagitty does, so a typo (transfrom=, famliy=, lags=1) would silently
+// change the model. Lint lists every attribute that neither this package
+// (NodeAttributes, EdgeAttributes) nor dagitty (DagittyAttributes: adjusted,
+// selected on nodes, pos and beta on edges) reads, with the known attribute
+// it is close to: equal ignoring case, or one edit away for keys of up to
+// four letters and two for longer ones, a swap of neighbouring letters
+// counting as one; an edge attribute on a node (lag) or a node attribute on
+// an edge (family) is named as such. The command line prints the close ones
+// as warnings ("did you mean transform?") and, with --strict, refuses every
+// one; without --strict the others round-trip untouched through Export.
 //
 // # The settings block
 //

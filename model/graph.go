@@ -493,8 +493,8 @@ func (m *Model) validateNode(n *Node) error {
 	if len(n.Indicators) > 0 && !n.Latent {
 		return errAt(m.Name, n.attrPos("indicators"), "node %s has indicators but is not [latent]: indicators measure a latent node", n.Name)
 	}
-	if n.Transform != "" && n.Column == "" {
-		return errAt(m.Name, n.attrPos("transform"), "node %s has a transform but no column", n.Name)
+	if n.Transform != "" && n.Latent {
+		return errAt(m.Name, n.attrPos("transform"), "node %s is latent: a transform applies to a data column, and a latent node has none (its indicators are standardized)", n.Name)
 	}
 	if n.Transform != "" {
 		if err := checkTransform(n.Transform); err != nil {

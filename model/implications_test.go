@@ -92,22 +92,34 @@ func TestTestImplications(t *testing.T) {
 	if math.Abs(res[0].R-want) > 1e-9 {
 		t.Errorf("partial correlation %v, residual correlation %v", res[0].R, want)
 	}
-	// Nodes without columns are skipped with the reason; fixed roots are
-	// dropped from the conditioning set.
-	m := mustParse(t, `r [role="root"]; a [column="a"]; b; c [column="c"]; r -> a; r -> c; a -> b`)
+	// Nodes without data are skipped with the reason; fixed roots are
+	// dropped from the conditioning set; a node without column= reads the
+	// column of its name.
+	m := mustParse(t, `r [role="root"]; a [column="a"]; q; c; r -> a; r -> c; a -> q; c -> b`)
 	imps, _ = m.Implications()
 	res, _ = m.TestImplications(p, imps, 0.05)
+	seen := 0
 	for _, r := range res {
 		switch r.String() {
 		case "a ⟂ c | r":
+			seen++
 			if r.Skipped != "" || len(r.Dropped) != 1 || r.Dropped[0] != "r" {
 				t.Errorf("fixed root not dropped: %+v", r)
 			}
-		case "b ⟂ c | a", "b ⟂ c | r":
-			if !strings.Contains(r.Skipped, "b has no column") {
-				t.Errorf("node without column: %+v", r)
+		case "q ⟂ c | a", "c ⟂ q | a":
+			seen++
+			if !strings.Contains(r.Skipped, "node q has no data") {
+				t.Errorf("node without data: %+v", r)
+			}
+		case "a ⟂ b | c", "b ⟂ a | c":
+			seen++
+			if r.Skipped != "" || r.N != 2000 {
+				t.Errorf("same-name nodes b and c not tested: %+v", r)
 			}
 		}
+	}
+	if seen != 3 {
+		t.Errorf("implications %v", res)
 	}
 	// A lag on a cross-section is reported, not fatal.
 	lagged := mustParse(t, `a [column="a"]; b [column="b"]; a -> b [lag=1]`)

@@ -160,7 +160,7 @@ func TestParseErrors(t *testing.T) {
 		{"a [latent]\na [column=\"x\"]", "2:4", "latent and has column"},
 		{`a [indicators="x,y"]`, "1:4", "not [latent]"},
 		{`a [latent, indicators="x,,y"]`, "1:23", "empty column name"},
-		{`a [transform="log1p"]`, "1:4", "transform but no column"},
+		{`a [latent, transform="log1p"]`, "1:12", "a latent node has none"},
 		{"r [role=\"root\"]\nb -> r", "1:4", `role="root" but a parent`},
 		{"dag { a -> b", "1:1", "never closed"},
 		{"a [latent", "1:3", "missing ']'"},

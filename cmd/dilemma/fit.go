@@ -28,6 +28,17 @@ edge's strength: mean, sd, 90% interval, the probability of the sign the
 model expects, R-hat, bulk and tail ESS, and prior-to-posterior contraction
 (near 0: the answer comes from the prior, not the data).
 
+A node without column="…" reads the data column of its own name, so a plain
+dagitty graph whose node names are the CSV's column names fits as it is; the
+header lists how each node is bound (column=, same name, indicators, no
+data). Before sampling, fit refuses with one line naming node and column: a
+node with no data (listing the nearest column names), two nodes reading one
+column, a latent node with a single indicator, values a node's family cannot
+have (roots included), and an ordered node whose levels 0 … K−1 are not all
+observed; it notes a 0/1 node fitted as gaussian. An attribute close to a
+known one (transfrom=, famliy=) is a warning; the global --strict makes
+every attribute that neither dilemma nor dagitty reads an error.
+
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
 whole or not at all. --from reruns a manifest and reproduces its draws byte
@@ -37,6 +48,7 @@ Examples:
   dilemma fit fig2 --out fit-fig2
   dilemma fit fig2-remedies --chains 4 --seed 7 --out results/fig2r
   dilemma fit my-model.dag --data mypanel.csv --unit country --time year
+  dilemma fit my-model.dag --data mypanel.csv --strict
   dilemma fit fig2 --prior-only --out prior-fig2
   dilemma fit --from fit-fig2/manifest.json --out fit-fig2-again`,
 		run: runFit,
@@ -105,6 +117,9 @@ func runFit(e *env, args []string) error {
 		if err != nil {
 			return usagef("%v", err)
 		}
+		if err := lintModelName(e, pos[0]); err != nil {
+			return err
+		}
 		if pl, err = fit.Prepare(pos[0], *dataPath, df.options(), opt); err != nil {
 			return inputErr(err)
 		}
@@ -120,6 +135,9 @@ func runFit(e *env, args []string) error {
 	}
 
 	e.logf("model %s on %s (%d rows)\n", pl.ModelRef.Name, pl.DataRef.Name, pl.DataRef.Rows)
+	for _, b := range pl.Bindings {
+		e.logf("  data: %s\n", b)
+	}
 	for _, n := range pl.Notes {
 		e.logf("  note: %s\n", n)
 	}

@@ -41,9 +41,15 @@ with its lag, expected sign and prior; and notes on how identification reads
 the graph (lagged models are unrolled over two periods). MODEL is a model
 file or a built-in name (see 'dilemma models').
 
+Every graph command warns about an attribute close to a known one
+("transfrom": did you mean transform?); with the global --strict every
+attribute that neither dilemma nor dagitty reads is an error. dagitty's own
+(pos, exposure, outcome, latent, adjusted, selected, label) are always fine.
+
 Examples:
   dilemma graph show fig2
-  dilemma graph show my-model.dag --json`,
+  dilemma graph show my-model.dag --json
+  dilemma graph show my-model.dag --strict`,
 		run: runGraphShow,
 	})
 	register(&command{
@@ -117,7 +123,9 @@ on the nodes' columns (after their transforms): the partial correlation r of
 X and Y given Z on the complete rows, its 95% interval, and a t-test p-value;
 an implication is contradicted when p < alpha. Panel rows are not
 independent (each country recurs), so p-values are optimistic: weigh r too.
-Implications that involve a node without data are listed as not tested.
+Nodes bind to data as in fit: a node without column="…" reads the column of
+its own name. Implications that involve a node without data are listed as
+not tested, with the reason.
 
 Examples:
   dilemma graph implications fig2
@@ -141,11 +149,40 @@ Examples:
 	})
 }
 
-// graphLoad reads MODEL (a built-in name or a file); every failure is the
-// user's input.
-func graphLoad(name string) (*model.Model, error) {
+// graphLoad reads MODEL (a built-in name or a file) and lints it (see
+// lintModel); every failure is the user's input.
+func graphLoad(e *env, name string) (*model.Model, error) {
 	m, err := model.Load(name)
-	return m, inputErr(err)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return m, lintModel(e, m)
+}
+
+// lintModel reports the attributes of m that neither dilemma nor dagitty
+// reads: one close to a known attribute (transfrom=, famliy=, lags=) is a
+// warning with "did you mean …?"; with --strict every one is an error
+// (exit 1). Others are kept silently and written back, as dagitty does.
+func lintModel(e *env, m *model.Model) error {
+	for _, l := range m.Lint() {
+		if e.strict {
+			return inputErr(fmt.Errorf("%v; --strict refuses attributes that neither dilemma nor dagitty reads", l))
+		}
+		if l.Close() {
+			fmt.Fprintf(e.stderr, "warning: %v\n", l)
+		}
+	}
+	return nil
+}
+
+// lintModelName loads MODEL only to lint it (for commands whose packages
+// load it themselves).
+func lintModelName(e *env, name string) error {
+	m, err := model.Load(name)
+	if err != nil {
+		return inputErr(err)
+	}
+	return lintModel(e, m)
 }
 
 // graphList splits a comma-separated list of node names.
@@ -286,7 +323,7 @@ func runGraphShow(e *env, args []string) error {
 	if err := table.CheckFormat(*format); err != nil {
 		return usagef("%v", err)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -350,7 +387,7 @@ func runGraphShow(e *env, args []string) error {
 		case n.Latent && len(n.Indicators) == 0:
 			notes = append(notes, fmt.Sprintf("%s is latent without indicators: it serves identification; the data cannot inform it", n.Name))
 		case !n.Latent && n.Column == "":
-			notes = append(notes, fmt.Sprintf("%s has no column: identification treats it as observed, but it cannot be estimated", n.Name))
+			notes = append(notes, fmt.Sprintf("%s has no column=: on data it reads the column %q (a fit refuses data without one)", n.Name, n.Name))
 		}
 	}
 	if note := m.UnrollNote(); note != "" {
@@ -438,7 +475,7 @@ func runGraphExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL (a model file or a built-in name), got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -495,7 +532,7 @@ func runGraphDSep(e *env, args []string) error {
 	if len(pos) != 3 {
 		return usagef("want MODEL X Y, got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -546,7 +583,7 @@ func runGraphAdjust(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -627,7 +664,7 @@ func runGraphImplications(e *env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
@@ -755,7 +792,7 @@ func runGraphPaths(e *env, args []string) error {
 	if len(pos) != 3 {
 		return usagef("want MODEL X Y, got %d arguments", len(pos))
 	}
-	m, err := graphLoad(pos[0])
+	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	quiet          bool
+	strict         bool // --strict: unknown model attributes are errors (see lintModel)
 }
 
 // logf prints chatter (progress, notes) on stderr unless --quiet was given.
@@ -86,11 +87,15 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 			status = 2
 		}
 	}()
-	// --quiet may appear anywhere.
+	// --quiet and --strict may appear anywhere.
 	var rest []string
 	for _, a := range args {
 		if a == "--quiet" || a == "-quiet" || a == "-q" {
 			e.quiet = true
+			continue
+		}
+		if a == "--strict" || a == "-strict" {
+			e.strict = true
 			continue
 		}
 		rest = append(rest, a)
@@ -165,7 +170,8 @@ func printOverview(w io.Writer) {
 		fmt.Fprintf(w, "  %-22s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Global flag: --quiet silences progress and notes on stderr.")
+	fmt.Fprintln(w, "Global flags: --quiet silences progress and notes on stderr; --strict makes every")
+	fmt.Fprintln(w, "model attribute that neither dilemma nor dagitty reads an error (commands that read a model).")
 }
 
 // newFlags returns a flag set for c whose -h prints c's help with the flags.

@@ -85,6 +85,11 @@ func runPaper(e *env, args []string) error {
 			o.Units = append(o.Units, u)
 		}
 	}
+	for _, name := range []string{o.Traditional, o.NonTraditional} {
+		if err := lintModelName(e, name); err != nil {
+			return err
+		}
+	}
 	if o.DataPath != "" {
 		o.Keys = df.options()
 	}

@@ -121,8 +121,8 @@ func runPlot(e *env, args []string) error {
 		if *kind != "dag" {
 			return usagef("--kind %s needs a fit directory (run 'dilemma fit %s --out DIR' first); a model alone draws --kind dag", *kind, pos[0])
 		}
-		if m, err = model.Load(pos[0]); err != nil {
-			return inputErr(err)
+		if m, err = graphLoad(e, pos[0]); err != nil {
+			return err
 		}
 	}
 	fig, notes, err := report.Figure(m, f, req)
