@@ -90,6 +90,15 @@ func (f *Fit) writeFiles(dir string) error {
 		if err := os.WriteFile(filepath.Join(dir, ChainFile(c+1)), buf.Bytes(), 0o644); err != nil {
 			return err
 		}
+		if f.Settings.SaveLogLik {
+			buf.Reset()
+			if err := f.WriteLogLikCSV(&buf, c); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, LogLikFile(c+1)), buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := f.WriteEdgesCSV(&buf); err != nil {

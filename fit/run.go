@@ -33,6 +33,10 @@ type Settings struct {
 	// the chain files too; by default they stay in memory only, since they
 	// can outnumber everything else a hundredfold.
 	SaveLatent bool `json:"save_latent,omitempty"`
+	// SaveLogLik writes each chain's pointwise log likelihood (one column
+	// per modelled observation: node, unit and period) to loglik-K.csv
+	// beside chain-K.csv, for R's loo.
+	SaveLogLik bool `json:"save_loglik,omitempty"`
 	// LatentValues is "conditional" (the default; "" means the same) or
 	// "direct": the coordinates in which the sampler moves latent values
 	// (see package model/sem). Conditional coordinates remove the funnel

@@ -42,7 +42,14 @@ every attribute that neither dilemma nor dagitty reads an error.
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
 whole or not at all. --from reruns a manifest and reproduces its draws byte
-for byte.
+for byte. Every draw carries lprior and log_lik (the prior of the edges and
+the likelihood of the observed nodes, for power-scaling prior sensitivity).
+
+--save-loglik adds loglik-1.csv … loglik-K.csv: one line per draw, one column
+per modelled observation, named log_lik.NODE.UNIT.TIME, with every constant
+of the family's density or probability, so that R's loo reads them:
+  m <- as.matrix(read.csv("loglik-1.csv", check.names = FALSE))
+  loo::loo(m[, startsWith(colnames(m), "log_lik.fear.")], r_eff = 1)
 
 Examples:
   dilemma fit fig2 --out fit-fig2
@@ -50,6 +57,7 @@ Examples:
   dilemma fit my-model.dag --data mypanel.csv --unit country --time year
   dilemma fit my-model.dag --data mypanel.csv --strict
   dilemma fit fig2 --prior-only --out prior-fig2
+  dilemma fit fig1 --save-loglik --out fit-fig1
   dilemma fit --from fit-fig2/manifest.json --out fit-fig2-again`,
 		run: runFit,
 	})
@@ -87,6 +95,7 @@ func runFit(e *env, args []string) error {
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
+	fs.BoolVar(&s.SaveLogLik, "save-loglik", false, "also write each chain's pointwise log likelihood (one column per node, unit and period) to loglik-K.csv, for R's loo")
 	out := fs.String("out", "", "fit directory to write (default fit-MODEL)")
 	from := fs.String("from", "", "rerun the fit recorded in this manifest.json")
 	format := fs.String("format", "text", "table format: text, csv, markdown or latex")
