@@ -525,3 +525,27 @@ func (u *Units) Bounds() (lo, hi float64) {
 	}
 	return math.Inf(-1), math.Inf(1)
 }
+
+// ExpForm reports whether Inverse(y) = exp(a + b·y) − c, which holds when
+// the inverted steps are log (c = 0) or log1p (c = 1) followed only by
+// standardize and center, and returns the constants: queries use it to
+// invert many values with one exponential each.
+func (u *Units) ExpForm() (a, b, c float64, ok bool) {
+	if len(u.steps) == 0 {
+		return 0, 0, 0, false
+	}
+	switch u.steps[0].kind {
+	case stepLog:
+	case stepLog1p:
+		c = 1
+	default:
+		return 0, 0, 0, false
+	}
+	rest := Units{steps: u.steps[1:]}
+	slope, icpt, lin := rest.Linear()
+	if !lin {
+		return 0, 0, 0, false
+	}
+	// y = icpt + slope·L, L = log(x + c): x = exp((y − icpt)/slope) − c.
+	return -icpt / slope, 1 / slope, c, true
+}

@@ -45,6 +45,15 @@ func TestInvertRoundTrip(t *testing.T) {
 		if lin != c.linear {
 			t.Errorf("%q: linear %v, want %v", c.spec, lin, c.linear)
 		}
+		if a, b, k, ok := u.ExpForm(); ok {
+			for _, y := range []float64{-2, 0, 0.7, 3} {
+				if got, want := math.Exp(a+b*y)-k, u.Inverse(y); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+					t.Errorf("%q: ExpForm gives %g at %g, Inverse %g", c.spec, got, y, want)
+				}
+			}
+		} else if strings.HasPrefix(c.spec, "log") && !strings.Contains(c.spec, "peer") {
+			t.Errorf("%q: no ExpForm", c.spec)
+		}
 		for r, raw := range u.Raw {
 			if !nanEq(u.Forward(raw), want[r]) {
 				t.Errorf("%q row %d: Forward(%g) = %g, the pipeline gives %g", c.spec, r, raw, u.Forward(raw), want[r])
