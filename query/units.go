@@ -46,6 +46,11 @@ func ParseScale(s string) (Scale, error) {
 // Options.AllowExtrapolation).
 const farSpans = 3
 
+// shiftWarnShare is the share of rows a shift may move outside the
+// observed range before it warns (a shift always moves the largest values
+// beyond the maximum).
+const shiftWarnShare = 0.05
+
 // ExtrapolationError refuses an intervention that takes a node far outside
 // the values it takes in the data.
 type ExtrapolationError struct {
@@ -146,9 +151,10 @@ func fitUnits(n *sysNode) *nodeUnits {
 
 // rangeCheck compares the values an intervention gives node name (vals,
 // one per affected row, or one for a set value) with the range nu.lo …
-// nu.hi the node takes in the data: a warning when any lies outside it, an
-// *ExtrapolationError when any lies beyond farSpans spans from its nearest
-// end (unless allow).
+// nu.hi the node takes in the data: a warning when a set value lies
+// outside it or a shift moves more than shiftWarnShare of the rows outside
+// it, an *ExtrapolationError when any value lies beyond farSpans spans from
+// the nearest end (unless allow).
 func rangeCheck(a Assignment, src string, nu *nodeUnits, vals []float64, scaleWord string, allow bool) (string, error) {
 	if nu.n == 0 {
 		return "", nil
@@ -177,7 +183,7 @@ func rangeCheck(a Assignment, src string, nu *nodeUnits, vals []float64, scaleWo
 			far++
 		}
 	}
-	if out == 0 {
+	if out == 0 || len(vals) > 1 && far == 0 && float64(out) <= shiftWarnShare*float64(countFinite(vals)) {
 		return "", nil
 	}
 	rng := fmt.Sprintf("%s … %s%s over %d observed rows", fmtVal(nu.lo), fmtVal(nu.hi), scaleWord, nu.n)
