@@ -109,13 +109,15 @@ func (e *SyntaxError) Error() string {
 
 // Parse reads an intervention written as do(NODE = VALUE, …). VALUE is
 //
-//	2, 0.5, 1e-3      set the node to that value (on the fit's transformed scale)
+//	2, 0.5, 1e-3      set the node to that value (in the node's own units, or
+//	                  on the fit's scale with Options.Scale Fit: see Units)
 //	(-1.5)            a negative value to set: parenthesized
 //	+0.5, -0.5        shift the node by that amount from its factual value
 //	+1sd, -0.5sd      shift by that many standard deviations of the node
 //	q90, q50          set to the unit's own 90% (50%) quantile of its values
 //
-// Errors are *SyntaxError values giving the column of the problem.
+// Errors are *SyntaxError values giving the column of the problem; a value
+// that is not finite (NaN, Inf, Infinity, or 1e400, which overflows) is one.
 func Parse(s string) (Do, error) { return parse(s, true) }
 
 // ParseAssignments reads the assignments of an intervention with or without
