@@ -252,7 +252,12 @@
 // counterfactuals), a bernoulli counterfactual probability against its
 // analytic value, the rung-2 versus rung-3 example, identification
 // refusals and acceptance, parse errors with their columns, and interval
-// coverage on one short fit. The coverage study and the benchmark:
+// coverage on one short fit. Raw units: a fitted x -> y with both columns
+// standardized gives, per draw, b·sd_y/sd_x·Δx for raw shifts, set values,
+// contrasts and counterfactuals, and covers the simulated raw effect
+// (TestRawScaleRoundTrip); a log1p|standardize outcome and exposure match a
+// direct computation from the data (TestLog1pOutcomeRawEffect); range
+// warnings and refusals (TestRangeWarningsAndRefusals). The coverage study and the benchmark:
 //
 //	go test -tags long -run Coverage -timeout 30m ./query/
 //	go test -run '^$' -bench Remedies4000 ./query/
