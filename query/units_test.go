@@ -336,3 +336,41 @@ func TestRangeWarningsAndRefusals(t *testing.T) {
 		t.Errorf("do(x = 60) on the fit scale: %v, want refused as 60 sds", err)
 	}
 }
+
+// TestMediationRawUnits: with every column standardized, the natural
+// effects of a raw shift of x are the fit-scale path products times
+// sd_y/sd_x per raw unit, and the proportion mediated does not change.
+func TestMediationRawUnits(t *testing.T) {
+	sim := data.SimSpec{Units: 10, Periods: 6, Seed: 9, Equations: []data.SimEquation{
+		{Node: "x", Intercept: 20, Sigma: 5},
+		{Node: "z", Sigma: 1},
+		{Node: "m", Intercept: 1, Sigma: 2, Parents: []data.SimParent{{Node: "x", Coef: 0.3}}},
+		{Node: "y", Intercept: 100, Sigma: 30, Parents: []data.SimParent{{Node: "m", Coef: 4}, {Node: "x", Coef: 1}}},
+	}}
+	src := strings.ReplaceAll(chainModel, `[column="x"]`, `[column="x", transform="standardize"]`)
+	src = strings.ReplaceAll(src, `[column="m", role="mediator"]`, `[column="m", role="mediator", transform="standardize"]`)
+	src = strings.ReplaceAll(src, `y [column="y"]`, `y [column="y", transform="standardize"]`)
+	p, _, err := data.Simulate(sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(pointFitPanel(t, src, p, 4, vals(chainTruth)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sdx := colSD(t, p, "x")
+	_, sdy := colSD(t, p, "y")
+	r, err := e.Mediate("x", []string{"m"}, mustParse(t, "do(x = +2)"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := sdy / sdx * 2
+	want := map[string]float64{"total": k * (0.3 + 0.5*0.8), "natural direct": k * 0.3, "natural indirect": k * 0.5 * 0.8,
+		"proportion mediated": 0.4 / 0.7}
+	for _, eff := range r.Effects {
+		near(t, eff.Name, eff.Mean, want[eff.Name], 1e-9)
+	}
+	if r.ScaleKind != "raw" || r.Units != "y" {
+		t.Errorf("scale %q units %q, want raw, y", r.ScaleKind, r.Units)
+	}
+}
