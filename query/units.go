@@ -159,9 +159,6 @@ func rangeCheck(a Assignment, src string, nu *nodeUnits, vals []float64, scaleWo
 	if nu.n == 0 {
 		return "", nil
 	}
-	if a.Text == "" {
-		a.Text = strings.ReplaceAll(a.String(), " ", "")
-	}
 	span := nu.hi - nu.lo
 	if span == 0 {
 		span = math.Max(1, math.Abs(nu.lo))
@@ -223,6 +220,9 @@ func (e *Engine) resolveOne(a Assignment, src string, v int, opt *Options) (acti
 	fail := func(format string, args ...any) error {
 		return &NodeError{Query: src, Col: a.Col, Node: a.Node, Msg: fmt.Sprintf(format, args...)}
 	}
+	if a.Text == "" {
+		a.Text = strings.ReplaceAll(a.String(), " ", "")
+	}
 	act := action{node: v, kind: a.Kind, value: a.Value, shown: a.Value}
 	var nu *nodeUnits
 	if opt.Scale == Raw {
@@ -240,6 +240,9 @@ func (e *Engine) resolveOne(a Assignment, src string, v int, opt *Options) (acti
 			}
 			act.value = a.Value * n.sd
 			act.shown = act.value
+			if math.IsInf(act.value, 0) {
+				return act, "", fail("a shift of %s overflows", a.Text)
+			}
 		case Quantile:
 			if n.fam == famLatent {
 				return act, "", fail("%s is latent: it has no observed values to take a quantile of; shift it instead (+1sd)", a.Node)
@@ -318,7 +321,8 @@ func (e *Engine) resolveOne(a Assignment, src string, v int, opt *Options) (acti
 		if math.IsInf(act.value, 0) {
 			return act, "", fail("%s overflows on the fit's scale", a.Text)
 		}
-		return e.checkRangeRows(a, src, act, nu, vals, opt)
+		w, err := rangeCheck(a, src, nu, vals, "", opt.AllowExtrapolation)
+		return act, w, err
 	case Quantile:
 		q := s.unitQuantiles(nu.raw, a.Value)
 		act.perUnit = make([]float64, len(q))
@@ -346,11 +350,6 @@ func (e *Engine) checkRange(a Assignment, src string, act action, nu *nodeUnits,
 		return act, w, err
 	}
 	return act, "", nil
-}
-
-func (e *Engine) checkRangeRows(a Assignment, src string, act action, nu *nodeUnits, vals []float64, opt *Options) (action, string, error) {
-	w, err := rangeCheck(a, src, nu, vals, "", opt.AllowExtrapolation)
-	return act, w, err
 }
 
 // unitQuantiles returns, per unit, the p quantile of the unit's observed
