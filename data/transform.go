@@ -350,7 +350,7 @@ func valueStep(k stepKind) bool {
 	return false
 }
 
-// Units maps a column's values between its own units and the scale a
+// Scale maps a column's values between its own units and the scale a
 // transform pipeline puts them on. It inverts the pipeline's trailing
 // value steps (standardize, center, log, log1p, logit), with the mean and
 // sd that standardize and center took from the data; the steps before the
@@ -359,7 +359,7 @@ func valueStep(k stepKind) bool {
 // be undone one value at a time, so "own units" then means the values
 // those steps produce (a lag keeps the column's units; a difference is a
 // change in them; an indicator is 0 or 1).
-type Units struct {
+type Scale struct {
 	// Column is the data column.
 	Column string
 	// Kept is the part of the pipeline that is not inverted, as written
@@ -381,7 +381,7 @@ type unitStep struct {
 // Invert fits the inverse of pipeline t on column col: it runs the kept
 // steps, then the value steps one by one, recording the constants each
 // takes from the data, so that Forward reproduces the pipeline's values.
-func (p *Panel) Invert(col string, t Transform) (*Units, error) {
+func (p *Panel) Invert(col string, t Transform) (*Scale, error) {
 	cut := 0
 	for i, s := range t.steps {
 		if !valueStep(s.kind) {
@@ -395,7 +395,7 @@ func (p *Panel) Invert(col string, t Transform) (*Units, error) {
 		}
 		return strings.Join(w, "|")
 	}
-	u := &Units{Column: col, Kept: texts(t.steps[:cut]), Inverted: texts(t.steps[cut:])}
+	u := &Scale{Column: col, Kept: texts(t.steps[:cut]), Inverted: texts(t.steps[cut:])}
 	raw, err := p.Apply(col, Transform{steps: t.steps[:cut]})
 	if err != nil {
 		return nil, err
@@ -422,7 +422,7 @@ func (p *Panel) Invert(col string, t Transform) (*Units, error) {
 // Unit names the units of the raw values: the column, or the column after
 // the kept steps ("c8_max after peer_mean(who_region)"); lags and leads
 // keep the column's units.
-func (u *Units) Unit() string {
+func (u *Scale) Unit() string {
 	if u.Kept == "" {
 		return u.Column
 	}
@@ -440,11 +440,11 @@ func (u *Units) Unit() string {
 
 // IsIdentity reports whether nothing is inverted: raw values are the
 // fit's values.
-func (u *Units) IsIdentity() bool { return len(u.steps) == 0 }
+func (u *Scale) IsIdentity() bool { return len(u.steps) == 0 }
 
 // Linear reports whether Forward is affine, fit = intercept + slope·raw
 // (only standardize and center are inverted), and returns its constants.
-func (u *Units) Linear() (slope, intercept float64, ok bool) {
+func (u *Scale) Linear() (slope, intercept float64, ok bool) {
 	slope, intercept = 1, 0
 	for _, s := range u.steps {
 		if s.kind != stepStandardize && s.kind != stepCenter {
@@ -458,7 +458,7 @@ func (u *Units) Linear() (slope, intercept float64, ok bool) {
 
 // Forward maps a raw value onto the fit's scale; a value outside a step's
 // domain (log of 0, logit of 1) gives NaN.
-func (u *Units) Forward(x float64) float64 {
+func (u *Scale) Forward(x float64) float64 {
 	for _, s := range u.steps {
 		switch s.kind {
 		case stepStandardize, stepCenter:
@@ -484,7 +484,7 @@ func (u *Units) Forward(x float64) float64 {
 }
 
 // Inverse maps a value on the fit's scale back to raw units.
-func (u *Units) Inverse(y float64) float64 {
+func (u *Scale) Inverse(y float64) float64 {
 	for i := len(u.steps) - 1; i >= 0; i-- {
 		s := u.steps[i]
 		switch s.kind {
@@ -504,7 +504,7 @@ func (u *Units) Inverse(y float64) float64 {
 // Bounds returns the open interval of raw values Forward accepts: (0, +Inf)
 // for log, (−1, +Inf) for log1p, (0, 1) for logit (moved by any standardize
 // or center before them), (−Inf, +Inf) when every step takes any number.
-func (u *Units) Bounds() (lo, hi float64) {
+func (u *Scale) Bounds() (lo, hi float64) {
 	for i, s := range u.steps {
 		switch s.kind {
 		case stepLog:
@@ -530,7 +530,7 @@ func (u *Units) Bounds() (lo, hi float64) {
 // the inverted steps are log (c = 0) or log1p (c = 1) followed only by
 // standardize and center, and returns the constants: queries use it to
 // invert many values with one exponential each.
-func (u *Units) ExpForm() (a, b, c float64, ok bool) {
+func (u *Scale) ExpForm() (a, b, c float64, ok bool) {
 	if len(u.steps) == 0 {
 		return 0, 0, 0, false
 	}
@@ -541,7 +541,7 @@ func (u *Units) ExpForm() (a, b, c float64, ok bool) {
 	default:
 		return 0, 0, 0, false
 	}
-	rest := Units{steps: u.steps[1:]}
+	rest := Scale{steps: u.steps[1:]}
 	slope, icpt, lin := rest.Linear()
 	if !lin {
 		return 0, 0, 0, false

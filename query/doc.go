@@ -56,7 +56,7 @@
 // columns' own units. Each node's transform pipeline is split at its last
 // step that does not map values one to one (lag, lead, diff, peer_mean,
 // indicator): the steps after it (standardize, center, log, log1p, logit)
-// are inverted (data.Units), the steps up to it are not, and the node's
+// are inverted (data.Scale), the steps up to it are not, and the node's
 // own units are the values those give (a lag keeps the column's units, a
 // difference is a change in them, an indicator is 0 or 1; reports then name
 // the unit "COLUMN after STEPS"). The constants of standardize and center

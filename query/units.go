@@ -70,7 +70,7 @@ func (e *ExtrapolationError) Error() string {
 // nodeUnits is what a node's own units need: the inverse of its transform,
 // its raw values and their range and sd over the observed rows.
 type nodeUnits struct {
-	u      *data.Units
+	u      *data.Scale
 	raw    []float64 // per row, in the column's own units (NaN missing)
 	lo, hi float64   // observed range
 	sd     float64   // sd over the observed rows (NaN with fewer than 2)
@@ -398,7 +398,7 @@ type rawOutcome struct {
 	b   float64
 }
 
-func newRawOutcome(y []float64, u *data.Units) *rawOutcome {
+func newRawOutcome(y []float64, u *data.Scale) *rawOutcome {
 	o := &rawOutcome{y: y, inv: u.Inverse}
 	if a, b, _, ok := u.ExpForm(); ok {
 		o.b = b
