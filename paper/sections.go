@@ -288,6 +288,9 @@ func (r *run) basisNote(b *query.Basis) {
 	if b.Method != "" {
 		r.p("Method: %s.\n\n", b.Method)
 	}
+	for _, w := range b.RangeWarnings {
+		r.p("*Outside the data:* %s.\n\n", w)
+	}
 }
 
 // remedies answers "how"; it returns the remedy that reduces the outcome
