@@ -46,9 +46,10 @@ units; it stays on its latent scale. --scale fit reads values and reports
 effects on the fit's transformed scale instead. The header and the JSON
 (scale_kind, units) say which.
 
-A value outside the range the column takes in the data is a warning with
-that range; one more than 3× the observed span beyond the nearest end is
-refused unless --allow-extrapolation. A value outside a transform's domain
+A value outside the range the column takes in the data (for a shift: more
+than 5% of the rows moved outside it) is a warning with that range; one more
+than 3× the observed span beyond the nearest end is refused unless
+--allow-extrapolation. A value outside a transform's domain
 (log of 0), a non-finite or overflowing value (NaN, Inf, 1e400) is refused.
 
 The report gives the posterior mean, sd, credible interval, P(effect < 0),
