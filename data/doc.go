@@ -41,6 +41,14 @@
 // YYYY-MM-DD, years or integers otherwise), so the first period of a unit,
 // or a gap, gives a missing value rather than another unit's value.
 //
+// Panel.Invert fits a pipeline's inverse for reporting in a column's own
+// units (a Scale): the trailing steps that map values one to one
+// (standardize, center, log, log1p, logit) are inverted, with the mean and
+// sd that standardize and center take from the data; lag, lead, diff,
+// peer_mean and indicator reindex, combine or coarsen values and are not
+// value-invertible, so the steps up to the last of them are kept and the
+// "own units" are the values they give (Scale.Kept, Scale.Unit).
+//
 // # The embedded panel
 //
 // Embedded returns covid_cooperation_panel.csv: 187 countries × 36 months

@@ -337,3 +337,215 @@ func meanSD(x []float64) (mean, sd float64, n int) {
 	}
 	return mean, sd, n
 }
+
+// valueStep reports whether a step maps each value on its own, one to one,
+// so that it can be undone value by value (standardize, center, log, log1p,
+// logit). Lags, leads, differences, peer means and indicators are not:
+// they reindex, combine or coarsen values.
+func valueStep(k stepKind) bool {
+	switch k {
+	case stepStandardize, stepCenter, stepLog, stepLog1p, stepLogit:
+		return true
+	}
+	return false
+}
+
+// Scale maps a column's values between its own units and the scale a
+// transform pipeline puts them on. It inverts the pipeline's trailing
+// value steps (standardize, center, log, log1p, logit), with the mean and
+// sd that standardize and center took from the data; the steps before the
+// last step that is not a value step (lag, lead, diff, peer_mean,
+// indicator) are kept: they reindex, combine or coarsen values and cannot
+// be undone one value at a time, so "own units" then means the values
+// those steps produce (a lag keeps the column's units; a difference is a
+// change in them; an indicator is 0 or 1).
+type Scale struct {
+	// Column is the data column.
+	Column string
+	// Kept is the part of the pipeline that is not inverted, as written
+	// ("" when the whole pipeline is inverted).
+	Kept string
+	// Inverted is the part that is inverted, as written.
+	Inverted string
+	// Raw holds each row's value in the column's own units (after the
+	// kept steps; NaN where missing).
+	Raw   []float64
+	steps []unitStep
+}
+
+type unitStep struct {
+	kind     stepKind
+	mean, sd float64 // standardize, center
+}
+
+// Invert fits the inverse of pipeline t on column col: it runs the kept
+// steps, then the value steps one by one, recording the constants each
+// takes from the data, so that Forward reproduces the pipeline's values.
+func (p *Panel) Invert(col string, t Transform) (*Scale, error) {
+	cut := 0
+	for i, s := range t.steps {
+		if !valueStep(s.kind) {
+			cut = i + 1
+		}
+	}
+	texts := func(ss []step) string {
+		var w []string
+		for _, s := range ss {
+			w = append(w, s.text)
+		}
+		return strings.Join(w, "|")
+	}
+	u := &Scale{Column: col, Kept: texts(t.steps[:cut]), Inverted: texts(t.steps[cut:])}
+	raw, err := p.Apply(col, Transform{steps: t.steps[:cut]})
+	if err != nil {
+		return nil, err
+	}
+	u.Raw = raw
+	x := append([]float64(nil), raw...)
+	for _, s := range t.steps[cut:] {
+		us := unitStep{kind: s.kind, sd: 1}
+		if s.kind == stepStandardize || s.kind == stepCenter {
+			mean, sd, _ := meanSD(x)
+			us.mean = mean
+			if s.kind == stepStandardize {
+				us.sd = sd
+			}
+		}
+		if x, err = p.applyStep(col, s, x); err != nil {
+			return nil, err
+		}
+		u.steps = append(u.steps, us)
+	}
+	return u, nil
+}
+
+// Unit names the units of the raw values: the column, or the column after
+// the kept steps ("c8_max after peer_mean(who_region)"); lags and leads
+// keep the column's units.
+func (u *Scale) Unit() string {
+	if u.Kept == "" {
+		return u.Column
+	}
+	onlyShift := true
+	for _, w := range strings.Split(u.Kept, "|") {
+		if !strings.HasPrefix(w, "lag") && !strings.HasPrefix(w, "lead") {
+			onlyShift = false
+		}
+	}
+	if onlyShift {
+		return u.Column
+	}
+	return u.Column + " after " + u.Kept
+}
+
+// IsIdentity reports whether nothing is inverted: raw values are the
+// fit's values.
+func (u *Scale) IsIdentity() bool { return len(u.steps) == 0 }
+
+// Linear reports whether Forward is affine, fit = intercept + slope·raw
+// (only standardize and center are inverted), and returns its constants.
+func (u *Scale) Linear() (slope, intercept float64, ok bool) {
+	slope, intercept = 1, 0
+	for _, s := range u.steps {
+		if s.kind != stepStandardize && s.kind != stepCenter {
+			return 0, 0, false
+		}
+		slope /= s.sd
+		intercept = (intercept - s.mean) / s.sd
+	}
+	return slope, intercept, true
+}
+
+// Forward maps a raw value onto the fit's scale; a value outside a step's
+// domain (log of 0, logit of 1) gives NaN.
+func (u *Scale) Forward(x float64) float64 {
+	for _, s := range u.steps {
+		switch s.kind {
+		case stepStandardize, stepCenter:
+			x = (x - s.mean) / s.sd
+		case stepLog:
+			if !(x > 0) {
+				return math.NaN()
+			}
+			x = math.Log(x)
+		case stepLog1p:
+			if !(x > -1) {
+				return math.NaN()
+			}
+			x = math.Log1p(x)
+		case stepLogit:
+			if !(x > 0 && x < 1) {
+				return math.NaN()
+			}
+			x = math.Log(x / (1 - x))
+		}
+	}
+	return x
+}
+
+// Inverse maps a value on the fit's scale back to raw units.
+func (u *Scale) Inverse(y float64) float64 {
+	for i := len(u.steps) - 1; i >= 0; i-- {
+		s := u.steps[i]
+		switch s.kind {
+		case stepStandardize, stepCenter:
+			y = s.mean + s.sd*y
+		case stepLog:
+			y = math.Exp(y)
+		case stepLog1p:
+			y = math.Expm1(y)
+		case stepLogit:
+			y = 1 / (1 + math.Exp(-y))
+		}
+	}
+	return y
+}
+
+// Bounds returns the open interval of raw values Forward accepts: (0, +Inf)
+// for log, (−1, +Inf) for log1p, (0, 1) for logit (moved by any standardize
+// or center before them), (−Inf, +Inf) when every step takes any number.
+func (u *Scale) Bounds() (lo, hi float64) {
+	for i, s := range u.steps {
+		switch s.kind {
+		case stepLog:
+			lo, hi = 0, math.Inf(1)
+		case stepLog1p:
+			lo, hi = -1, math.Inf(1)
+		case stepLogit:
+			lo, hi = 0, 1
+		default:
+			continue
+		}
+		// Undo the affine steps before it (increasing: sd > 0).
+		for k := i - 1; k >= 0; k-- {
+			lo = u.steps[k].mean + u.steps[k].sd*lo
+			hi = u.steps[k].mean + u.steps[k].sd*hi
+		}
+		return lo, hi
+	}
+	return math.Inf(-1), math.Inf(1)
+}
+
+// ExpForm reports whether Inverse(y) = exp(a + b·y) − c, which holds when
+// the inverted steps are log (c = 0) or log1p (c = 1) followed only by
+// standardize and center, and returns the constants: queries use it to
+// invert many values with one exponential each.
+func (u *Scale) ExpForm() (a, b, c float64, ok bool) {
+	if len(u.steps) == 0 {
+		return 0, 0, 0, false
+	}
+	switch u.steps[0].kind {
+	case stepLog:
+	case stepLog1p:
+		c = 1
+	default:
+		return 0, 0, 0, false
+	}
+	rest := Scale{steps: u.steps[1:]}
+	slope, icpt, lin := rest.Linear()
+	if !lin {
+		return 0, 0, 0, false
+	}
+	// y = icpt + slope·L, L = log(x + c): x = exp((y − icpt)/slope) − c.
+	return -icpt / slope, 1 / slope, c, true
+}

@@ -266,6 +266,15 @@ func (r *run) mediation(outcome string) {
 	}
 }
 
+// unitPhrase names a query's unit for a caption: "the units of COLUMN" or
+// the fit's scale.
+func unitPhrase(kind, units string) string {
+	if kind == "raw" {
+		return "the units of `" + units + "`"
+	}
+	return "the " + units
+}
+
 // basisNote prints the identification caveat of a query.
 func (r *run) basisNote(b *query.Basis) {
 	if b == nil {
@@ -279,6 +288,9 @@ func (r *run) basisNote(b *query.Basis) {
 	}
 	if b.Method != "" {
 		r.p("Method: %s.\n\n", b.Method)
+	}
+	for _, w := range b.RangeWarnings {
+		r.p("*Outside the data:* %s.\n\n", w)
 	}
 }
 
@@ -298,7 +310,7 @@ func (r *run) remedies(outcome string) (top string) {
 	} else {
 		r.p("Each remedy raised by one standard deviation, its average effect on `%s` (%s). P(reduces) is the posterior probability that the remedy lowers the outcome: the paper's claim put to the data.\n\n", outcome, rep.Scale)
 		r.basisNote(rep.Basis)
-		r.table("remedies", "The remedies ranked by their effect on the outcome.", rep.Table())
+		r.table("remedies", fmt.Sprintf("The remedies ranked by their effect on the outcome, in %s (each shifted by one sd of its own column).", unitPhrase(rep.ScaleKind, rep.Units)), rep.Table())
 		r.figure("remedies", "Each remedy's effect on the outcome (posterior mean and 90% interval) with P(reduces).", nil, f, report.Request{Kind: "remedies", Outcome: outcome, AssumeIdentified: true})
 		for _, row := range rep.Rows {
 			if row.Draws == nil {
@@ -362,6 +374,7 @@ func (r *run) counterfactuals(outcome, time, remedy string) {
 		return
 	}
 	t := &table.Table{}
+	unit := ""
 	for _, u := range units {
 		rep, err := e.Counterfactual(do, u, time, query.Options{Outcome: outcome, AssumeIdentified: true})
 		if err != nil {
@@ -369,6 +382,7 @@ func (r *run) counterfactuals(outcome, time, remedy string) {
 			continue
 		}
 		rt := rep.Table()
+		unit = unitPhrase(rep.ScaleKind, rep.Units)
 		if len(t.Columns) == 0 {
 			t.Columns, t.Align = rt.Columns, rt.Align
 		}
@@ -376,7 +390,7 @@ func (r *run) counterfactuals(outcome, time, remedy string) {
 	}
 	if len(t.Rows) > 0 {
 		r.p("A unit's counterfactual can differ from the population effect: for ordered and binary nodes on the path, the unit's own latent noise decides whether a shift crosses a category boundary.\n\n")
-		r.table("counterfactuals", fmt.Sprintf("Unit-level counterfactuals: %s = +1 sd in %s.", remedy, time), t)
+		r.table("counterfactuals", fmt.Sprintf("Unit-level counterfactuals: %s = +1 sd in %s; factual, counterfactual and difference in %s.", remedy, time, unit), t)
 		r.figure("counterfactual", fmt.Sprintf("Factual against counterfactual %s for named countries (%s one sd higher, %s).", outcome, remedy, time), nil, f,
 			report.Request{Kind: "counterfactual", Outcome: outcome, Do: fmt.Sprintf("do(%s = +1sd)", remedy), Units: units, Time: time, AssumeIdentified: true})
 	}

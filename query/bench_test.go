@@ -55,12 +55,23 @@ func BenchmarkRemedies4000NoLatent(b *testing.B) {
 	benchRemedies(b, withoutLatents(b, remediesFit(b, 4000)))
 }
 
+// BenchmarkRemedies4000FitScale is BenchmarkRemedies4000 with the
+// outcome on the fit's scale: the difference is the cost of inverting the
+// outcome's log1p|standardize row by row.
+func BenchmarkRemedies4000FitScale(b *testing.B) {
+	benchRemediesOpt(b, remediesFit(b, 4000), Options{AssumeIdentified: true, Scale: Fit})
+}
+
 // benchRemedies times the remedies query of e.
 func benchRemedies(b *testing.B, e *Engine) {
+	benchRemediesOpt(b, e, Options{AssumeIdentified: true})
+}
+
+func benchRemediesOpt(b *testing.B, e *Engine, opt Options) {
 	b.Helper()
 	b.ResetTimer()
 	for range b.N {
-		if _, err := e.Remedies(Options{AssumeIdentified: true}); err != nil {
+		if _, err := e.Remedies(opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -27,11 +27,15 @@ type CounterfactualRow struct {
 type CounterfactualReport struct {
 	Set     string `json:"set"`
 	Outcome string `json:"outcome"`
-	Scale   string `json:"scale"`
-	Unit    string `json:"unit"`
-	Time    string `json:"time"`
-	Horizon int    `json:"horizon"`
-	Pulse   bool   `json:"pulse"`
+	// Scale describes the values' scale; ScaleKind is "raw" or "fit" and
+	// Units names the outcome's unit.
+	Scale     string `json:"scale"`
+	ScaleKind string `json:"scale_kind"`
+	Units     string `json:"units"`
+	Unit      string `json:"unit"`
+	Time      string `json:"time"`
+	Horizon   int    `json:"horizon"`
+	Pulse     bool   `json:"pulse"`
 	// Shifts says what the intervention does to each node.
 	Shifts []string            `json:"interventions"`
 	Rows   []CounterfactualRow `json:"rows"`
@@ -95,7 +99,11 @@ func (e *Engine) Counterfactual(set Do, unit, time string, opt Options) (*Counte
 	p, _ := s.planJob(j)
 	res := s.run(j)
 	b.Method = s.method(j, nil)
-	rep := &CounterfactualReport{Set: set.String(), Outcome: s.nodes[y].name, Scale: s.scale(y), Unit: unit, Time: time,
+	osc, err := e.outcomeScale(y, &opt)
+	if err != nil {
+		return nil, err
+	}
+	rep := &CounterfactualReport{Set: set.String(), Outcome: s.nodes[y].name, Scale: osc.text, ScaleKind: osc.kind.String(), Units: osc.unit, Unit: unit, Time: time,
 		Horizon: opt.Horizon, Pulse: opt.Pulse, Shifts: s.describeActions(acts), Basis: b}
 	for i, st := range starts {
 		for h := 0; h <= opt.Horizon; h++ {
@@ -117,6 +125,14 @@ func (e *Engine) Counterfactual(set Do, unit, time string, opt Options) (*Counte
 			for d := range row.CFDraws {
 				row.CFDraws[d] = row.FactualDraws[d] + row.DiffDraws[d]
 			}
+			if osc.kind == Raw {
+				// The unit's factual and counterfactual values in the
+				// outcome's own units; the difference is theirs.
+				for d := range row.CFDraws {
+					f, c := osc.value(row.FactualDraws[d]), osc.value(row.CFDraws[d])
+					row.FactualDraws[d], row.CFDraws[d], row.DiffDraws[d] = f, c, c-f
+				}
+			}
 			sign := e.expectedSign(acts, nil, rep.Outcome, h, opt.Pulse)
 			row.Factual = Summarize(row.FactualDraws, opt.Level, 0)
 			row.Counterfactual = Summarize(row.CFDraws, opt.Level, 0)
@@ -130,9 +146,10 @@ func (e *Engine) Counterfactual(set Do, unit, time string, opt Options) (*Counte
 	}
 	// The population effect of the same intervention, for comparison.
 	pj := &job{scen: []scenario{{w: s.newWorld(acts)}}, base: s.newWorld(nil), outcome: y, starts: allRows(s.layout.Rows)}
+	osc.setJob(pj)
 	pres := s.run(pj)
 	if pres.count[0] > 0 {
-		ps := Summarize(pres.mean[0][0], opt.Level, e.expectedSign(acts, nil, rep.Outcome, 0, false))
+		ps := Summarize(osc.convert(pres.mean[0][0]), opt.Level, e.expectedSign(acts, nil, rep.Outcome, 0, false))
 		rep.Population = &ps
 	}
 	if fam := s.nodes[y].fam; !fam.linear() {

@@ -14,9 +14,10 @@
 // name: for each estimated node its family, intercept a.NODE, strengths
 // b.PARENT.CHILD and b.PARENT.lagK.CHILD, unit intercepts u.NODE.UNIT,
 // period effects g.NODE.TIME, residual sd sigma.NODE, cutpoints c.NODE.k,
-// and for a latent node its value eta at every row. Node values live on the
-// fit's transformed scale (fit.Plan.Values: standardized columns stay
-// standardized). A latent node with indicators is a gaussian node with
+// and for a latent node its value eta at every row. The equations live on
+// the fit's transformed scale (fit.Plan.Values: standardized columns stay
+// standardized); queries read values and report effects in the columns' own
+// units unless Options.Scale is Fit (see Units). A latent node with indicators is a gaussian node with
 // residual sd 1 and no intercept; an outcome that is latent (dilemma) is
 // reported on that latent scale, and the report says so. Nodes the fit
 // drops (a fixed root such as anarchy, a latent node without indicators
@@ -31,10 +32,15 @@
 //	do(x = 2)        set x to 2 at every row (a negative value: do(x = (-1)))
 //	do(x = +0.5)     shift x by +0.5 from its factual value (do(x = -0.5) down)
 //	do(x = +1sd)     shift by one standard deviation of x: the sd of x's
-//	                 transformed column over its observed rows (1 for a
-//	                 standardized column); for a latent node 1, its residual sd
+//	                 own column over its observed rows (with Scale Fit, of
+//	                 its transformed column: 1 for a standardized one); for
+//	                 a latent node 1, its residual sd
 //	do(x = q90)      set x at each row to the unit's own 90% quantile of x
 //	do(x = +1sd, y = 0)   several at once
+//
+// Values are in x's own units (see Units). A value that is not a finite
+// number (NaN, Inf, or one that overflows a float64, 1e400) is a
+// *SyntaxError.
 //
 // Every assignment is a hard intervention: the node is cut from its parents
 // and held at the value (for a shift, its factual value plus the shift),
@@ -43,6 +49,58 @@
 // intervention. Syntax errors are *SyntaxError values that give the column;
 // unknown, dropped or outcome nodes are *NodeError values with the column of
 // the name.
+//
+// # Units
+//
+// With Options.Scale Raw (the default; --scale raw) a query speaks the
+// columns' own units. Each node's transform pipeline is split at its last
+// step that does not map values one to one (lag, lead, diff, peer_mean,
+// indicator): the steps after it (standardize, center, log, log1p, logit)
+// are inverted (data.Scale), the steps up to it are not, and the node's
+// own units are the values those give (a lag keeps the column's units, a
+// difference is a change in them, an indicator is 0 or 1; reports then name
+// the unit "COLUMN after STEPS"). The constants of standardize and center
+// are recomputed from the fit's data, whose SHA-256 the manifest records
+// and fit.Open checks, so fit directories need nothing new. A latent node
+// has no column: its values and effects stay on its latent scale.
+//
+// Interventions: a set value x is mapped to F(x) on the fit's scale (F the
+// inverted steps); a shift Δ (or k sd of the column) moves each row's own
+// value: F(x_r + Δ) − F(x_r) on the fit's scale, the same at every row when
+// F is affine (standardize, center: then +1sd of the column is +1sd of the
+// fitted column exactly), different by row through a log or logit; a
+// quantile is each unit's own quantile of the raw values, mapped by F. A
+// value outside F's domain (log of 0, a shift taking a row below −1 under
+// log1p) is refused with the row.
+//
+// Range: a set value outside the range [min, max] the node takes in the
+// data, or a shift that moves more than 5% of the rows outside it, is a
+// warning in the report's header (Basis.RangeWarnings); a value beyond 3×
+// the span max − min from the nearest end is refused with an
+// *ExtrapolationError unless Options.AllowExtrapolation. With Scale Fit
+// the same checks use the transformed column's range.
+//
+// The outcome: for a gaussian outcome whose inverted steps are affine the
+// effect is divided by the slope (raw effect = fit effect × sd_y for a
+// standardized y: b_fit·sd_y/sd_x per raw unit of a standardized x). For a
+// nonlinear inverse G = F⁻¹ (log1p|standardize) the effect is, per draw,
+// the mean over the rows of G(y_r + change_r) − G(y_r), where y_r is the
+// row's own factual value on the fit's scale: each row keeps its own noise
+// (abduction), so this is the sample average of the rows' changes in the
+// column's units, not G applied to an average, and it does not assume the
+// residuals are normal. When G(y) = exp(a + b·y) − c it costs one
+// exponential per row and draw. A bernoulli, ordered or poisson outcome's
+// effect is the change of its expected value (P(1), the expected category,
+// the expected count), already in its column's units when its transform
+// inverts nothing; with a value step on such a node the report stays on
+// the fit's scale and says why. A counterfactual maps the unit's factual and
+// counterfactual values through G, and their difference is taken after. The
+// proportion mediated is the ratio of the raw effects. Sensitivity shifts
+// the exposure by one sd of its fit-scale column (the bias formula needs
+// the same shift at every row; for an affine transform this is one sd of
+// the column) and reports in the outcome's units when its inverse is
+// affine, else on the fit's scale. Each report's header and JSON say which
+// scale (scale_kind "raw" or "fit") and unit (units).
 //
 // # Average effects
 //
@@ -194,7 +252,12 @@
 // counterfactuals), a bernoulli counterfactual probability against its
 // analytic value, the rung-2 versus rung-3 example, identification
 // refusals and acceptance, parse errors with their columns, and interval
-// coverage on one short fit. The coverage study and the benchmark:
+// coverage on one short fit. Raw units: a fitted x -> y with both columns
+// standardized gives, per draw, b·sd_y/sd_x·Δx for raw shifts, set values,
+// contrasts and counterfactuals, and covers the simulated raw effect
+// (TestRawScaleRoundTrip); a log1p|standardize outcome and exposure match a
+// direct computation from the data (TestLog1pOutcomeRawEffect); range
+// warnings and refusals (TestRangeWarningsAndRefusals). The coverage study and the benchmark:
 //
 //	go test -tags long -run Coverage -timeout 30m ./query/
 //	go test -run '^$' -bench Remedies4000 ./query/

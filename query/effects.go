@@ -3,8 +3,6 @@ package query
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 
 	"dilemma/fit"
@@ -18,6 +16,7 @@ type Engine struct {
 	s             *system
 	priorVar      map[string]float64
 	measuredModel *model.Model
+	unitCache     map[int]*nodeUnits // see units.go
 }
 
 // New reads the structural equations of f for queries.
@@ -26,7 +25,7 @@ func New(f *fit.Fit) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{s: s, priorVar: map[string]float64{}}
+	e := &Engine{s: s, priorVar: map[string]float64{}, unitCache: map[int]*nodeUnits{}}
 	post := f.Posterior
 	if post == nil {
 		if post, err = sem.Compile(f.Plan.Spec); err != nil {
@@ -85,6 +84,13 @@ type Options struct {
 	AssumeIdentified bool
 	// Seed seeds the noise draws of counterfactuals (default 1).
 	Seed uint64
+	// Scale reads interventions and reports effects in the columns' own
+	// units (Raw, the default) or on the fit's transformed scale (Fit).
+	Scale Scale
+	// AllowExtrapolation computes interventions that take a node more than
+	// 3× its observed span beyond the range it takes in the data (refused
+	// otherwise; a value merely outside the range is a warning).
+	AllowExtrapolation bool
 }
 
 func (o *Options) defaults() error {
@@ -99,6 +105,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
+	}
+	if o.Scale != Raw && o.Scale != Fit {
+		return fmt.Errorf("scale %d: want Raw or Fit", o.Scale)
 	}
 	return nil
 }
@@ -147,56 +156,34 @@ func (e *Engine) checkHorizon(opt *Options) error {
 	return nil
 }
 
-// resolve turns the assignments of d into actions on the system.
-func (e *Engine) resolve(d Do, y int) ([]action, error) {
+// resolve turns the assignments of d into actions on the system, read in
+// opt.Scale (units.go), and returns the warnings of values outside the
+// data's range.
+func (e *Engine) resolve(d Do, y int, opt *Options) ([]action, []string, error) {
 	s := e.s
 	var acts []action
+	var warns []string
 	for _, a := range d.Assign {
 		fail := func(format string, args ...any) error {
 			return &NodeError{Query: d.Source, Col: a.Col, Node: a.Node, Msg: fmt.Sprintf(format, args...)}
 		}
 		v, err := s.node(a.Node)
 		if err != nil {
-			return nil, fail("%v", err)
+			return nil, nil, fail("%v", err)
 		}
 		if v == y {
-			return nil, fail("cannot intervene on the outcome %s itself; choose another outcome or intervene on one of its causes", a.Node)
+			return nil, nil, fail("cannot intervene on the outcome %s itself; choose another outcome or intervene on one of its causes", a.Node)
 		}
-		n := s.nodes[v]
-		act := action{node: v, kind: a.Kind, value: a.Value}
-		switch a.Kind {
-		case ShiftSD:
-			if math.IsNaN(n.sd) || n.sd == 0 {
-				return nil, fail("%s has no standard deviation to shift by (%s)", a.Node, n.sdIs)
-			}
-			act.value = a.Value * n.sd
-		case Quantile:
-			if n.fam == famLatent {
-				return nil, fail("%s is latent: it has no observed values to take a quantile of; shift it instead (+1sd)", a.Node)
-			}
-			act.perUnit = s.unitQuantiles(n, a.Value)
+		act, w, err := e.resolveOne(a, d.Source, v, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		if w != "" {
+			warns = append(warns, w)
 		}
 		acts = append(acts, act)
 	}
-	return acts, nil
-}
-
-// unitQuantiles returns, per unit, the p quantile of n's observed values.
-func (s *system) unitQuantiles(n *sysNode, p float64) []float64 {
-	nu := max(1, len(s.layout.Units))
-	vals := make([][]float64, nu)
-	for r, x := range n.obs {
-		if !math.IsNaN(x) {
-			u := s.unitOf(r)
-			vals[u] = append(vals[u], x)
-		}
-	}
-	out := make([]float64, nu)
-	for u, v := range vals {
-		sort.Float64s(v)
-		out[u] = quantileSorted(v, p)
-	}
-	return out
+	return acts, warns, nil
 }
 
 // PeriodEffect is the effect at one period after the intervention starts.
@@ -221,13 +208,16 @@ type EffectReport struct {
 	Query   string `json:"query"`
 	Versus  string `json:"versus"`
 	Outcome string `json:"outcome"`
-	// Scale says what the effect is measured in.
-	Scale   string         `json:"scale"`
-	Horizon int            `json:"horizon"`
-	Pulse   bool           `json:"pulse"`
-	Shifts  []string       `json:"interventions"`
-	Periods []PeriodEffect `json:"periods"`
-	Basis   *Basis         `json:"rests_on"`
+	// Scale says what the effect is measured in; ScaleKind is "raw" (the
+	// outcome column's own units) or "fit", and Units names the unit.
+	Scale     string         `json:"scale"`
+	ScaleKind string         `json:"scale_kind"`
+	Units     string         `json:"units"`
+	Horizon   int            `json:"horizon"`
+	Pulse     bool           `json:"pulse"`
+	Shifts    []string       `json:"interventions"`
+	Periods   []PeriodEffect `json:"periods"`
+	Basis     *Basis         `json:"rests_on"`
 }
 
 // scale describes the outcome's scale in words.
@@ -252,6 +242,10 @@ func (s *system) describeActions(acts []action) []string {
 	var out []string
 	for _, a := range acts {
 		n := s.nodes[a.node]
+		if a.desc != "" {
+			out = append(out, a.desc)
+			continue
+		}
 		switch a.kind {
 		case Set:
 			out = append(out, fmt.Sprintf("%s set to %g", n.name, a.value))
@@ -321,10 +315,11 @@ func (e *Engine) check(query string, w1, w0 Do, opt *Options, mediators []string
 	if err = e.checkHorizon(opt); err != nil {
 		return
 	}
-	if a1, err = e.resolve(w1, y); err != nil {
+	var warn1, warn0 []string
+	if a1, warn1, err = e.resolve(w1, y, opt); err != nil {
 		return
 	}
-	if a0, err = e.resolve(w0, y); err != nil {
+	if a0, warn0, err = e.resolve(w0, y, opt); err != nil {
 		return
 	}
 	var xs []string
@@ -344,6 +339,7 @@ func (e *Engine) check(query string, w1, w0 Do, opt *Options, mediators []string
 		b.Assumed = true
 		b.Identification = append([]string{"ASSUMED by --assume-identified (see the first line)"}, b.Identification...)
 	}
+	joinWarnings(b, append(warn1, warn0...)...)
 	return
 }
 
@@ -359,15 +355,20 @@ func (e *Engine) Effect(do, versus Do, opt Options) (*EffectReport, error) {
 		return nil, err
 	}
 	s := e.s
+	osc, err := e.outcomeScale(y, &opt)
+	if err != nil {
+		return nil, err
+	}
 	j := &job{scen: []scenario{{w: s.newWorld(a1)}}, base: s.newWorld(a0), outcome: y,
 		horizon: opt.Horizon, pulse: opt.Pulse, starts: allRows(s.layout.Rows)}
+	osc.setJob(j)
 	if err := s.latentNeeds(j); err != nil {
 		return nil, err
 	}
 	res := s.run(j)
 	b.Method = s.method(j, res.approx)
-	rep := &EffectReport{Query: do.String(), Versus: versus.String(), Outcome: s.nodes[y].name, Scale: s.scale(y),
-		Horizon: opt.Horizon, Pulse: opt.Pulse, Basis: b}
+	rep := &EffectReport{Query: do.String(), Versus: versus.String(), Outcome: s.nodes[y].name, Scale: osc.text,
+		ScaleKind: osc.kind.String(), Units: osc.unit, Horizon: opt.Horizon, Pulse: opt.Pulse, Basis: b}
 	rep.Shifts = s.describeActions(a1)
 	if len(a0) > 0 {
 		for _, d := range s.describeActions(a0) {
@@ -376,7 +377,7 @@ func (e *Engine) Effect(do, versus Do, opt Options) (*EffectReport, error) {
 	}
 	for h := 0; h <= opt.Horizon; h++ {
 		sign := e.expectedSign(a1, a0, s.nodes[y].name, h, opt.Pulse)
-		pe := PeriodEffect{Period: h, Rows: res.count[h], Draws: res.mean[0][h], LinkDraws: res.eta[0][h]}
+		pe := PeriodEffect{Period: h, Rows: res.count[h], Draws: osc.convert(res.mean[0][h]), LinkDraws: res.eta[0][h]}
 		pe.Summary = Summarize(pe.Draws, opt.Level, sign)
 		rep.Periods = append(rep.Periods, pe)
 	}

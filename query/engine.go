@@ -13,6 +13,13 @@ type action struct {
 	kind    Kind
 	value   float64   // the value to set, or the shift (sd already applied)
 	perUnit []float64 // Quantile: the unit's own quantile (NaN: no values)
+	// perRow, when set, is the value to set at each row (a shift in a
+	// column's own units through a nonlinear transform, units.go); push
+	// is then the shift's direction.
+	perRow []float64
+	push   float64
+	shown  float64 // the shift in the query's units (for reports)
+	desc   string  // what the action does, in words ("" to derive it)
 }
 
 // world is an intervention resolved against the system: act[v] is the index
@@ -52,6 +59,9 @@ type job struct {
 	seed    uint64
 	starts  []int // rows where the intervention starts (period 0)
 	keepRow bool  // keep each start row's per-draw values
+	// out, when set, maps the outcome's changes to its column's own units
+	// row by row (units.go); res.eta stays on the fit's scale.
+	out *rawOutcome
 }
 
 // jobResult holds per-draw effects.
@@ -394,7 +404,7 @@ func (s *system) factualsExist(j *job, p *jobPlan, h, r int) bool {
 			a := p.acts[w].acts[p.acts[w].act[v]]
 			switch a.kind {
 			case Set:
-				if !n.defined(r) {
+				if !n.defined(r) || a.perRow != nil && math.IsNaN(a.perRow[r]) {
 					return false
 				}
 			case Quantile:
@@ -417,7 +427,7 @@ func (s *system) run(j *job) *jobResult {
 	res := &jobResult{count: count, valid: valid, target: target, approx: approx}
 	res.mean = make([][][]float64, S)
 	res.eta = make([][][]float64, S)
-	linOut := s.nodes[j.outcome].fam.linear()
+	linOut := s.nodes[j.outcome].fam.linear() && j.out == nil
 	for k := range res.mean {
 		res.mean[k] = make([][]float64, H+1)
 		res.eta[k] = make([][]float64, H+1)
@@ -735,7 +745,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 		}
 	}
 	Y := j.outcome
-	linOut := s.nodes[Y].fam.linear()
+	linOut := s.nodes[Y].fam.linear() && j.out == nil
 	for si := range j.starts {
 		last := -1
 		for h := j.horizon; h >= 0; h-- {
@@ -782,12 +792,20 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 				if p.aff[0][h][Y] {
 					d0, e0 = wk.delta[0][h][Y][:m], wk.deta[0][h][:m]
 				}
-				accDiff(mean, d1, d0)
+				if j.out != nil {
+					j.out.acc(mean, r, d1, d0, false)
+				} else {
+					accDiff(mean, d1, d0)
+				}
 				if eta != nil {
 					accDiff(eta, e1, e0)
 				}
 				if j.keepRow {
-					setDiff(res.perRow[k][si][h][off:off+m], d1, d0)
+					if j.out != nil {
+						j.out.acc(res.perRow[k][si][h][off:off+m], r, d1, d0, true)
+					} else {
+						setDiff(res.perRow[k][si][h][off:off+m], d1, d0)
+					}
 				}
 			}
 		}
@@ -886,6 +904,9 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 			val := a.value
 			if a.kind == Quantile {
 				val = a.perUnit[s.unitOf(r)]
+			}
+			if a.perRow != nil {
+				val = a.perRow[r]
 			}
 			wk.factual(v, r, c, lo, hi, out)
 			for i := range out {

@@ -99,7 +99,8 @@ func TestTabulatedRemediesMatchQuadrature(t *testing.T) {
 		}
 	}
 	e = withoutLatents(t, e)
-	opt := Options{AssumeIdentified: true, Horizon: 1}
+	// On the fit's scale: the tolerance is that of the ordered node's mean.
+	opt := Options{AssumeIdentified: true, Horizon: 1, Scale: Fit}
 	tab, err := e.Remedies(opt)
 	if err != nil {
 		t.Fatal(err)

@@ -27,9 +27,13 @@ type MediationReport struct {
 	Exposure  string   `json:"exposure"`
 	Mediators []string `json:"mediators"`
 	Outcome   string   `json:"outcome"`
-	Scale     string   `json:"scale"`
-	Shift     string   `json:"intervention"`
-	Period    int      `json:"period"`
+	// Scale describes the effects' scale; ScaleKind is "raw" or "fit" and
+	// Units names the outcome's unit.
+	Scale     string `json:"scale"`
+	ScaleKind string `json:"scale_kind"`
+	Units     string `json:"units"`
+	Shift     string `json:"intervention"`
+	Period    int    `json:"period"`
 	// Effects: total, natural direct, natural indirect, then (with several
 	// mediators) the indirect effect via each mediator alone, then the
 	// proportion mediated.
@@ -98,6 +102,11 @@ func (e *Engine) Mediate(exposure string, mediators []string, do Do, opt Options
 		}
 	}
 	j := &job{scen: scen, base: s.newWorld(nil), outcome: y, horizon: H, pulse: opt.Pulse, starts: allRows(s.layout.Rows)}
+	osc, err := e.outcomeScale(y, &opt)
+	if err != nil {
+		return nil, err
+	}
+	osc.setJob(j)
 	if err := s.latentNeeds(j); err != nil {
 		return nil, err
 	}
@@ -105,8 +114,8 @@ func (e *Engine) Mediate(exposure string, mediators []string, do Do, opt Options
 	b.Method = s.method(j, res.approx)
 	b.Notes = append(b.Notes, "natural effects assume no unobserved confounding of exposure, mediators and outcome, and no mediator–outcome confounder caused by the exposure (in the fitted structural model, with independent noises, both hold by construction)")
 	sign := e.expectedSign(acts, nil, yname, H, opt.Pulse)
-	te := res.mean[0][H]
-	nde := res.mean[1][H]
+	te := osc.convert(res.mean[0][H])
+	nde := osc.convert(res.mean[1][H])
 	nie := make([]float64, len(te))
 	prop := make([]float64, len(te))
 	for d := range te {
@@ -116,7 +125,7 @@ func (e *Engine) Mediate(exposure string, mediators []string, do Do, opt Options
 			prop[d] = math.NaN()
 		}
 	}
-	rep := &MediationReport{Exposure: exposure, Mediators: mediators, Outcome: yname, Scale: s.scale(y),
+	rep := &MediationReport{Exposure: exposure, Mediators: mediators, Outcome: yname, Scale: osc.text, ScaleKind: osc.kind.String(), Units: osc.unit,
 		Shift: strings.Join(s.describeActions(acts), "; "), Period: H, Basis: b}
 	directSign := e.pathSign(exposure, yname, H, mediators, false, acts)
 	indirectSign := e.pathSign(exposure, yname, H, mediators, true, acts)
@@ -127,8 +136,9 @@ func (e *Engine) Mediate(exposure string, mediators []string, do Do, opt Options
 	if len(mediators) > 1 {
 		for k, m := range mediators {
 			via := make([]float64, len(te))
+			held := osc.convert(res.mean[2+k][H])
 			for d := range te {
-				via[d] = te[d] - res.mean[2+k][H][d]
+				via[d] = te[d] - held[d]
 			}
 			rep.Effects = append(rep.Effects, MediationEffect{Name: "via " + m,
 				Summary: Summarize(via, opt.Level, e.pathSign(exposure, yname, H, []string{m}, true, acts)), Draws: via})

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -108,13 +109,15 @@ func (e *SyntaxError) Error() string {
 
 // Parse reads an intervention written as do(NODE = VALUE, …). VALUE is
 //
-//	2, 0.5, 1e-3      set the node to that value (on the fit's transformed scale)
+//	2, 0.5, 1e-3      set the node to that value (in the node's own units, or
+//	                  on the fit's scale with Options.Scale Fit: see Units)
 //	(-1.5)            a negative value to set: parenthesized
 //	+0.5, -0.5        shift the node by that amount from its factual value
 //	+1sd, -0.5sd      shift by that many standard deviations of the node
 //	q90, q50          set to the unit's own 90% (50%) quantile of its values
 //
-// Errors are *SyntaxError values giving the column of the problem.
+// Errors are *SyntaxError values giving the column of the problem; a value
+// that is not finite (NaN, Inf, Infinity, or 1e400, which overflows) is one.
 func Parse(s string) (Do, error) { return parse(s, true) }
 
 // ParseAssignments reads the assignments of an intervention with or without
@@ -205,11 +208,33 @@ func (sc *scanner) number() (float64, string, bool) {
 	}
 	text := string(sc.runes[start:sc.pos])
 	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
+	if err != nil && !math.IsInf(v, 0) {
 		sc.pos = start
 		return 0, "", false
 	}
+	// An overflow comes back as ±Inf; finite() refuses it with its text.
 	return v, text, true
+}
+
+// finite refuses a number that overflowed a float64 (1e400).
+func (sc *scanner) finite(v float64, text string, col int) error {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return sc.errf(col, "%s is too large: a value must be a finite number (at most about 1.8e308 in size)", text)
+	}
+	return nil
+}
+
+// nonFinite refuses NaN, Inf and Infinity written as words, with a clear
+// message instead of "expected a value".
+func (sc *scanner) nonFinite(node string) error {
+	save := sc.pos
+	w := sc.name()
+	sc.pos = save
+	switch strings.ToLower(w) {
+	case "nan", "inf", "infinity":
+		return sc.errf(sc.col(), "%s is not a value %s can take: a value must be a finite number", w, node)
+	}
+	return nil
 }
 
 func parse(s string, needDo bool) (Do, error) {
@@ -300,9 +325,16 @@ func (sc *scanner) assignment() (Assignment, error) {
 	case r == '+' || r == '-':
 		sc.pos++
 		sc.skip()
-		v, _, ok := sc.number()
+		if err := sc.nonFinite(a.Node); err != nil {
+			return a, err
+		}
+		ncol := sc.col()
+		v, text, ok := sc.number()
 		if !ok {
 			return a, sc.errf(sc.col(), "expected a number after %q, found %s", r, sc.describe())
+		}
+		if err := sc.finite(v, text, ncol); err != nil {
+			return a, err
 		}
 		if r == '-' {
 			v = -v
@@ -323,9 +355,16 @@ func (sc *scanner) assignment() (Assignment, error) {
 			sc.pos++
 			sc.skip()
 		}
-		v, _, ok := sc.number()
+		if err := sc.nonFinite(a.Node); err != nil {
+			return a, err
+		}
+		ncol := sc.col()
+		v, text, ok := sc.number()
 		if !ok {
 			return a, sc.errf(sc.col(), "expected a number inside the parentheses, found %s", sc.describe())
+		}
+		if err := sc.finite(v, text, ncol); err != nil {
+			return a, err
 		}
 		if neg {
 			v = -v
@@ -351,11 +390,17 @@ func (sc *scanner) assignment() (Assignment, error) {
 		if !ok {
 			return a, sc.errf(sc.col(), "expected a number, found %s", sc.describe())
 		}
+		if err := sc.finite(v, text, vcol); err != nil {
+			return a, err
+		}
 		if sc.peek() == 's' {
 			return a, sc.errf(vcol, "%ssd has no sign: write +%ssd to shift by %s standard deviations (a value to set has no unit)", text, text, text)
 		}
 		a.Kind, a.Value = Set, v
 	default:
+		if err := sc.nonFinite(a.Node); err != nil {
+			return a, err
+		}
 		return a, sc.errf(sc.col(), "expected a value after '=' (2, +0.5, +1sd, q90 or (-1)), found %s", sc.describe())
 	}
 	if r := sc.peek(); isNameRune(r) {

@@ -74,6 +74,12 @@ func TestParseErrors(t *testing.T) {
 		{"do(1x = 2)", 4, "expected a node name, found '1'"},
 		{"do(x = (1)", 11, "missing ')' to close do("},
 		{"do(x = (a))", 9, "expected a number inside the parentheses, found 'a'"},
+		{"do(x = 1e400)", 8, "1e400 is too large: a value must be a finite number (at most about 1.8e308 in size)"},
+		{"do(x = +1e400)", 9, "1e400 is too large: a value must be a finite number (at most about 1.8e308 in size)"},
+		{"do(x = (-2e999))", 10, "2e999 is too large: a value must be a finite number (at most about 1.8e308 in size)"},
+		{"do(x = NaN)", 8, "NaN is not a value x can take: a value must be a finite number"},
+		{"do(x = +Inf)", 9, "Inf is not a value x can take: a value must be a finite number"},
+		{"do(x = (-infinity))", 10, "infinity is not a value x can take: a value must be a finite number"},
 		{"do(größe = 1, é = )", 19, "expected a value after '=' (2, +0.5, +1sd, q90 or (-1)), found ')'"},
 	} {
 		_, err := Parse(c.in)

@@ -37,9 +37,13 @@ func (r RemedyRow) MarshalJSON() ([]byte, error) {
 
 // RemediesReport ranks the model's remedies by their effect on the outcome.
 type RemediesReport struct {
-	Outcome string      `json:"outcome"`
-	Scale   string      `json:"scale"`
-	Rows    []RemedyRow `json:"remedies"`
+	Outcome string `json:"outcome"`
+	// Scale describes the effects' scale; ScaleKind is "raw" or "fit" and
+	// Units names the outcome's unit.
+	Scale     string      `json:"scale"`
+	ScaleKind string      `json:"scale_kind"`
+	Units     string      `json:"units"`
+	Rows      []RemedyRow `json:"remedies"`
 	// Basis is what the table rests on, over all computed remedies.
 	Basis *Basis `json:"rests_on"`
 }
@@ -66,7 +70,12 @@ func (e *Engine) Remedies(opt Options) (*RemediesReport, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("model %s has no remedies: mark nodes with role=\"remedy\"", s.model.Name)
 	}
-	rep := &RemediesReport{Outcome: yname, Scale: s.scale(y)}
+	osc, err := e.outcomeScale(y, &opt)
+	if err != nil {
+		return nil, err
+	}
+	rep := &RemediesReport{Outcome: yname, Scale: osc.text, ScaleKind: osc.kind.String(), Units: osc.unit}
+	var warns []string
 	var scen []scenario
 	var idx []int // row index of each scenario
 	var computed []string
@@ -75,14 +84,15 @@ func (e *Engine) Remedies(opt Options) (*RemediesReport, error) {
 		row := RemedyRow{Remedy: name, Shift: "+1 sd"}
 		d := Do{Assign: []Assignment{{Node: name, Kind: ShiftSD, Value: 1}}}
 		d.Source = d.String()
-		acts, err := e.resolve(d, y)
+		acts, w, err := e.resolve(d, y, &opt)
+		warns = append(warns, w...)
 		if err != nil {
 			row.Status = "refused: " + err.Error()
 			refusals = append(refusals, name+": "+err.Error())
 			rep.Rows = append(rep.Rows, row)
 			continue
 		}
-		row.Shift = fmt.Sprintf("+1 sd = %+.4g", acts[0].value)
+		row.Shift = fmt.Sprintf("+1 sd = %+.4g", acts[0].shown)
 		b, err := e.basisFor([]string{name}, yname, opt.Horizon, nil)
 		if err != nil {
 			return nil, err
@@ -111,11 +121,12 @@ func (e *Engine) Remedies(opt Options) (*RemediesReport, error) {
 		return nil, &NotIdentifiedError{Query: "the effect of each remedy on " + yname, Problems: refusals}
 	}
 	j := &job{scen: scen, base: s.newWorld(nil), outcome: y, horizon: opt.Horizon, starts: allRows(s.layout.Rows)}
+	osc.setJob(j)
 	res := s.run(j)
 	H := opt.Horizon
 	for k, i := range idx {
 		row := &rep.Rows[i]
-		row.Draws = res.mean[k][H]
+		row.Draws = osc.convert(res.mean[k][H])
 		row.Rows = res.count[H]
 		row.Summary = Summarize(row.Draws, opt.Level, row.Expected)
 		row.PReduces = row.PNeg
@@ -132,6 +143,7 @@ func (e *Engine) Remedies(opt Options) (*RemediesReport, error) {
 		b.Notes = append(b.Notes, "refused: "+r)
 	}
 	b.Method = s.method(j, res.approx)
+	joinWarnings(b, warns...)
 	rep.Basis = b
 	sort.SliceStable(rep.Rows, func(a, c int) bool {
 		ra, rc := rep.Rows[a], rep.Rows[c]

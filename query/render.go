@@ -74,7 +74,8 @@ func (r *EffectReport) Header() []string {
 		out = append(out, l)
 	}
 	out = append(out, fmt.Sprintf("Average effect of %s versus %s on %s", r.Query, r.Versus, r.Outcome))
-	out = append(out, "  scale: "+r.Scale)
+	out = append(out, scaleLine(r.ScaleKind, r.Scale))
+	out = append(out, warningLines(r.Basis)...)
 	for _, s := range r.Shifts {
 		out = append(out, "  intervention: "+s)
 	}
@@ -141,7 +142,8 @@ func (r *RemediesReport) Header() []string {
 		out = append(out, l)
 	}
 	out = append(out, fmt.Sprintf("Remedies ranked by their average effect on %s of a one-sd increase (most reducing first)", r.Outcome))
-	out = append(out, "  scale: "+r.Scale)
+	out = append(out, scaleLine(r.ScaleKind, r.Scale))
+	out = append(out, warningLines(r.Basis)...)
 	return out
 }
 
@@ -207,7 +209,8 @@ func (r *CounterfactualReport) Header() []string {
 		out = append(out, l)
 	}
 	out = append(out, fmt.Sprintf("Counterfactual %s for %s at %s: what %s would have been", r.Set, r.Unit, r.Time, r.Outcome))
-	out = append(out, "  scale: "+r.Scale)
+	out = append(out, scaleLine(r.ScaleKind, r.Scale))
+	out = append(out, warningLines(r.Basis)...)
 	for _, s := range r.Shifts {
 		out = append(out, "  intervention: "+s)
 	}
@@ -270,7 +273,8 @@ func (r *MediationReport) Header() []string {
 		out = append(out, l)
 	}
 	out = append(out, fmt.Sprintf("Mediation of the effect of %s on %s through %s", r.Exposure, r.Outcome, joinComma(r.Mediators)))
-	out = append(out, "  scale: "+r.Scale)
+	out = append(out, scaleLine(r.ScaleKind, r.Scale))
+	out = append(out, warningLines(r.Basis)...)
 	out = append(out, "  intervention: "+r.Shift)
 	if r.Period > 0 {
 		out = append(out, fmt.Sprintf("  at period %d (sustained from period 0)", r.Period))
@@ -335,7 +339,8 @@ func (r *SensitivityReport) Header() []string {
 		out = append(out, l)
 	}
 	out = append(out, fmt.Sprintf("Sensitivity of the effect of %s (+1 sd) on %s to an unobserved confounder U", r.Exposure, r.Outcome))
-	out = append(out, "  scale: "+r.Scale)
+	out = append(out, scaleLine(r.ScaleKind, r.Scale))
+	out = append(out, warningLines(r.Basis)...)
 	for _, d := range r.Derivation {
 		out = append(out, "  "+d)
 	}

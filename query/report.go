@@ -170,6 +170,9 @@ type Basis struct {
 	Diagnostics string   `json:"diagnostics"`
 	Warnings    []string `json:"diagnostics_warnings,omitempty"`
 	Notes       []string `json:"notes,omitempty"`
+	// RangeWarnings say which interventions take a node outside the range
+	// it takes in the data (the answer extrapolates).
+	RangeWarnings []string `json:"range_warnings,omitempty"`
 }
 
 // FirstLine is the line a report must open with when identification was
@@ -529,6 +532,9 @@ func (e *Engine) addEdge(b *Basis, seen map[string]bool, from, to string, lag in
 // direction is the sign of an intervention's push on its node relative to
 // the reference: +1, −1, or 0 when unknown (a set value or a quantile).
 func direction(a *action, sd float64) (float64, bool) {
+	if a.perRow != nil {
+		return a.push, true
+	}
 	switch a.kind {
 	case Shift, ShiftSD:
 		return a.value, true

@@ -46,9 +46,12 @@ type SensitivityReport struct {
 	Exposure string `json:"exposure"`
 	Outcome  string `json:"outcome"`
 	// Scale is the scale the effect and the bias are on (the outcome's
-	// linear predictor for discrete outcomes).
-	Scale string  `json:"scale"`
-	Base  Summary `json:"effect"`
+	// linear predictor for discrete outcomes); ScaleKind is "raw" or "fit"
+	// and Units names the outcome's unit.
+	Scale     string  `json:"scale"`
+	ScaleKind string  `json:"scale_kind"`
+	Units     string  `json:"units"`
+	Base      Summary `json:"effect"`
 	// A, B and Cells[i][k] (a = A[i], b = B[k]) form the grid.
 	A     []float64           `json:"a"`
 	B     []float64           `json:"b"`
@@ -98,10 +101,16 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 	do := Do{Assign: []Assignment{{Node: exposure, Kind: ShiftSD, Value: 1}}}
 	do.Source = do.String()
 	o := opt.Options
+	// The bias formula needs a shift that is the same at every row on the
+	// fit's scale: the exposure is shifted by one sd of its fit-scale
+	// column (one sd of its own column when its transform is linear).
+	want := o.Scale
+	o.Scale = Fit
 	y, acts, _, b, err := e.check(do.String(), do, Do{}, &o, nil)
 	if err != nil {
 		return nil, err
 	}
+	o.Scale = want
 	s := e.s
 	yn := s.nodes[y]
 	x := s.nodes[acts[0].node]
@@ -122,9 +131,21 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 	H := o.Horizon
 	eff := res.eta[0][H]
 	rep := &SensitivityReport{Exposure: exposure, Outcome: yn.name, A: opt.A, B: opt.B, Basis: b}
-	rep.Scale = s.scale(y)
+	osc, err := e.outcomeScale(y, &o)
+	if err != nil {
+		return nil, err
+	}
+	rep.Scale, rep.ScaleKind, rep.Units = osc.text, osc.kind.String(), osc.unit
 	if !yn.fam.linear() {
 		rep.Scale = fmt.Sprintf("the linear predictor (log-odds / latent logistic scale) of %s", yn.name)
+		rep.ScaleKind, rep.Units = Fit.String(), "linear predictor"
+	} else if osc.perRow != nil {
+		rep.Scale = fmt.Sprintf("%s on the fit's transformed scale: the confounder's bias is linear there, and the transform %s is not, so it cannot be given in the column's own units", yn.name, osc.nu.u.Inverted)
+		rep.ScaleKind, rep.Units = Fit.String(), "fit scale"
+	}
+	toRaw := 1.0
+	if yn.fam.linear() && osc.perRow == nil {
+		toRaw = 1 / osc.slope
 	}
 	// k[d] = σ_Y · sd_X / σ_X per draw: the bias is a·b·k.
 	sigY, whatY, err := e.residualSD(yn)
@@ -134,7 +155,14 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 	sigX, whatX, _ := e.residualSD(x)
 	k := make([]float64, s.nDraws)
 	for d := range k {
-		k[d] = sigY[d] * x.sd / sigX[d]
+		k[d] = sigY[d] * x.sd / sigX[d] * toRaw
+	}
+	if toRaw != 1 {
+		raw := make([]float64, len(eff))
+		for d, v := range eff {
+			raw[d] = v * toRaw
+		}
+		eff = raw
 	}
 	sign := e.expectedSign(acts, nil, yn.name, H, o.Pulse)
 	rep.Base = Summarize(eff, o.Level, sign)
@@ -143,6 +171,12 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 		"U ~ normal(0, 1) confounds " + exposure + " and " + yn.name + ": U -> " + exposure + " with strength a·σ_X, U -> " + yn.name + " with strength b·σ_Y",
 		"σ_X = " + whatX + "; σ_Y = " + whatY + fmt.Sprintf("; sd_X = %.4g (%s)", x.sd, x.sdIs),
 		"omitted-variable bias of the +1 sd effect: a·b·σ_Y·sd_X/σ_X (the fitted effect minus it is the corrected effect)",
+	}
+	if xu, _ := e.units(acts[0].node); want == Raw && xu != nil && !xu.linear {
+		rep.Derivation = append(rep.Derivation, fmt.Sprintf("the exposure is shifted by one sd of its fit-scale column, the same at every row (its transform %s is not linear, and the bias formula needs the same shift everywhere)", xu.u.Inverted))
+	}
+	if toRaw != 1 {
+		rep.Derivation = append(rep.Derivation, fmt.Sprintf("effects and biases are converted to the units of %s by the factor %.4g (its transform %s is linear)", rep.Units, toRaw, osc.nu.u.Inverted))
 	}
 	adj := make([]float64, len(eff))
 	for _, a := range opt.A {

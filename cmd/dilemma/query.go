@@ -20,6 +20,7 @@ func init() {
 		summary: "average causal effect of an intervention, per posterior draw",
 		usage: `Usage: dilemma query FITDIR 'do(NODE = VALUE, …)' [--outcome NODE] [--versus 'do(…)']
                     [--horizon H] [--pulse] [--level 0.9] [--assume-identified]
+                    [--scale raw|fit] [--allow-extrapolation]
                     [--format text|csv|markdown|latex] [--json] [--out FILE.csv]
 
 Computes, for every posterior draw of the fit in FITDIR, the average effect
@@ -28,6 +29,28 @@ equations in topological order (and over lagged edges with --horizon). VALUE
 is a value to set (2, or (-1) for a negative one), a shift (+0.5, -0.5), a
 shift in standard deviations of the node (+1sd) or the unit's own quantile
 (q90). --versus contrasts with another intervention (default: none).
+
+Units. By default (--scale raw) values are read in the column's own units
+and the effect is reported in the outcome column's units: every transform
+step that can be undone value by value (standardize, center, log, log1p,
+logit) is inverted, with the mean and sd of standardize recomputed from the
+fit's data. do(stringency = 60) sets the column to 60; +5 adds 5 of its
+units; +1sd is one sd of the column itself; q90 each unit's own 90%
+quantile of it. Through a log or logit the shift is applied to every row's
+own value, so on the fit's scale it differs by row. A nonlinear inverse of
+the outcome is applied row by row: the effect is the average over rows of
+inv(y + change) − inv(y), each row's own value y kept. Steps that reindex
+or combine values (lag, lead, diff, peer_mean, indicator) are not inverted:
+such a node's units are the values those steps give. A latent node has no
+units; it stays on its latent scale. --scale fit reads values and reports
+effects on the fit's transformed scale instead. The header and the JSON
+(scale_kind, units) say which.
+
+A value outside the range the column takes in the data (for a shift: more
+than 5% of the rows moved outside it) is a warning with that range; one more
+than 3× the observed span beyond the nearest end is refused unless
+--allow-extrapolation. A value outside a transform's domain
+(log of 0), a non-finite or overflowing value (NaN, Inf, 1e400) is refused.
 
 The report gives the posterior mean, sd, credible interval, P(effect < 0),
 P(effect > 0) and the probability of the sign the model's edge signs imply,
@@ -42,7 +65,9 @@ Examples:
   dilemma query fit-fig2r 'do(goodwill_signals = +1sd)' --outcome dilemma
   dilemma query fit-fig2r 'do(fear = +1sd)' --outcome unilateralism --horizon 6
   dilemma query fit-fig2r 'do(threat = q90)' --versus 'do(threat = q10)' --outcome fear
-  dilemma query fit-fig2r 'do(interaction_density = +1sd)' --json --out draws.csv`,
+  dilemma query fit-fig2r 'do(interaction_density = +1sd)' --json --out draws.csv
+  dilemma query fit-fig2r 'do(interaction_density = 60)' --versus 'do(interaction_density = 40)'
+  dilemma query fit-fig2r 'do(fear = +1sd)' --outcome unilateralism --scale fit`,
 		run: runQuery,
 	})
 	register(&command{
@@ -52,7 +77,9 @@ Examples:
                        [--format text|csv|markdown|latex] [--json] [--out FILE.csv]
 
 For every node with role="remedy", the average effect on the outcome of a
-one-sd increase, per posterior draw, ranked from the largest reduction: the
+one-sd increase (one sd of the remedy's own column, effects in the
+outcome's own units; --scale fit for the fit's transformed scale; see
+'dilemma query -h', Units), per posterior draw, ranked from the largest reduction: the
 paper's claim that the remedies reduce the dilemma, put to the data. A remedy
 whose effect is not identified is listed as refused (with the reason) unless
 --assume-identified. --out writes one column of per-draw effects per remedy.
@@ -75,8 +102,10 @@ posterior draw: the unit's noise is recovered from its observed values
 (exactly for gaussian and latent nodes; for bernoulli and ordered nodes the
 latent logistic noise is drawn within the interval its observed category
 allows), the intervention is applied, and the outcome predicted. The report
-gives the factual value, the counterfactual's posterior and their difference,
-and, for comparison, the population-average effect of the same intervention.
+gives the factual value, the counterfactual's posterior and their difference
+(in the outcome's own units by default; --scale fit for the fit's scale; see
+'dilemma query -h', Units), and, for comparison, the population-average
+effect of the same intervention.
 --unit all answers for every unit observed at PERIOD; --out writes every
 unit's per-draw values (unit, time, period, draw, factual, counterfactual,
 difference).
@@ -98,7 +127,8 @@ outcome, per posterior draw, into the natural direct effect (mediators held
 at their factual values) and the natural indirect effect through the
 mediators, with the proportion mediated. With several mediators it adds the
 path-specific effect through each (paths through two mediators count in
-both).
+both). Values and effects are in the columns' own units unless --scale fit
+(see 'dilemma query -h', Units).
 
 Examples:
   dilemma mediate fit-fig2r --exposure unequal_exposure --mediator intent_uncertainty --outcome unilateralism
@@ -119,7 +149,10 @@ a·b·σ_Y·sd_X/σ_X. The table covers the grid of a and b; the header gives th
 strength r (a = b = r, toward zero) at which the posterior mean, and the
 credible interval, would reach zero: a Bayesian analogue of the robustness
 value. --prior-sd S also averages over a, b ~ normal(0, S). --out writes the
-per-draw effect and bias factor.
+per-draw effect and bias factor. The exposure is shifted by one sd of its
+fit-scale column (the same at every row, as the bias formula needs); the
+effect is in the outcome's own units when its transform is linear
+(standardize, center), else on the fit's scale, as the header says.
 
 Examples:
   dilemma sensitivity fit-fig2r --exposure interaction_density --outcome dilemma --assume-identified
@@ -137,6 +170,8 @@ type queryFlags struct {
 	json    bool
 	out     string
 	horizon int
+	scale   string
+	extrap  bool
 }
 
 func (q *queryFlags) register(fs *flag.FlagSet, horizon bool) {
@@ -149,6 +184,8 @@ func (q *queryFlags) register(fs *flag.FlagSet, horizon bool) {
 	if horizon {
 		fs.IntVar(&q.horizon, "horizon", 0, "report periods 0 … H after the intervention starts (lagged edges)")
 	}
+	fs.StringVar(&q.scale, "scale", "raw", "read values and report effects in the columns' own units (raw) or on the fit's transformed scale (fit)")
+	fs.BoolVar(&q.extrap, "allow-extrapolation", false, "compute interventions more than 3× the observed span beyond a node's range in the data (refused otherwise)")
 }
 
 func (q *queryFlags) check() error {
@@ -161,11 +198,16 @@ func (q *queryFlags) check() error {
 	if q.horizon < 0 {
 		return usagef("--horizon %d: want 0 or more periods", q.horizon)
 	}
+	if _, err := query.ParseScale(q.scale); err != nil {
+		return usagef("--%v", err)
+	}
 	return nil
 }
 
 func (q *queryFlags) options() query.Options {
-	return query.Options{Outcome: q.outcome, Level: q.level, AssumeIdentified: q.assume, Horizon: q.horizon}
+	sc, _ := query.ParseScale(q.scale)
+	return query.Options{Outcome: q.outcome, Level: q.level, AssumeIdentified: q.assume, Horizon: q.horizon,
+		Scale: sc, AllowExtrapolation: q.extrap}
 }
 
 // openEngine opens a fit directory for queries.
@@ -199,6 +241,10 @@ func printReport(e *env, q *queryFlags, r queryReport, basis *query.Basis, jsonV
 		e.logf("wrote per-draw values to %s\n", q.out)
 	}
 	if q.json {
+		// The header (with its warnings) is not printed: say them here.
+		for _, w := range basis.RangeWarnings {
+			fmt.Fprintln(e.stderr, "warning: "+w)
+		}
 		return writeJSON(e.stdout, jsonValue)
 	}
 	side := e.stdout

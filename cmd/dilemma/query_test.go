@@ -150,6 +150,14 @@ func TestQueryCommandErrors(t *testing.T) {
 		{[]string{"counterfactual", dir, "--unit", "U001", "--time", "3", "--set", "x=="}, `--set: query "x==": column 3: expected a value after '='`},
 		{[]string{"mediate", dir, "--exposure", "x", "--mediator", "z"}, "z is not on a causal path from x to y"},
 		{[]string{"query", filepath.Join(dir, "nope"), "do(x = +1)"}, "is not a fit directory"},
+		{[]string{"query", dir, "do(x = 1e400)"}, `column 8: 1e400 is too large: a value must be a finite number`},
+		{[]string{"query", dir, "do(x = NaN)"}, `column 8: NaN is not a value x can take: a value must be a finite number`},
+		{[]string{"query", dir, "do(x = (-Inf))"}, `column 10: Inf is not a value x can take`},
+		{[]string{"query", dir, "do(x = 1000)"}, "1000 lies outside the range x takes in the data"},
+		{[]string{"query", dir, "do(x = 1000)"}, "refused (--allow-extrapolation computes it anyway)"},
+		{[]string{"remedies", dir, "--scale", "log"}, `--scale "log": want raw`},
+		{[]string{"counterfactual", dir, "--unit", "U001", "--time", "3", "--set", "x=+1e999"}, "1e999 is too large"},
+		{[]string{"mediate", dir, "--exposure", "x", "--mediator", "m", "--do", "x=-500"}, "refused (--allow-extrapolation"},
 	} {
 		_, errs, st := runCLI(t, append(c.args, "--quiet")...)
 		if st != 1 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
@@ -169,8 +177,18 @@ func TestQueryCommandErrors(t *testing.T) {
 			}
 		}
 	}
+	// Far outside the data: computed when allowed, with the warning in the
+	// header; in JSON the warning goes to stderr.
+	out, errs, st := runCLI(t, "query", dir, "do(x = 1000)", "--allow-extrapolation", "--quiet")
+	if st != 0 || !strings.Contains(out, "WARNING: 1000 lies outside the range x takes in the data") {
+		t.Errorf("--allow-extrapolation: status %d, stderr %s\n%s", st, errs, out)
+	}
+	out, errs, st = runCLI(t, "query", dir, "do(x = 1000)", "--allow-extrapolation", "--json", "--quiet")
+	if st != 0 || !strings.HasPrefix(errs, "warning: 1000 lies outside") || !strings.Contains(out, `"range_warnings"`) || !strings.Contains(out, `"scale_kind": "raw"`) {
+		t.Errorf("--json --allow-extrapolation: status %d, stderr %s\n%s", st, errs, out)
+	}
 	// The refused query runs with --assume-identified, and says so first.
-	out, errs, st := runCLI(t, "query", dir, "do(w = +1)", "--assume-identified", "--quiet")
+	out, errs, st = runCLI(t, "query", dir, "do(w = +1)", "--assume-identified", "--quiet")
 	if st != 0 || !strings.HasPrefix(out, "ASSUMED IDENTIFIED") {
 		t.Errorf("assumed: status %d, stderr %s\n%s", st, errs, out)
 	}
