@@ -8,11 +8,13 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"dilemma"
 	"dilemma/data"
+	"dilemma/model"
 )
 
 func init() {
@@ -24,6 +26,16 @@ func init() {
 Summarizes a country-by-time panel: the number of units and periods and, for
 each column, its type, how many cells are filled (coverage), and its minimum,
 median and maximum. Without CSV it describes the embedded COVID-19 panel.
+
+Each numeric column also gets its shape and the families (family="…" in a
+model file) that can produce such values, best first: binary (bernoulli),
+ordinal 0–K (ordered), count (poisson, negbinomial), zero-heavy count
+(hurdle and zero-inflated families), count out of trials (binomial and
+beta_binomial, naming the column that bounds it in every row as trials),
+proportion (beta), skewed positive (lognormal, or gaussian with
+transform="log"), skewed non-negative (gaussian with transform="log1p"),
+heavy-tailed (student) or continuous (gaussian). Only families this version
+fits are listed; "(none available yet)" says the best ones are not.
 
 Examples:
   dilemma data describe
@@ -109,23 +121,40 @@ func runDataDescribe(e *env, args []string) error {
 		return err
 	}
 	s := p.Describe()
-	if *asJSON {
-		return writeJSON(e.stdout, jsonSummary(s))
+	shapes := p.Shapes()
+	for name, sh := range shapes {
+		sh.Families = knownFamilies(sh.Families)
+		shapes[name] = sh
 	}
-	return printSummary(e.stdout, s)
+	if *asJSON {
+		return writeJSON(e.stdout, jsonSummary(s, shapes))
+	}
+	return printSummary(e.stdout, s, shapes)
+}
+
+// knownFamilies keeps the families a model file may declare, in order.
+func knownFamilies(fams []string) []string {
+	var out []string
+	for _, f := range fams {
+		if slices.Contains(model.Families, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // jsonSummary replaces NaN (not representable in JSON) with null.
-func jsonSummary(s data.Summary) any {
+func jsonSummary(s data.Summary, shapes map[string]data.Shape) any {
 	type col struct {
-		Name     string   `json:"name"`
-		Type     string   `json:"type"`
-		NonEmpty int      `json:"non_empty"`
-		Coverage float64  `json:"coverage"`
-		Min      *float64 `json:"min"`
-		Median   *float64 `json:"median"`
-		Max      *float64 `json:"max"`
-		Levels   int      `json:"levels,omitempty"`
+		Name     string      `json:"name"`
+		Type     string      `json:"type"`
+		NonEmpty int         `json:"non_empty"`
+		Coverage float64     `json:"coverage"`
+		Min      *float64    `json:"min"`
+		Median   *float64    `json:"median"`
+		Max      *float64    `json:"max"`
+		Levels   int         `json:"levels,omitempty"`
+		Shape    *data.Shape `json:"shape,omitempty"`
 	}
 	out := struct {
 		Name    string `json:"name"`
@@ -137,7 +166,11 @@ func jsonSummary(s data.Summary) any {
 		Columns []col  `json:"columns"`
 	}{s.Name, s.Rows, s.Units, s.Periods, s.First, s.Last, nil}
 	for _, c := range s.Columns {
-		out.Columns = append(out.Columns, col{c.Name, c.Kind, c.NonEmpty, c.Coverage, nullable(c.Min), nullable(c.Median), nullable(c.Max), c.Levels})
+		var sh *data.Shape
+		if v, ok := shapes[c.Name]; ok {
+			sh = &v
+		}
+		out.Columns = append(out.Columns, col{c.Name, c.Kind, c.NonEmpty, c.Coverage, nullable(c.Min), nullable(c.Median), nullable(c.Max), c.Levels, sh})
 	}
 	return out
 }
@@ -155,20 +188,34 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printSummary(w io.Writer, s data.Summary) error {
+func printSummary(w io.Writer, s data.Summary, shapes map[string]data.Shape) error {
 	if s.Units > 0 {
 		fmt.Fprintf(w, "%s: %d rows, %d units, %d periods (%s … %s)\n\n", s.Name, s.Rows, s.Units, s.Periods, s.First, s.Last)
 	} else {
 		fmt.Fprintf(w, "%s: %d rows (cross-section)\n\n", s.Name, s.Rows)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "column\ttype\tnon-empty\tcoverage\tmin\tmedian\tmax\t")
+	fmt.Fprintln(tw, "column\ttype\tnon-empty\tcoverage\tmin\tmedian\tmax\t shape\t suggested family\t")
 	for _, c := range s.Columns {
 		lo, med, hi := fmtNum(c.Min), fmtNum(c.Median), fmtNum(c.Max)
 		if c.Kind != "numeric" {
 			lo, med, hi = "", fmt.Sprintf("%d levels", c.Levels), ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f%%\t%s\t%s\t%s\t\n", c.Name, c.Kind, c.NonEmpty, 100*c.Coverage, lo, med, hi)
+		kind, fam := "", ""
+		if sh, ok := shapes[c.Name]; ok {
+			kind = sh.Kind
+			fam = strings.Join(sh.Families, ", ")
+			if sh.Trials != "" && fam != "" {
+				fam += " (trials=" + sh.Trials + ")"
+			}
+			if fam == "" {
+				fam = "(none available yet)"
+			}
+			if sh.Advice != "" {
+				fam += " with " + sh.Advice
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f%%\t%s\t%s\t%s\t %s\t %s\t\n", c.Name, c.Kind, c.NonEmpty, 100*c.Coverage, lo, med, hi, kind, fam)
 	}
 	return tw.Flush()
 }
