@@ -138,6 +138,9 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMemory(post, s); err != nil {
+		return nil, err
+	}
 	is, err := s.sampler()
 	if err != nil {
 		return nil, err

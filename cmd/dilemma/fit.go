@@ -1,10 +1,11 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -86,21 +87,53 @@ func runFit(e *env, args []string) error {
 		return usagef("%v", err)
 	}
 	var pl *fit.Plan
+	dir := *out
 	switch {
 	case *from != "":
 		if len(pos) > 0 {
 			return usagef("give either MODEL or --from, not both")
 		}
-		m, err := fit.ReadManifest(*from)
+		// The manifest fixes the model, the data and every setting.
+		for name := range setFlags(fs) {
+			if name != "from" && name != "out" && name != "format" {
+				return usagef("--%s cannot be combined with --from: the manifest fixes the model, the data and the settings", name)
+			}
+		}
+		path := *from
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			path = filepath.Join(path, fit.ManifestFile)
+		}
+		if dir, err = rerunDir(path, dir); err != nil {
+			return err
+		}
+		m, err := fit.ReadManifest(path)
 		if err != nil {
 			return inputErr(err)
 		}
 		s = m.Settings
+		if err := checkSettings(s, 1); err != nil {
+			return inputErr(fmt.Errorf("%s: %w", path, err))
+		}
+		if err := checkOutDir("--out", dir, fit.ManifestFile, "fit directory"); err != nil {
+			return err
+		}
 		if pl, err = m.Plan(); err != nil {
 			return inputErr(err)
 		}
 		pl.ModelRef, pl.DataRef = m.Model, m.Data
+		if *out == "" {
+			e.logf("writing to %s (--from without --out never replaces the fit it reruns)\n", dir)
+		}
 	case len(pos) == 1:
+		if err := checkSettings(s, 1); err != nil {
+			return err
+		}
+		if dir == "" {
+			dir = "fit-" + sanitize(pos[0])
+		}
+		if err := checkOutDir("--out", dir, fit.ManifestFile, "fit directory"); err != nil {
+			return err
+		}
 		opt, err := s.ModelOptions()
 		if err != nil {
 			return usagef("%v", err)
@@ -108,15 +141,13 @@ func runFit(e *env, args []string) error {
 		if pl, err = fit.Prepare(pos[0], *dataPath, df.options(), opt); err != nil {
 			return inputErr(err)
 		}
+	case len(pos) > 1:
+		return usagef("give one MODEL, got %d arguments (%s); see 'dilemma fit -h'", len(pos), strings.Join(pos, " "))
 	default:
 		return usagef("give one MODEL (a built-in name or a model file); see 'dilemma fit -h'")
 	}
-	if s.Chains < 1 || s.Samples < 1 || s.Warmup < 0 {
-		return usagef("--chains and --samples must be at least 1 and --warmup at least 0")
-	}
-	dir := *out
-	if dir == "" {
-		dir = "fit-" + sanitize(pl.ModelRef.Name)
+	if err := checkMemory(pl, s); err != nil {
+		return err
 	}
 
 	e.logf("model %s on %s (%d rows)\n", pl.ModelRef.Name, pl.DataRef.Name, pl.DataRef.Rows)
@@ -126,13 +157,15 @@ func runFit(e *env, args []string) error {
 	for _, id := range fit.Identify(pl.Model) {
 		e.logf("  identification: %s\n", id)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx := e.context()
 	prog := newProgress(e, s.Chains)
 	f, err := fit.Run(ctx, pl, s, prog.update)
 	prog.done()
 	if err != nil {
 		return inputErr(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	for _, eq := range f.Posterior.Equations() {
 		e.logf("  equation %s\n", eq)
@@ -146,6 +179,36 @@ func runFit(e *env, args []string) error {
 	printWarnings(e, f)
 	e.logf("wrote %s (%d chains × %d draws, %d parameters)\n", dir, s.Chains, s.Samples, len(f.Names))
 	return nil
+}
+
+// rerunDir returns the directory a rerun of the manifest at path writes:
+// out when given (but never the manifest's own directory), else the first
+// of DIR-rerun, DIR-rerun-2, … that does not exist beside the original.
+func rerunDir(path, out string) (string, error) {
+	orig := filepath.Dir(filepath.Clean(path))
+	if out != "" {
+		a, err1 := filepath.Abs(out)
+		b, err2 := filepath.Abs(orig)
+		if err1 == nil && err2 == nil && a == b {
+			return "", usagef("--out %s is the directory of the fit being rerun; choose another directory to compare the two", out)
+		}
+		return out, nil
+	}
+	base := orig
+	if base == "." {
+		if wd, err := os.Getwd(); err == nil {
+			base = filepath.Join("..", filepath.Base(wd))
+		}
+	}
+	for i := 1; ; i++ {
+		dir := base + "-rerun"
+		if i > 1 {
+			dir = fmt.Sprintf("%s-rerun-%d", base, i)
+		}
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			return dir, nil
+		}
+	}
 }
 
 func printWarnings(e *env, f *fit.Fit) {

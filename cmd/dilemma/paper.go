@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
 
 	"dilemma/fit"
@@ -99,8 +96,7 @@ func runPaper(e *env, args []string) error {
 		}
 		prog.update(p)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx := e.context()
 	res, err := paper.Run(ctx, o)
 	prog.done()
 	if err != nil {
