@@ -69,7 +69,7 @@ func TestPaperWritesEveryFile(t *testing.T) {
 	dir, csvPath, trad, nontrad := fixture(t)
 	out := filepath.Join(dir, "results")
 	res, err := Run(context.Background(), Options{Out: out, DataPath: csvPath, Keys: data.Options{UnitKey: "unit", TimeKey: "period"},
-		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Units: []string{"U001", "U002", "ZZZ"},
+		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Units: []string{"U001", "U002"},
 		Time: "5", Horizon: 2, Settings: quick()})
 	if err != nil {
 		t.Fatal(err)

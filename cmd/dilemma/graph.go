@@ -438,6 +438,11 @@ func runGraphExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL (a model file or a built-in name), got %d arguments", len(pos))
 	}
+	if *out != "" {
+		if err := checkOutFile("--out", *out); err != nil {
+			return err
+		}
+	}
 	m, err := graphLoad(pos[0])
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func runPaper(e *env, args []string) error {
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")
 	fs.StringVar(&o.Mediator, "mediator", "intent_uncertainty", "mediator of the mediation question")
 	fs.StringVar(&o.Outcome, "outcome", "", "outcome node (default: the model's outcome)")
-	units := fs.String("units", "USA,DEU,IND,BRA,ZAF,CHN", "countries for the counterfactuals")
+	units := fs.String("units", "", "countries for the counterfactuals, comma-separated (default: "+strings.Join(paper.DefaultUnits, ",")+", those in the data)")
 	fs.StringVar(&o.Time, "period", "", "period of the counterfactuals, e.g. 2021-04 (default: the 16th period)")
 	fs.IntVar(&o.Horizon, "horizon", 6, "periods over which the remedies' effects are followed")
 	fs.Float64Var(&o.Width, "width", 7, "figure width in inches (3.5 for a journal column)")
@@ -74,8 +74,21 @@ func runPaper(e *env, args []string) error {
 	if o.Out == "" {
 		return usagef("--out DIR is required")
 	}
-	if o.Settings.Chains < 1 || o.Settings.Samples < 10 || o.Settings.Warmup < 0 {
-		return usagef("--chains must be at least 1, --samples at least 10, --warmup at least 0")
+	if err := checkSettings(o.Settings, 10); err != nil {
+		return err
+	}
+	// Zero would mean "the default" to package paper: refuse it here.
+	if err := checkFinite("width", o.Width); err != nil {
+		return err
+	}
+	if o.Width <= 0 {
+		return usagef("--width %g: want a figure width in inches, e.g. 7 or 3.5", o.Width)
+	}
+	if o.Horizon < 1 {
+		return usagef("--horizon %d: want 1 or more periods", o.Horizon)
+	}
+	if err := checkOutDir("--out", o.Out, "report.md", "report directory"); err != nil {
+		return err
 	}
 	for _, u := range strings.Split(*units, ",") {
 		if u = strings.TrimSpace(u); u != "" {
