@@ -92,17 +92,19 @@ type Result struct {
 
 // run holds the state of one analysis.
 type run struct {
-	o   Options
+	o       Options
+	tmp     string // the temporary output directory
+	files   []string
+	trad    *fit.Fit
+	nontrad *fit.Fit
+	md      strings.Builder
+	fig     int
+	tab     int
+
+	// ctx stops the report's sections once cancelled (a signal).
 	ctx context.Context
-	tmp string // the temporary output directory
 	// tradPlan and nontradPlan bind the two models to the data.
 	tradPlan, nontradPlan *fit.Plan
-	files                 []string
-	trad                  *fit.Fit
-	nontrad               *fit.Fit
-	md                    strings.Builder
-	fig                   int
-	tab                   int
 }
 
 // Run performs the analysis and writes the report directory.
