@@ -52,7 +52,10 @@ Examples:
 		summary: "print the toolkit version, Go version and the embedded data's SHA-256",
 		usage: `Usage: dilemma version
 
-Prints the toolkit's version, the Go version it was built with, and the
+Prints the toolkit's version, the commit it was built from (with
+"(modified)" when the working tree had uncommitted changes; "unknown" when
+the binary carries no version-control information, as with 'go run' or
+'go build -buildvcs=false'), the Go version it was built with, and the
 SHA-256 of the embedded data set (what a fit manifest records).`,
 		run: runVersion,
 	})
@@ -261,11 +264,37 @@ func runVersion(e *env, args []string) error {
 		return usagef("version takes no arguments")
 	}
 	mod := "dilemma " + dilemma.Version
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		mod += " (module " + bi.Main.Version + ")"
 	}
 	fmt.Fprintln(e.stdout, mod)
+	fmt.Fprintln(e.stdout, "commit", buildCommit(bi))
 	fmt.Fprintln(e.stdout, "go", runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
 	fmt.Fprintf(e.stdout, "data %s sha256:%s\n", data.EmbeddedName, data.EmbeddedSHA256())
 	return nil
+}
+
+// buildCommit returns the commit the binary was built from, as 'go build'
+// and 'go install' record it from a git checkout, or "unknown".
+func buildCommit(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "unknown"
+	}
+	rev, modified := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	if modified {
+		rev += " (modified)"
+	}
+	return rev
 }

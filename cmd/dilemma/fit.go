@@ -161,6 +161,9 @@ func runFit(e *env, args []string) error {
 	prog := newProgress(e, s.Chains)
 	f, err := fit.Run(ctx, pl, s, prog.update)
 	prog.done()
+	if ie := (*inference.InternalError)(nil); errors.As(err, &ie) {
+		return err // exit 2
+	}
 	if err != nil {
 		return inputErr(err)
 	}
