@@ -31,8 +31,23 @@ model expects, R-hat, bulk and tail ESS, and prior-to-posterior contraction
 
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
-whole or not at all. --from reruns a manifest and reproduces its draws byte
-for byte.
+whole or not at all. --from reruns a manifest (or a fit directory) and
+reproduces its draws byte for byte; the manifest fixes every setting, so
+only --out and --format may go with it. Without --out the rerun goes to a
+new directory beside the original, DIR-rerun (then DIR-rerun-2, …), and
+says so: it never replaces the fit it reruns.
+
+Before sampling, fit checks every flag (--chains 1 to 256, --warmup and
+--samples up to 10,000,000, --adapt-delta strictly between 0 and 1,
+--max-depth 1 to 30), that --out is absent, empty or an earlier fit
+directory, in a writable place, and that the draws fit in memory (chains ×
+draws × parameters × 8 bytes, held twice; latent values count too): at most
+80% of the machine's memory (MemTotal in /proc/meminfo, or the cgroup's
+limit when lower). A refusal is one line naming the flag, exit status 1.
+
+SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the chains, remove the temporary
+files and exit with 128 + the signal's number (130, 143, 129); nothing is
+written. A second signal stops at once.
 
 Examples:
   dilemma fit fig2 --out fit-fig2

@@ -34,6 +34,16 @@ table (CSV, Markdown, LaTeX) explained, the data's attribution, the quality
 of each measure, the diagnostics, both fit directories and a manifest. DIR
 is written whole or not at all. Progress goes to stderr.
 
+Every flag is checked against the models and the data before any sampling:
+--out (absent, empty or an earlier report, in a writable place), --width
+(1.5 to 20 inches), --horizon (1 to the number of periods − 1), --units and
+--period (in the data), --exposure, --mediator and --outcome (estimated
+nodes of the non-traditional model, the mediator on a causal path from the
+exposure to the outcome), the sampler flags as 'dilemma fit' checks them,
+and the memory the draws need. A refusal is one line naming the flag, exit
+status 1. SIGINT, SIGTERM and SIGHUP stop the run, remove the temporary
+directory and exit with 128 + the signal's number (130, 143, 129).
+
 Examples:
   dilemma paper --out results
   dilemma paper --out results --chains 4 --seed 7
