@@ -257,6 +257,13 @@ func TestExitStatuses(t *testing.T) {
 		{"fit from with a setting", []string{"fit", "--from", filepath.Join(fitDir, "manifest.json"), "--chains", "2"}, 1, "--chains cannot be combined with --from"},
 		{"fit from onto itself", []string{"fit", "--from", filepath.Join(fitDir, "manifest.json"), "--out", fitDir}, 1, "is the directory of the fit being rerun"},
 		{"fit from missing", []string{"fit", "--from", "nosuch.json"}, 1, "nosuch.json"},
+		{"fit empty out", []string{"fit", "fig1", "--out", ""}, 1, "dilemma fit: --out: empty value"},
+		{"fit empty data", []string{"fit", "fig1", "--data", ""}, 1, "dilemma fit: --data: empty value"},
+		{"fit key without data", []string{"fit", "fig1", "--unit", "country"}, 1, "dilemma fit: --unit names a key column of a CSV"},
+		{"paper key without data", []string{"paper", "--out", "r", "--time", "2021-04"}, 1, "dilemma paper: --time names a key column of a CSV"},
+		{"describe key without CSV", []string{"data", "describe", "--time", "year"}, 1, "--time names a key column"},
+		{"implications key without CSV", []string{"graph", "implications", "fig2", "--test", "--unit", "country"}, 1, "dilemma graph implications: --unit names a key column"},
+		{"validate range without column", []string{"data", "validate", "nosuch.csv", "--range", "=1:2"}, 1, "want col=min:max"},
 	})
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -73,6 +74,21 @@ func (d *dataFlags) register(fs interface {
 	fs.StringVar(&d.time, "time", "month", "name of the time key column (YYYY-MM, YYYY-MM-DD, YYYY or integer)")
 }
 
+// check refuses --unit and --time when no CSV is read (csv == ""): the
+// embedded panel's keys are fixed, and a key given for it would be ignored.
+func (d *dataFlags) check(fs *flag.FlagSet, csv string) error {
+	if csv != "" {
+		return nil
+	}
+	set := setFlags(fs)
+	for _, name := range []string{"unit", "time"} {
+		if set[name] && fs.Lookup(name) != nil {
+			return usagef("--%s names a key column of a CSV given with --data; the embedded panel's keys are iso3 and month", name)
+		}
+	}
+	return nil
+}
+
 func (d *dataFlags) options() data.Options {
 	return data.Options{UnitKey: d.unit, TimeKey: d.time}
 }
@@ -106,6 +122,9 @@ func runDataDescribe(e *env, args []string) error {
 	path := ""
 	if len(pos) == 1 {
 		path = pos[0]
+	}
+	if err := df.check(fs, path); err != nil {
+		return err
 	}
 	p, err := loadPanel(path, df.options())
 	if err != nil {
@@ -238,6 +257,7 @@ func (r *rangeFlag) Set(s string) error {
 	col, spec, ok := strings.Cut(s, "=")
 	lo, hi, ok2 := strings.Cut(spec, ":")
 	var rg data.Range
+	ok = ok && strings.TrimSpace(col) != ""
 	if ok && ok2 {
 		_, err1 := fmt.Sscan(lo, &rg.Min)
 		_, err2 := fmt.Sscan(hi, &rg.Max)

@@ -143,6 +143,9 @@ func runFit(e *env, args []string) error {
 		if err := checkSettings(s, 1); err != nil {
 			return err
 		}
+		if err := df.check(fs, *dataPath); err != nil {
+			return err
+		}
 		if dir == "" {
 			dir = "fit-" + sanitize(pos[0])
 		}

@@ -623,6 +623,11 @@ func runGraphImplications(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if csv := *dataPath; csv == "" || csv == "embedded" {
+		if err := df.check(fs, ""); err != nil {
+			return err
+		}
+	}
 	if len(pos) != 1 {
 		return usagef("want one MODEL, got %d arguments", len(pos))
 	}

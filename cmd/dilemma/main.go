@@ -300,5 +300,12 @@ func parseFlags(e *env, c *command, fs *flag.FlagSet, args []string) ([]string, 
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+	// An empty path would silently mean "the default". (An empty --unit or
+	// --time is meaningful: a CSV without that key, a cross-section.)
+	for _, name := range []string{"out", "data", "from"} {
+		if f := fs.Lookup(name); f != nil && setFlags(fs)[name] && f.Value.String() == "" {
+			return nil, usagef("--%s: empty value (see 'dilemma %s -h')", name, c.name)
+		}
+	}
 	return pos, nil
 }

@@ -88,6 +88,9 @@ func runPaper(e *env, args []string) error {
 	if err := checkSettings(o.Settings, 10); err != nil {
 		return err
 	}
+	if err := df.check(fs, o.DataPath); err != nil {
+		return err
+	}
 	// Zero would mean "the default" to package paper: refuse it here.
 	if err := checkFinite("width", o.Width); err != nil {
 		return err
