@@ -121,6 +121,9 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	// models bound to the data, every option against them, the memory the
 	// draws need.
 	r := &run{o: o}
+	if sanitize(o.Traditional) == sanitize(o.NonTraditional) {
+		return nil, fmt.Errorf("--traditional %s and --nontraditional %s: both fits would be written to fits/%s; name two different models", o.Traditional, o.NonTraditional, sanitize(o.Traditional))
+	}
 	if r.tradPlan, err = r.prepare(o.Traditional); err != nil {
 		return nil, err
 	}
