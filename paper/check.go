@@ -117,3 +117,28 @@ func listSome(names []string, n int) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
+
+// checkMemory refuses a run whose draws would not fit in memory: the first
+// fit's draws stay in memory (once) while the second's are sampled and
+// summarised (twice at the peak, see fit.DrawMemory).
+func checkMemory(trad, nontrad *fit.Plan, s fit.Settings) error {
+	for _, pl := range []*fit.Plan{trad, nontrad} {
+		if err := fit.CheckMemory(pl, s); err != nil {
+			return fmt.Errorf("model %s: %w; lower --samples or --chains", pl.ModelRef.Name, err)
+		}
+	}
+	a, _, err := fit.DrawMemory(trad, s)
+	if err != nil {
+		return err
+	}
+	b, _, err := fit.DrawMemory(nontrad, s)
+	if err != nil {
+		return err
+	}
+	have, src := fit.MachineMemory()
+	if need := a/2 + b; need > fit.MemoryShare*have {
+		return fmt.Errorf("the draws of both fits need %s of memory together (%d chains × %d draws each); this machine has %s (%s), of which a run may take %.0f%%; lower --samples or --chains",
+			fit.Bytes(need), s.Chains, s.Samples, fit.Bytes(have), src, 100*fit.MemoryShare)
+	}
+	return nil
+}

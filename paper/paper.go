@@ -133,10 +133,8 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := r.o.check(r.nontradPlan); err != nil {
 		return nil, err
 	}
-	for _, pl := range []*fit.Plan{r.tradPlan, r.nontradPlan} {
-		if err := fit.CheckMemory(pl, o.Settings); err != nil {
-			return nil, fmt.Errorf("model %s: %w", pl.ModelRef.Name, err)
-		}
+	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings); err != nil {
+		return nil, err
 	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {

@@ -126,9 +126,6 @@ func runPaper(e *env, args []string) error {
 	ctx := e.context()
 	res, err := paper.Run(ctx, o)
 	prog.done()
-	if me := (*fit.MemoryError)(nil); errors.As(err, &me) {
-		return usagef("%v; lower --samples or --chains", err)
-	}
 	if ie := (*inference.InternalError)(nil); errors.As(err, &ie) {
 		return err // exit 2
 	}
