@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -152,6 +153,9 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		if err == nil {
 			fmt.Fprintf(stderr, "dilemma %s: %s arrived after the work was done; the output is complete\n", c.name, sig.name)
 			return 0
+		}
+		if !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
 		fmt.Fprintf(stderr, "dilemma %s: stopped by %s; nothing was written\n", c.name, sig.name)
 		return 128 + sig.num
