@@ -253,6 +253,8 @@ func printOverview(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Global flag: --quiet silences progress and notes on stderr.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 a usage or input error, 2 an internal fault,")
+	fmt.Fprintln(w, "128 + N when signal N stopped fit or paper (130 SIGINT, 143 SIGTERM, 129 SIGHUP).")
 }
 
 // newFlags returns a flag set for c whose -h prints c's help with the flags.
