@@ -169,3 +169,15 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
 }
+
+// noteStaleTemps notes temporary directories of earlier runs writing dir
+// that something stopped without a chance to clean up (SIGKILL, a power
+// cut): .DIR.tmp-* beside it. They are the user's to remove; another run
+// may still be writing one.
+func noteStaleTemps(e *env, dir string) {
+	dir = filepath.Clean(dir)
+	m, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-*"))
+	for _, p := range m {
+		e.logf("note: %s is the temporary directory of an earlier run that was killed (or of a run still going); remove it when no run writes %s\n", p, dir)
+	}
+}

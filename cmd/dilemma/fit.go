@@ -167,6 +167,7 @@ func runFit(e *env, args []string) error {
 	if err := checkMemory(pl, s); err != nil {
 		return err
 	}
+	noteStaleTemps(e, dir)
 
 	e.logf("model %s on %s (%d rows)\n", pl.ModelRef.Name, pl.DataRef.Name, pl.DataRef.Rows)
 	for _, n := range pl.Notes {

@@ -123,6 +123,7 @@ func runPaper(e *env, args []string) error {
 		}
 		prog.update(p)
 	}
+	noteStaleTemps(e, o.Out)
 	ctx := e.context()
 	res, err := paper.Run(ctx, o)
 	prog.done()
