@@ -220,3 +220,18 @@ func TestWriteRefusesForeignDir(t *testing.T) {
 	var be *BuildError
 	_ = errors.As(err, &be)
 }
+
+func TestMemTotalAndBytes(t *testing.T) {
+	v, ok := memTotal([]byte("MemFree:  100 kB\nMemTotal:       25165824 kB\n"))
+	if !ok || v != 25165824 {
+		t.Errorf("memTotal = %v, %v", v, ok)
+	}
+	if _, ok := memTotal([]byte("nothing here\n")); ok {
+		t.Error("memTotal found a value in text without MemTotal")
+	}
+	for b, want := range map[float64]string{512: "512 bytes", 1536: "1.5 KiB", 240 << 30: "240 GiB", 24 << 30: "24 GiB"} {
+		if got := Bytes(b); got != want {
+			t.Errorf("Bytes(%v) = %q, want %q", b, got, want)
+		}
+	}
+}

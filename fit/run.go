@@ -146,6 +146,9 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMemory(post, s); err != nil {
+		return nil, err
+	}
 	is, err := s.sampler()
 	if err != nil {
 		return nil, err
@@ -432,11 +435,21 @@ func summarizeParallel(f *Fit, idx []int) []diagnostics.Summary {
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(idx))
 	var wg sync.WaitGroup
+	var fault sync.Once
+	var panicked any
 	next := make(chan int)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A fault is raised again in the caller's goroutine.
+			defer func() {
+				if r := recover(); r != nil {
+					fault.Do(func() { panicked = r })
+					for range next {
+					}
+				}
+			}()
 			for k := range next {
 				out[k] = diagnostics.Summarize(f.Names[idx[k]], chains(idx[k]))
 			}
@@ -447,5 +460,8 @@ func summarizeParallel(f *Fit, idx []int) []diagnostics.Summary {
 	}
 	close(next)
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 	return out
 }

@@ -200,7 +200,7 @@ func Sample(ctx context.Context, newTarget TargetFactory, s Settings, sinks func
 				errs[i] = stopped(runCtx)
 				return
 			}
-			err := chains[i].run(runCtx, &res.Chains[i])
+			err := runChain(runCtx, chains[i], &res.Chains[i])
 			if err != nil {
 				if !errors.Is(err, errStopped) {
 					err = fmt.Errorf("chain %d: %w", s.FirstChainID+i, err)
@@ -224,6 +224,24 @@ func Sample(ctx context.Context, newTarget TargetFactory, s Settings, sinks func
 	}
 	return res, nil
 }
+
+// runChain runs chain c and turns a panic inside it (a fault in the target
+// or the sampler, in a goroutine where no caller could recover it) into an
+// error, so that the program reports it in one line instead of crashing.
+func runChain(ctx context.Context, c *chain, res *ChainResult) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &InternalError{Value: r}
+		}
+	}()
+	return c.run(ctx, res)
+}
+
+// InternalError is a panic inside a chain, recovered: a fault of the
+// target or the sampler, not of its input.
+type InternalError struct{ Value any }
+
+func (e *InternalError) Error() string { return fmt.Sprintf("internal error: %v", e.Value) }
 
 // paramNames returns the names of the quantities in each draw of t.
 func paramNames(t Target) []string {

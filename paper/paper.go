@@ -35,9 +35,10 @@ type Options struct {
 	// unequal_exposure and intent_uncertainty); Outcome the outcome
 	// (default: the model's outcome).
 	Exposure, Mediator, Outcome string
-	// Units are the countries of the counterfactuals (those present in the
-	// data are used) at period Time (default: the first period after the
-	// first year, e.g. 2021-04 on the embedded panel).
+	// Units are the countries of the counterfactuals (default: those of
+	// DefaultUnits present in the data; a unit given here must be in the
+	// data) at period Time (default: the first period after the first
+	// year, e.g. 2021-04 on the embedded panel).
 	Units []string
 	Time  string
 	// Horizon is the number of periods the remedies' effects are followed.
@@ -49,6 +50,10 @@ type Options struct {
 	Logf     func(format string, args ...any)
 	Progress func(model string, p inference.Progress)
 }
+
+// DefaultUnits are the countries of the counterfactuals unless Options.Units
+// names others.
+var DefaultUnits = []string{"USA", "DEU", "IND", "BRA", "ZAF", "CHN"}
 
 // Defaults fills the zero fields.
 func (o *Options) defaults() {
@@ -66,9 +71,6 @@ func (o *Options) defaults() {
 	}
 	if o.Mediator == "" {
 		o.Mediator = "intent_uncertainty"
-	}
-	if len(o.Units) == 0 {
-		o.Units = []string{"USA", "DEU", "IND", "BRA", "ZAF", "CHN"}
 	}
 	if o.Horizon == 0 {
 		o.Horizon = 6
@@ -98,6 +100,11 @@ type run struct {
 	md      strings.Builder
 	fig     int
 	tab     int
+
+	// ctx stops the report's sections once cancelled (a signal).
+	ctx context.Context
+	// tradPlan and nontradPlan bind the two models to the data.
+	tradPlan, nontradPlan *fit.Plan
 }
 
 // Run performs the analysis and writes the report directory.
@@ -108,6 +115,25 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	}
 	dir := filepath.Clean(o.Out)
 	if err := checkTarget(dir); err != nil {
+		return nil, err
+	}
+	// Everything that can be checked is checked before any sampling: both
+	// models bound to the data, every option against them, the memory the
+	// draws need.
+	r := &run{o: o}
+	if sanitize(o.Traditional) == sanitize(o.NonTraditional) {
+		return nil, fmt.Errorf("--traditional %s and --nontraditional %s: both fits would be written to fits/%s; name two different models", o.Traditional, o.NonTraditional, sanitize(o.Traditional))
+	}
+	if r.tradPlan, err = r.prepare(o.Traditional); err != nil {
+		return nil, err
+	}
+	if r.nontradPlan, err = r.prepare(o.NonTraditional); err != nil {
+		return nil, err
+	}
+	if err := r.o.check(r.nontradPlan); err != nil {
+		return nil, err
+	}
+	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings); err != nil {
 		return nil, err
 	}
 	parent := filepath.Dir(dir)
@@ -123,7 +149,7 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	r := &run{o: o, tmp: tmp}
+	r.tmp = tmp
 	for _, sub := range []string{"figures", "tables", "fits"} {
 		if err := os.MkdirAll(filepath.Join(tmp, sub), 0o755); err != nil {
 			return nil, err
@@ -132,8 +158,12 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := r.fitBoth(ctx); err != nil {
 		return nil, err
 	}
+	r.ctx = ctx
 	if err := r.writeReport(); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stopped while writing the report: %w", err)
 	}
 	if err := replaceDir(tmp, dir); err != nil {
 		return nil, err
@@ -178,14 +208,15 @@ func replaceDir(tmp, dir string) error {
 // fitBoth fits the two models and writes their fit directories.
 func (r *run) fitBoth(ctx context.Context) error {
 	var err error
-	if r.trad, err = r.fitOne(ctx, r.o.Traditional); err != nil {
+	if r.trad, err = r.fitOne(ctx, r.o.Traditional, r.tradPlan); err != nil {
 		return err
 	}
-	r.nontrad, err = r.fitOne(ctx, r.o.NonTraditional)
+	r.nontrad, err = r.fitOne(ctx, r.o.NonTraditional, r.nontradPlan)
 	return err
 }
 
-func (r *run) fitOne(ctx context.Context, name string) (*fit.Fit, error) {
+// prepare binds model name to the data.
+func (r *run) prepare(name string) (*fit.Plan, error) {
 	opt, err := r.o.Settings.ModelOptions()
 	if err != nil {
 		return nil, err
@@ -194,6 +225,10 @@ func (r *run) fitOne(ctx context.Context, name string) (*fit.Fit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
+	return pl, nil
+}
+
+func (r *run) fitOne(ctx context.Context, name string, pl *fit.Plan) (*fit.Fit, error) {
 	r.o.Logf("fitting %s on %s (%d rows, %d chains × %d+%d iterations)\n", name, pl.DataRef.Name, pl.DataRef.Rows,
 		r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples)
 	for _, n := range pl.Notes {
@@ -227,6 +262,9 @@ func sanitize(name string) string {
 
 // writeFile writes one output file (relative to the report directory).
 func (r *run) writeFile(rel string, write func(w io.Writer) error) error {
+	if err := r.stopped(); err != nil {
+		return err
+	}
 	path := filepath.Join(r.tmp, rel)
 	f, err := os.Create(path)
 	if err != nil {
@@ -241,6 +279,15 @@ func (r *run) writeFile(rel string, write func(w io.Writer) error) error {
 	}
 	r.files = append(r.files, rel)
 	return nil
+}
+
+// stopped returns the context's error once the run is cancelled (a
+// signal): the report's remaining sections are then skipped.
+func (r *run) stopped() error {
+	if r.ctx == nil {
+		return nil
+	}
+	return r.ctx.Err()
 }
 
 // manifest records the run.

@@ -69,7 +69,7 @@ func TestPaperWritesEveryFile(t *testing.T) {
 	dir, csvPath, trad, nontrad := fixture(t)
 	out := filepath.Join(dir, "results")
 	res, err := Run(context.Background(), Options{Out: out, DataPath: csvPath, Keys: data.Options{UnitKey: "unit", TimeKey: "period"},
-		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Units: []string{"U001", "U002", "ZZZ"},
+		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Units: []string{"U001", "U002"},
 		Time: "5", Horizon: 2, Settings: quick()})
 	if err != nil {
 		t.Fatal(err)
@@ -159,4 +159,41 @@ func TestPaperFailureLeavesNothing(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(out, "thesis.tex")); string(b) != "mine" {
 		t.Error("the user's file was touched")
 	}
+}
+
+// Every option is checked against the model and the data before any
+// sampling: a bad one fails at once and leaves nothing in the output's
+// parent directory.
+func TestPaperChecksBeforeSampling(t *testing.T) {
+	dir, csvPath, trad, nontrad := fixture(t)
+	base := Options{DataPath: csvPath, Keys: data.Options{UnitKey: "unit", TimeKey: "period"},
+		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Horizon: 2, Settings: quick()}
+	for _, c := range []struct {
+		change func(o *Options)
+		want   string
+	}{
+		{func(o *Options) { o.Horizon = 8 }, "--horizon 8: want 1 to 7 periods"},
+		{func(o *Options) { o.Width = 50 }, "--width 50"},
+		{func(o *Options) { o.Units = []string{"U001", "ZZZ"} }, "--units: ZZZ is not a unit of the data"},
+		{func(o *Options) { o.Time = "99" }, "--period 99: not a period of the data (1 … 8, 8 periods)"},
+		{func(o *Options) { o.Exposure = "nosuch" }, "--exposure nosuch: no such node"},
+		{func(o *Options) { o.Mediator = "threat" }, "--mediator threat is not on a causal path"},
+		{func(o *Options) { o.Mediator = "dilemma" }, "--mediator dilemma is the exposure or the outcome"},
+		{func(o *Options) { o.Outcome = "remedy" }, "--outcome remedy: the node has no equation"},
+		{func(o *Options) { o.Settings.Samples = 1 << 40 }, "the draws need"},
+		{func(o *Options) { o.Traditional = o.NonTraditional }, "name two different models"},
+	} {
+		o := base
+		c.change(&o)
+		parent := t.TempDir()
+		o.Out = filepath.Join(parent, "results")
+		_, err := Run(context.Background(), o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one with %q", err, c.want)
+		}
+		if entries, _ := os.ReadDir(parent); len(entries) > 0 {
+			t.Errorf("%q: left %d entries in the output's parent, e.g. %s", c.want, len(entries), entries[0].Name())
+		}
+	}
+	_ = dir
 }

@@ -23,6 +23,9 @@ func (r *run) p(format string, args ...any) { fmt.Fprintf(&r.md, format, args...
 // paper), and writes its caption. A figure that cannot be drawn is
 // reported in the text instead of failing the run.
 func (r *run) figure(name, caption string, m *model.Model, f *fit.Fit, req report.Request) {
+	if r.stopped() != nil {
+		return
+	}
 	req.Options.Width = r.o.Width
 	fig, notes, err := report.Figure(m, f, req)
 	if err != nil {

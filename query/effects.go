@@ -153,6 +153,9 @@ func (e *Engine) checkHorizon(opt *Options) error {
 	if opt.Horizon > 0 && e.s.layout.Unit == nil {
 		return fmt.Errorf("a horizon needs a panel with unit and time keys; these data are a cross-section")
 	}
+	if n := len(e.s.layout.Times); opt.Horizon > 0 && opt.Horizon >= n {
+		return fmt.Errorf("--horizon %d: the data have %d periods, so a horizon reaches at most %d", opt.Horizon, n, n-1)
+	}
 	return nil
 }
 
@@ -327,6 +330,9 @@ func (e *Engine) check(query string, w1, w0 Do, opt *Options, mediators []string
 		if n := e.s.nodes[a.node].name; !contains(xs, n) {
 			xs = append(xs, n)
 		}
+	}
+	if err = needHorizon(e.s.model, xs, e.s.nodes[y].name, opt.Horizon); err != nil {
+		return
 	}
 	if b, err = e.basisFor(xs, e.s.nodes[y].name, opt.Horizon, mediators); err != nil {
 		return

@@ -467,10 +467,21 @@ func (s *system) run(j *job) *jobResult {
 	workers := min(runtime.GOMAXPROCS(0), len(tasks))
 	ch := make(chan task)
 	var wg sync.WaitGroup
+	var fault sync.Once
+	var panicked any
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A fault in a worker is raised again in the caller's
+			// goroutine, where the command reports it in one line.
+			defer func() {
+				if r := recover(); r != nil {
+					fault.Do(func() { panicked = r })
+					for range ch {
+					}
+				}
+			}()
 			wk := s.newWorker(j, p, block)
 			for t := range ch {
 				wk.do(t.c, t.lo, t.hi, res)
@@ -482,6 +493,9 @@ func (s *system) run(j *job) *jobResult {
 	}
 	close(ch)
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 	for k := range res.mean {
 		for h := range res.mean[k] {
 			if count[h] == 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -64,7 +65,10 @@ Examples:
 		summary: "print the toolkit version, Go version and the embedded data's SHA-256",
 		usage: `Usage: dilemma version
 
-Prints the toolkit's version, the Go version it was built with, and the
+Prints the toolkit's version, the commit it was built from (with
+"(modified)" when the working tree had uncommitted changes; "unknown" when
+the binary carries no version-control information, as with 'go run' or
+'go build -buildvcs=false'), the Go version it was built with, and the
 SHA-256 of the embedded data set (what a fit manifest records).`,
 		run: runVersion,
 	})
@@ -80,6 +84,21 @@ func (d *dataFlags) register(fs interface {
 }) {
 	fs.StringVar(&d.unit, "unit", "iso3", "name of the unit key column")
 	fs.StringVar(&d.time, "time", "month", "name of the time key column (YYYY-MM, YYYY-MM-DD, YYYY or integer)")
+}
+
+// check refuses --unit and --time when no CSV is read (csv == ""): the
+// embedded panel's keys are fixed, and a key given for it would be ignored.
+func (d *dataFlags) check(fs *flag.FlagSet, csv string) error {
+	if csv != "" {
+		return nil
+	}
+	set := setFlags(fs)
+	for _, name := range []string{"unit", "time"} {
+		if set[name] && fs.Lookup(name) != nil {
+			return usagef("--%s names a key column of a CSV given with --data; the embedded panel's keys are iso3 and month", name)
+		}
+	}
+	return nil
 }
 
 func (d *dataFlags) options() data.Options {
@@ -115,6 +134,9 @@ func runDataDescribe(e *env, args []string) error {
 	path := ""
 	if len(pos) == 1 {
 		path = pos[0]
+	}
+	if err := df.check(fs, path); err != nil {
+		return err
 	}
 	p, err := loadPanel(path, df.options())
 	if err != nil {
@@ -282,6 +304,7 @@ func (r *rangeFlag) Set(s string) error {
 	col, spec, ok := strings.Cut(s, "=")
 	lo, hi, ok2 := strings.Cut(spec, ":")
 	var rg data.Range
+	ok = ok && strings.TrimSpace(col) != ""
 	if ok && ok2 {
 		_, err1 := fmt.Sscan(lo, &rg.Min)
 		_, err2 := fmt.Sscan(hi, &rg.Max)
@@ -308,11 +331,37 @@ func runVersion(e *env, args []string) error {
 		return usagef("version takes no arguments")
 	}
 	mod := "dilemma " + dilemma.Version
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		mod += " (module " + bi.Main.Version + ")"
 	}
 	fmt.Fprintln(e.stdout, mod)
+	fmt.Fprintln(e.stdout, "commit", buildCommit(bi))
 	fmt.Fprintln(e.stdout, "go", runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
 	fmt.Fprintf(e.stdout, "data %s sha256:%s\n", data.EmbeddedName, data.EmbeddedSHA256())
 	return nil
+}
+
+// buildCommit returns the commit the binary was built from, as 'go build'
+// and 'go install' record it from a git checkout, or "unknown".
+func buildCommit(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "unknown"
+	}
+	rev, modified := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	if modified {
+		rev += " (modified)"
+	}
+	return rev
 }

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +42,25 @@ every attribute that neither dilemma nor dagitty reads an error.
 
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
-whole or not at all. --from reruns a manifest and reproduces its draws byte
-for byte. Every draw carries lprior and log_lik (the prior of the edges and
+whole or not at all. --from reruns a manifest (or a fit directory) and
+reproduces its draws byte for byte; the manifest fixes every setting, so
+only --out and --format may go with it. Without --out the rerun goes to a
+new directory beside the original, DIR-rerun (then DIR-rerun-2, …), and
+says so: it never replaces the fit it reruns.
+
+Before sampling, fit checks every flag (--chains 1 to 256, --warmup and
+--samples up to 10,000,000, --adapt-delta strictly between 0 and 1,
+--max-depth 1 to 30), that --out is absent, empty or an earlier fit
+directory, in a writable place, and that the draws fit in memory (chains ×
+draws × parameters × 8 bytes, held twice; latent values count too): at most
+80% of the machine's memory (MemTotal in /proc/meminfo, or the cgroup's
+limit when lower). A refusal is one line naming the flag, exit status 1.
+
+SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the chains, remove the temporary
+files and exit with 128 + the signal's number (130, 143, 129); nothing is
+written. A second signal stops at once.
+
+Every draw carries lprior and log_lik (the prior of the edges and
 the likelihood of the observed nodes, for power-scaling prior sensitivity).
 
 --save-loglik adds loglik-1.csv … loglik-K.csv: one line per draw, one column
@@ -107,21 +125,56 @@ func runFit(e *env, args []string) error {
 		return usagef("%v", err)
 	}
 	var pl *fit.Plan
+	dir := *out
 	switch {
 	case *from != "":
 		if len(pos) > 0 {
 			return usagef("give either MODEL or --from, not both")
 		}
-		m, err := fit.ReadManifest(*from)
+		// The manifest fixes the model, the data and every setting.
+		for name := range setFlags(fs) {
+			if name != "from" && name != "out" && name != "format" {
+				return usagef("--%s cannot be combined with --from: the manifest fixes the model, the data and the settings", name)
+			}
+		}
+		path := *from
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			path = filepath.Join(path, fit.ManifestFile)
+		}
+		if dir, err = rerunDir(path, dir); err != nil {
+			return err
+		}
+		m, err := fit.ReadManifest(path)
 		if err != nil {
 			return inputErr(err)
 		}
 		s = m.Settings
+		if err := checkSettings(s, 1); err != nil {
+			return inputErr(fmt.Errorf("%s: %w", path, err))
+		}
+		if err := checkOutDir("--out", dir, fit.ManifestFile, "fit directory"); err != nil {
+			return err
+		}
 		if pl, err = m.Plan(); err != nil {
 			return inputErr(err)
 		}
 		pl.ModelRef, pl.DataRef = m.Model, m.Data
+		if *out == "" {
+			e.logf("writing to %s (--from without --out never replaces the fit it reruns)\n", dir)
+		}
 	case len(pos) == 1:
+		if err := checkSettings(s, 1); err != nil {
+			return err
+		}
+		if err := df.check(fs, *dataPath); err != nil {
+			return err
+		}
+		if dir == "" {
+			dir = "fit-" + sanitize(pos[0])
+		}
+		if err := checkOutDir("--out", dir, fit.ManifestFile, "fit directory"); err != nil {
+			return err
+		}
 		opt, err := s.ModelOptions()
 		if err != nil {
 			return usagef("%v", err)
@@ -132,16 +185,15 @@ func runFit(e *env, args []string) error {
 		if pl, err = fit.Prepare(pos[0], *dataPath, df.options(), opt); err != nil {
 			return inputErr(err)
 		}
+	case len(pos) > 1:
+		return usagef("give one MODEL, got %d arguments (%s); see 'dilemma fit -h'", len(pos), strings.Join(pos, " "))
 	default:
 		return usagef("give one MODEL (a built-in name or a model file); see 'dilemma fit -h'")
 	}
-	if s.Chains < 1 || s.Samples < 1 || s.Warmup < 0 {
-		return usagef("--chains and --samples must be at least 1 and --warmup at least 0")
+	if err := checkMemory(pl, s); err != nil {
+		return err
 	}
-	dir := *out
-	if dir == "" {
-		dir = "fit-" + sanitize(pl.ModelRef.Name)
-	}
+	noteStaleTemps(e, dir)
 
 	e.logf("model %s on %s (%d rows)\n", pl.ModelRef.Name, pl.DataRef.Name, pl.DataRef.Rows)
 	for _, b := range pl.Bindings {
@@ -153,13 +205,18 @@ func runFit(e *env, args []string) error {
 	for _, id := range fit.Identify(pl.Model) {
 		e.logf("  identification: %s\n", id)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx := e.context()
 	prog := newProgress(e, s.Chains)
 	f, err := fit.Run(ctx, pl, s, prog.update)
 	prog.done()
+	if ie := (*inference.InternalError)(nil); errors.As(err, &ie) {
+		return err // exit 2
+	}
 	if err != nil {
 		return inputErr(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	for _, eq := range f.Posterior.Equations() {
 		e.logf("  equation %s\n", eq)
@@ -173,6 +230,36 @@ func runFit(e *env, args []string) error {
 	printWarnings(e, f)
 	e.logf("wrote %s (%d chains × %d draws, %d parameters)\n", dir, s.Chains, s.Samples, len(f.Names))
 	return nil
+}
+
+// rerunDir returns the directory a rerun of the manifest at path writes:
+// out when given (but never the manifest's own directory), else the first
+// of DIR-rerun, DIR-rerun-2, … that does not exist beside the original.
+func rerunDir(path, out string) (string, error) {
+	orig := filepath.Dir(filepath.Clean(path))
+	if out != "" {
+		a, err1 := filepath.Abs(out)
+		b, err2 := filepath.Abs(orig)
+		if err1 == nil && err2 == nil && a == b {
+			return "", usagef("--out %s is the directory of the fit being rerun; choose another directory to compare the two", out)
+		}
+		return out, nil
+	}
+	base := orig
+	if base == "." {
+		if wd, err := os.Getwd(); err == nil {
+			base = filepath.Join("..", filepath.Base(wd))
+		}
+	}
+	for i := 1; ; i++ {
+		dir := base + "-rerun"
+		if i > 1 {
+			dir = fmt.Sprintf("%s-rerun-%d", base, i)
+		}
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			return dir, nil
+		}
+	}
 }
 
 func printWarnings(e *env, f *fit.Fit) {

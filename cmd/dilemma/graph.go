@@ -475,6 +475,11 @@ func runGraphExport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL (a model file or a built-in name), got %d arguments", len(pos))
 	}
+	if *out != "" {
+		if err := checkOutFile("--out", *out); err != nil {
+			return err
+		}
+	}
 	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
@@ -654,6 +659,11 @@ func runGraphImplications(e *env, args []string) error {
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
+	}
+	if csv := *dataPath; csv == "" || csv == "embedded" {
+		if err := df.check(fs, ""); err != nil {
+			return err
+		}
 	}
 	if len(pos) != 1 {
 		return usagef("want one MODEL, got %d arguments", len(pos))

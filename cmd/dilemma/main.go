@@ -5,10 +5,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sort"
 	"strings"
@@ -25,11 +27,14 @@ type command struct {
 	hidden  bool
 }
 
-// env is what a command may touch: its streams and the chatter switch.
+// env is what a command may touch: its streams, the chatter switch and,
+// for long commands, a context that a signal cancels (see context).
 type env struct {
 	stdout, stderr io.Writer
 	quiet          bool
-	strict         bool // --strict: unknown model attributes are errors (see lintModel)
+	strict         bool   // --strict: unknown model attributes are errors (see lintModel)
+	name           string // the command's name, for messages
+	sig            *signals
 }
 
 // logf prints chatter (progress, notes) on stderr unless --quiet was given.
@@ -78,13 +83,22 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// Exit statuses: 0 success, 1 a usage or input error, 2 an internal
+// fault; a run stopped by a signal exits 128 + the signal's number (130
+// for SIGINT, 143 for SIGTERM, 129 for SIGHUP), as shells report it.
+const (
+	exitUsage    = 1
+	exitInternal = 2
+)
+
 // run executes one command line and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) (status int) {
 	e := &env{stdout: stdout, stderr: stderr}
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "dilemma: internal error: %v\n", r)
-			status = 2
+			msg := strings.ReplaceAll(fmt.Sprint(r), "\n", "; ")
+			fmt.Fprintf(stderr, "dilemma: internal error (please report it): %s\n", msg)
+			status = exitInternal
 		}
 	}()
 	// --quiet and --strict may appear anywhere.
@@ -101,25 +115,56 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		rest = append(rest, a)
 	}
 	args = rest
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		if len(args) > 1 {
-			if c, _ := lookup(args[1:]); c != nil {
+			if c, n := lookup(args[1:]); c != nil && n == len(args)-1 {
 				fmt.Fprint(stdout, c.help())
 				return 0
 			}
+			if g := groupOf(args[1]); g != "" && len(args) == 2 {
+				printGroup(stdout, g)
+				return 0
+			}
+			fmt.Fprintf(stderr, "dilemma help: no command %q (run 'dilemma help' for the list)\n", strings.Join(args[1:], " "))
+			return exitUsage
 		}
 		printOverview(stdout)
 		if len(args) == 0 {
-			return 1
+			return exitUsage
 		}
 		return 0
 	}
 	c, n := lookup(args)
 	if c == nil {
+		// "dilemma graph", "dilemma graph -h": the group's subcommands.
+		if g := groupOf(args[0]); g != "" {
+			if len(args) == 2 && isHelp(args[1]) {
+				printGroup(stdout, g)
+				return 0
+			}
+			if len(args) == 1 {
+				fmt.Fprintf(stderr, "dilemma %s: name a subcommand: %s\n", g, strings.Join(groupCommands(g), ", "))
+				return exitUsage
+			}
+			fmt.Fprintf(stderr, "dilemma %s: unknown subcommand %q (the subcommands: %s)\n", g, args[1], strings.Join(groupCommands(g), ", "))
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "dilemma: unknown command %q (run 'dilemma help' for the list)\n", strings.Join(args[:min(len(args), 2)], " "))
-		return 1
+		return exitUsage
 	}
+	e.name = c.name
 	err := c.run(e, args[n:])
+	if sig := e.stopSignals(); sig != nil {
+		if err == nil {
+			fmt.Fprintf(stderr, "dilemma %s: %s arrived after the work was done; the output is complete\n", c.name, sig.name)
+			return 0
+		}
+		if !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+		fmt.Fprintf(stderr, "dilemma %s: stopped by %s; nothing was written\n", c.name, sig.name)
+		return 128 + sig.num
+	}
 	if err == nil {
 		return 0
 	}
@@ -128,12 +173,54 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 	fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, msg)
-	var ue *usageError
-	var ie *inputError
-	if errors.As(err, &ue) || errors.As(err, &ie) {
-		return 1
+	return exitStatus(err)
+}
+
+// exitStatus classifies a command's error: the user's (a usage or input
+// error, or a file the user named that cannot be read or written) exits
+// with 1, anything else (an internal fault) with 2.
+func exitStatus(err error) int {
+	var (
+		ue *usageError
+		ie *inputError
+		pe *fs.PathError
+		le *os.LinkError
+	)
+	if errors.As(err, &ue) || errors.As(err, &ie) || errors.As(err, &pe) || errors.As(err, &le) {
+		return exitUsage
 	}
-	return 2
+	return exitInternal
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
+// groupOf returns word when it is the first word of several commands
+// (graph, data), else "".
+func groupOf(word string) string {
+	if len(groupCommands(word)) > 0 {
+		return word
+	}
+	return ""
+}
+
+// groupCommands lists the subcommands of group g ("show", "export", …).
+func groupCommands(g string) []string {
+	var subs []string
+	for name, c := range commands {
+		if rest, ok := strings.CutPrefix(name, g+" "); ok && !c.hidden {
+			subs = append(subs, rest)
+		}
+	}
+	sort.Strings(subs)
+	return subs
+}
+
+// printGroup lists a group's subcommands with their summaries.
+func printGroup(w io.Writer, g string) {
+	fmt.Fprintf(w, "Usage: dilemma %s SUBCOMMAND [flags] [args]    (dilemma %s SUBCOMMAND -h for details)\n\nSubcommands:\n", g, g)
+	for _, sub := range groupCommands(g) {
+		fmt.Fprintf(w, "  %-14s %s\n", sub, commands[g+" "+sub].summary)
+	}
 }
 
 // lookup finds the longest registered command name that prefixes args and
@@ -172,6 +259,8 @@ func printOverview(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Global flags: --quiet silences progress and notes on stderr; --strict makes every")
 	fmt.Fprintln(w, "model attribute that neither dilemma nor dagitty reads an error (commands that read a model).")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 a usage or input error, 2 an internal fault,")
+	fmt.Fprintln(w, "128 + N when signal N stopped fit or paper (130 SIGINT, 143 SIGTERM, 129 SIGHUP).")
 }
 
 // newFlags returns a flag set for c whose -h prints c's help with the flags.
@@ -222,6 +311,13 @@ func parseFlags(e *env, c *command, fs *flag.FlagSet, args []string) ([]string, 
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
+	}
+	// An empty path would silently mean "the default". (An empty --unit or
+	// --time is meaningful: a CSV without that key, a cross-section.)
+	for _, name := range []string{"out", "data", "from"} {
+		if f := fs.Lookup(name); f != nil && setFlags(fs)[name] && f.Value.String() == "" {
+			return nil, usagef("--%s: empty value (see 'dilemma %s -h')", name, c.name)
+		}
 	}
 	return pos, nil
 }

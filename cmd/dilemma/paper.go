@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
 
 	"dilemma/fit"
@@ -36,6 +34,16 @@ table (CSV, Markdown, LaTeX) explained, the data's attribution, the quality
 of each measure, the diagnostics, both fit directories and a manifest. DIR
 is written whole or not at all. Progress goes to stderr.
 
+Every flag is checked against the models and the data before any sampling:
+--out (absent, empty or an earlier report, in a writable place), --width
+(1.5 to 20 inches), --horizon (1 to the number of periods − 1), --units and
+--period (in the data), --exposure, --mediator and --outcome (estimated
+nodes of the non-traditional model, the mediator on a causal path from the
+exposure to the outcome), the sampler flags as 'dilemma fit' checks them,
+and the memory the draws need. A refusal is one line naming the flag, exit
+status 1. SIGINT, SIGTERM and SIGHUP stop the run, remove the temporary
+directory and exit with 128 + the signal's number (130, 143, 129).
+
 Examples:
   dilemma paper --out results
   dilemma paper --out results --chains 4 --seed 7
@@ -63,7 +71,7 @@ func runPaper(e *env, args []string) error {
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")
 	fs.StringVar(&o.Mediator, "mediator", "intent_uncertainty", "mediator of the mediation question")
 	fs.StringVar(&o.Outcome, "outcome", "", "outcome node (default: the model's outcome)")
-	units := fs.String("units", "USA,DEU,IND,BRA,ZAF,CHN", "countries for the counterfactuals")
+	units := fs.String("units", "", "countries for the counterfactuals, comma-separated (default: "+strings.Join(paper.DefaultUnits, ",")+", those in the data)")
 	fs.StringVar(&o.Time, "period", "", "period of the counterfactuals, e.g. 2021-04 (default: the 16th period)")
 	fs.IntVar(&o.Horizon, "horizon", 6, "periods over which the remedies' effects are followed")
 	fs.Float64Var(&o.Width, "width", 7, "figure width in inches (3.5 for a journal column)")
@@ -77,8 +85,24 @@ func runPaper(e *env, args []string) error {
 	if o.Out == "" {
 		return usagef("--out DIR is required")
 	}
-	if o.Settings.Chains < 1 || o.Settings.Samples < 10 || o.Settings.Warmup < 0 {
-		return usagef("--chains must be at least 1, --samples at least 10, --warmup at least 0")
+	if err := checkSettings(o.Settings, 10); err != nil {
+		return err
+	}
+	if err := df.check(fs, o.DataPath); err != nil {
+		return err
+	}
+	// Zero would mean "the default" to package paper: refuse it here.
+	if err := checkFinite("width", o.Width); err != nil {
+		return err
+	}
+	if o.Width <= 0 {
+		return usagef("--width %g: want a figure width in inches, e.g. 7 or 3.5", o.Width)
+	}
+	if o.Horizon < 1 {
+		return usagef("--horizon %d: want 1 or more periods", o.Horizon)
+	}
+	if err := checkOutDir("--out", o.Out, "report.md", "report directory"); err != nil {
+		return err
 	}
 	for _, u := range strings.Split(*units, ",") {
 		if u = strings.TrimSpace(u); u != "" {
@@ -104,10 +128,13 @@ func runPaper(e *env, args []string) error {
 		}
 		prog.update(p)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	noteStaleTemps(e, o.Out)
+	ctx := e.context()
 	res, err := paper.Run(ctx, o)
 	prog.done()
+	if ie := (*inference.InternalError)(nil); errors.As(err, &ie) {
+		return err // exit 2
+	}
 	if err != nil {
 		return inputErr(err)
 	}

@@ -41,10 +41,11 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
   counterfactual
                factual against counterfactual outcome for --units at --time
 
---params takes parameter names (b.fear.unilateralism) or edges as the model
-writes them ("fear -> unilateralism"), separated by commas. --do takes an
-intervention as 'dilemma effect' reads it, do(NODE = +1sd); without it the
-query figures shift the model's first remedy by one sd.
+--params takes parameter names, as the fit names them (b.fear.unilateralism)
+or as the chain CSV files spell them (b__fear__unilateralism), or edges as
+the model writes them ("fear -> unilateralism"), separated by commas. --do
+takes an intervention as 'dilemma query' reads it, do(NODE = +1sd); without
+it the query figures shift the model's first remedy by one sd.
 
 Examples:
   dilemma plot fig2 --kind dag --out fig2.svg
@@ -99,11 +100,30 @@ func runPlot(e *env, args []string) error {
 	if _, err := plots.FormatOf(*out); err != nil {
 		return usagef("%s", strings.TrimPrefix(err.Error(), "plots: "))
 	}
-	if *draws < 1 {
-		return usagef("--draws must be at least 1")
+	if *draws < 1 || *draws > 100000 {
+		return usagef("--draws %d: want 1 to 100000", *draws)
 	}
 	if *horizon < 0 {
-		return usagef("--horizon must be 0 or more periods")
+		return usagef("--horizon %d: want 0 or more periods", *horizon)
+	}
+	// 0 would mean "the default" to package plots: refuse it when given.
+	set := setFlags(fs)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"width", *width}, {"height", *height}, {"dpi", float64(*dpi)}} {
+		if err := checkFinite(f.name, f.v); err != nil {
+			return err
+		}
+		if set[f.name] && f.v <= 0 {
+			return usagef("--%s %v: want a positive number", f.name, f.v)
+		}
+	}
+	if err := (plots.Options{Width: *width, Height: *height, DPI: *dpi}).Check(); err != nil {
+		return usagef("%s", strings.TrimPrefix(err.Error(), "plots: "))
+	}
+	if err := checkOutFile("--out", *out); err != nil {
+		return err
 	}
 	req := report.Request{Kind: *kind, Node: *node, Draws: *draws, Seed: *seed,
 		Options: plots.Options{Width: *width, Height: *height, DPI: *dpi, Title: *title},
@@ -117,6 +137,7 @@ func runPlot(e *env, args []string) error {
 		if f, err = fit.Open(pos[0]); err != nil {
 			return inputErr(err)
 		}
+		req.Params = paramNames(f, req.Params)
 	} else {
 		if *kind != "dag" {
 			return usagef("--kind %s needs a fit directory (run 'dilemma fit %s --out DIR' first); a model alone draws --kind dag", *kind, pos[0])
@@ -146,6 +167,28 @@ func splitList(s string) []string {
 	for _, p := range strings.Split(s, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// paramNames maps parameter names spelled as in the chain CSV files
+// (b__fear__unilateralism) to the fit's names (b.fear.unilateralism); other
+// names and edges pass unchanged.
+func paramNames(f *fit.Fit, names []string) []string {
+	csv := map[string]string{}
+	for _, n := range f.Names {
+		if c := fit.CSVName(n); c != n {
+			csv[c] = n
+		}
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if f.Param(n) == nil {
+			if orig, ok := csv[n]; ok {
+				out[i] = orig
+			}
 		}
 	}
 	return out

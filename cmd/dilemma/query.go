@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -200,6 +201,9 @@ func (q *queryFlags) check() error {
 	}
 	if _, err := query.ParseScale(q.scale); err != nil {
 		return usagef("--%v", err)
+	}
+	if q.out != "" {
+		return checkOutFile("--out", q.out)
 	}
 	return nil
 }
@@ -442,8 +446,8 @@ func floatList(name, s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil {
-			return nil, usagef("--%s: %q is not a number", name, f)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, usagef("--%s: %q is not a finite number", name, f)
 		}
 		out = append(out, v)
 	}
@@ -468,6 +472,9 @@ func runSensitivity(e *env, args []string) error {
 	}
 	if err := q.check(); err != nil {
 		return err
+	}
+	if !(*priorSD >= 0 && *priorSD <= 10) {
+		return usagef("--prior-sd %v: want 0 (none) to 10", *priorSD)
 	}
 	opt := query.SensitivityOptions{Options: q.options(), PriorSD: *priorSD}
 	if opt.A, err = floatList("a", *aList); err != nil {

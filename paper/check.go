@@ -1,0 +1,144 @@
+package paper
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"dilemma/fit"
+	"dilemma/plots"
+)
+
+// check validates the options against the non-traditional model and the
+// data, before any sampling. Its messages name the options as the paper
+// command's flags do (--width, --horizon, --units, --period, --exposure,
+// --mediator, --outcome).
+func (o *Options) check(pl *fit.Plan) error {
+	if math.IsNaN(o.Width) || math.IsInf(o.Width, 0) || o.Width <= 0 {
+		return fmt.Errorf("--width %v: want a figure width in inches, e.g. 7 or 3.5", o.Width)
+	}
+	if err := (plots.Options{Width: o.Width}).Check(); err != nil {
+		return fmt.Errorf("--width %g: %s", o.Width, strings.TrimPrefix(err.Error(), "plots: "))
+	}
+	times := pl.Panel.Times()
+	if len(times) > 1 && (o.Horizon < 1 || o.Horizon > len(times)-1) {
+		return fmt.Errorf("--horizon %d: want 1 to %d periods (the data have %d periods, %s … %s)", o.Horizon, len(times)-1, len(times), times[0], times[len(times)-1])
+	}
+	if o.Horizon < 0 {
+		return fmt.Errorf("--horizon %d: want 0 or more periods", o.Horizon)
+	}
+	if o.Time != "" && !slices.Contains(times, o.Time) {
+		if len(times) == 0 {
+			return fmt.Errorf("--period %s: the data have no time key", o.Time)
+		}
+		return fmt.Errorf("--period %s: not a period of the data (%s … %s, %d periods)", o.Time, times[0], times[len(times)-1], len(times))
+	}
+	units := pl.Panel.Units()
+	if len(o.Units) == 0 {
+		for _, u := range DefaultUnits {
+			if slices.Contains(units, u) {
+				o.Units = append(o.Units, u)
+			}
+		}
+	}
+	for _, u := range o.Units {
+		if !slices.Contains(units, u) {
+			return fmt.Errorf("--units: %s is not a unit of the data (%d units: %s)", u, len(units), listSome(units, 12))
+		}
+	}
+	m := pl.Model
+	name := m.Name
+	estimated := func(flag, node string) error {
+		if m.Node(node) == nil {
+			return fmt.Errorf("--%s %s: no such node in model %s (nodes: %s)", flag, node, name, strings.Join(m.NodeNames(), ", "))
+		}
+		if slices.Contains(pl.Dropped, node) {
+			return fmt.Errorf("--%s %s: the node is not estimated (a root without data or a latent node without indicators)", flag, node)
+		}
+		return nil
+	}
+	outcome := outcomeOf(m, o.Outcome)
+	if outcome == "" {
+		return fmt.Errorf("--outcome: model %s marks no outcome; name one", name)
+	}
+	if err := estimated("outcome", outcome); err != nil {
+		return err
+	}
+	if slices.Contains(pl.Exogenous, outcome) {
+		return fmt.Errorf("--outcome %s: the node has no equation in the fit (nothing in the model changes it)", outcome)
+	}
+	if err := estimated("exposure", o.Exposure); err != nil {
+		return err
+	}
+	if err := estimated("mediator", o.Mediator); err != nil {
+		return err
+	}
+	switch {
+	case o.Exposure == outcome:
+		return fmt.Errorf("--exposure %s is the outcome", o.Exposure)
+	case o.Mediator == outcome || o.Mediator == o.Exposure:
+		return fmt.Errorf("--mediator %s is the exposure or the outcome", o.Mediator)
+	}
+	// The mediation question (at period 0) needs a causal path through
+	// the mediator over lag-0 edges and estimated nodes.
+	if !reaches(pl, o.Exposure, o.Mediator) || !reaches(pl, o.Mediator, outcome) {
+		return fmt.Errorf("--mediator %s is not on a causal path (within a period) from --exposure %s to %s in model %s", o.Mediator, o.Exposure, outcome, name)
+	}
+	return nil
+}
+
+// reaches reports whether a directed path of lag-0 edges through
+// estimated nodes leads from x to y.
+func reaches(pl *fit.Plan, x, y string) bool {
+	seen := map[string]bool{x: true}
+	stack := []string{x}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, e := range pl.Model.Out(cur) {
+			if e.Lag != 0 || seen[e.To] || slices.Contains(pl.Dropped, e.To) {
+				continue
+			}
+			if e.To == y {
+				return true
+			}
+			seen[e.To] = true
+			stack = append(stack, e.To)
+		}
+	}
+	return false
+}
+
+// listSome joins the first n names and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// checkMemory refuses a run whose draws would not fit in memory: the first
+// fit's draws stay in memory (once) while the second's are sampled and
+// summarised (twice at the peak, see fit.DrawMemory).
+func checkMemory(trad, nontrad *fit.Plan, s fit.Settings) error {
+	for _, pl := range []*fit.Plan{trad, nontrad} {
+		if err := fit.CheckMemory(pl, s); err != nil {
+			return fmt.Errorf("model %s: %w; lower --samples or --chains", pl.ModelRef.Name, err)
+		}
+	}
+	a, _, err := fit.DrawMemory(trad, s)
+	if err != nil {
+		return err
+	}
+	b, _, err := fit.DrawMemory(nontrad, s)
+	if err != nil {
+		return err
+	}
+	have, src := fit.MachineMemory()
+	if need := a/2 + b; need > fit.MemoryShare*have {
+		return fmt.Errorf("the draws of both fits need %s of memory together (%d chains × %d draws each); this machine has %s (%s), of which a run may take %.0f%%; lower --samples or --chains",
+			fit.Bytes(need), s.Chains, s.Samples, fit.Bytes(have), src, 100*fit.MemoryShare)
+	}
+	return nil
+}
