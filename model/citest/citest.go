@@ -101,6 +101,16 @@ type Data struct {
 	Z      [][]float64
 	Unit   []int
 	Period []int
+	// SelfLag k > 0 says X is Y's own variable lagged k periods within
+	// the unit, and Ordinal gives each row's time ordinal. Demeaning within
+	// units then biases the coefficient of a memoryless variable on its
+	// own lag to about −1/T (Nickell): pairs sharing a value meet with the
+	// unit mean subtracted. The within-unit tests then test the
+	// coefficient against that bias, −Σ_i p_i/n_i ÷ Σ_i (n_i−1) for a unit
+	// i with n_i rows and p_i rows whose value recurs as the lag of another
+	// row, instead of against zero.
+	SelfLag int
+	Ordinal []int
 }
 
 // relTol is the share of a variable's variance below which it counts as
@@ -236,6 +246,10 @@ func Test(d Data, m Method) Result {
 	}
 	sxy := dot(ex, ey)
 	beta := sxy / sxx
+	null := 0.0
+	if d.SelfLag > 0 && d.Ordinal != nil {
+		null = nickell(keep, unit, G, d.Ordinal, d.SelfLag)
+	}
 	res.R = math.Max(-1, math.Min(1, sxy/math.Sqrt(sxx*syy)))
 	// CR1 cluster-robust variance of beta (by Frisch-Waugh-Lovell the
 	// coefficient's sandwich only needs the residualized X and the full
@@ -259,24 +273,44 @@ func Test(d Data, m Method) Result {
 	res.DF = float64(G - 1)
 	st := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: res.DF}
 	if se == 0 {
-		res.T = math.Inf(1)
-		if beta == 0 {
-			res.T = 0
-		}
-		res.P = 0
-		if beta == 0 {
-			res.P = 1
+		res.T, res.P = math.Inf(1), 0
+		if beta == null {
+			res.T, res.P = 0, 1
 		}
 		res.Lo, res.Hi = res.R, res.R
 		return res
 	}
-	res.T = beta / se
+	res.T = (beta - null) / se
 	res.P = 2 * st.Survival(math.Abs(res.T))
 	q := st.Quantile(0.975)
 	k := math.Sqrt(sxx / syy) // beta to the standardized scale of R
 	res.Lo = math.Max(-1, (beta-q*se)*k)
 	res.Hi = math.Min(1, (beta+q*se)*k)
 	return res
+}
+
+// nickell is the expected within-unit coefficient of a memoryless
+// variable on its own lag k over the rows keep (unit: their dense unit
+// index).
+func nickell(keep, unit []int, G int, ordinal []int, k int) float64 {
+	n := make([]float64, G)
+	pairs := make([]float64, G)
+	at := map[[2]int]bool{}
+	for j, i := range keep {
+		n[unit[j]]++
+		at[[2]int{unit[j], ordinal[i]}] = true
+	}
+	for j, i := range keep {
+		if at[[2]int{unit[j], ordinal[i] + k}] {
+			pairs[unit[j]]++
+		}
+	}
+	num, den := 0.0, 0.0
+	for g := range n {
+		num += pairs[g] / n[g]
+		den += n[g] - 1
+	}
+	return -num / den
 }
 
 // pooled is the classical partial-correlation test on rows as if
