@@ -169,7 +169,7 @@ func TestGraphAdjust(t *testing.T) {
 func TestGraphImplications(t *testing.T) {
 	src := writeFile(t, "chain.dag", `a [column="a"]; b [column="b"]; c [column="c"]; a -> b -> c`+"\n")
 	out, _, st := runCLI(t, "graph", "implications", src, "--json")
-	if st != 0 || out != "[\n  {\n    \"x\": \"a\",\n    \"y\": \"c\",\n    \"given\": [\n      \"b\"\n    ]\n  }\n]\n" {
+	if st != 0 || out != "[\n  {\n    \"x\": \"a\",\n    \"y\": \"c\",\n    \"given\": [\n      \"b\"\n    ],\n    \"group\": \"cross-node\"\n  }\n]\n" {
 		t.Errorf("implications json: %d %q", st, out)
 	}
 	csv := "id,a,b,c\n"
@@ -190,13 +190,41 @@ func TestGraphImplications(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || st != 0 || len(res.Results) != 1 || res.Results[0].N != 8 || res.Results[0].P == nil {
 		t.Errorf("implications --data: %d %v %q", st, err, out)
 	}
+	// A cross-section falls back to the pooled test unless a within
+	// method is asked for.
+	_, errs, st := runCLI(t, "graph", "implications", src, "--data", data, "--unit", "", "--time", "", "--test-method", "within")
+	if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "cross-section") {
+		t.Errorf("within test on a cross-section: %d %q", st, errs)
+	}
 	out, _, st = runCLI(t, "graph", "implications", "fig2", "--test", "--quiet")
-	if st != 0 || !strings.Contains(out, "fear ⟂ fear@t-1") || !strings.Contains(out, "CONTRADICTED") || !strings.Contains(out, "tested implications contradicted") {
+	if st != 0 || !strings.Contains(out, "fear ⟂ fear@t-1") || !strings.Contains(out, "CONTRADICTED") ||
+		!strings.Contains(out, "Autocorrelation the graph omits") || !strings.Contains(out, "cross-node:") ||
+		!strings.Contains(out, "after Holm's correction") || !strings.Contains(out, "clustered by unit") {
 		t.Errorf("implications --test: %d %q", st, out)
 	}
-	_, errs, st := runCLI(t, "graph", "implications", "fig2", "--alpha", "2")
-	if st != 1 || !strings.Contains(errs, "alpha") {
-		t.Errorf("bad alpha: %d %q", st, errs)
+	// The pooled test is still there.
+	var within, pooled struct {
+		Method  string
+		Summary map[string]struct{ Tested, Contradicted int }
+	}
+	for _, c := range []struct {
+		method string
+		into   any
+	}{{"within", &within}, {"pooled", &pooled}} {
+		out, _, st = runCLI(t, "graph", "implications", "fig2", "--test", "--test-method", c.method, "--json", "--quiet")
+		if err := json.Unmarshal([]byte(out), c.into); err != nil || st != 0 {
+			t.Fatalf("--test-method %s --json: %d %v", c.method, st, err)
+		}
+	}
+	if within.Method != "within" || pooled.Method != "pooled" || within.Summary["cross-node"].Tested == 0 ||
+		pooled.Summary["cross-node"].Tested == 0 {
+		t.Errorf("within %+v, pooled %+v", within, pooled)
+	}
+	for _, bad := range [][]string{{"--alpha", "2"}, {"--test-method", "fixed"}, {"--test-method", ""}} {
+		_, errs, st := runCLI(t, append([]string{"graph", "implications", "fig2", "--test"}, bad...)...)
+		if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: %d %q", bad, st, errs)
+		}
 	}
 }
 
