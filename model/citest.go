@@ -163,8 +163,9 @@ type ImplicationReport struct {
 	Summary map[ImplicationGroup]GroupSummary
 }
 
-// TestPanel tests the graph's panel implications (PanelImplications) on
-// p by opt.Method (see package citest): by default each implication X ⟂ Y
+// TestPanel tests the graph's panel implications (PanelImplications; on a
+// panel a model without lagged edges is unrolled over two periods, so that
+// its implications include lagged pairs) on p by opt.Method (see package citest): by default each implication X ⟂ Y
 // | Z becomes a within-unit regression of the later of X and Y (the one at
 // t, or the one later in causal order) on the other and Z, every variable
 // demeaned within its unit, with errors clustered by unit. Lagged nodes
@@ -185,7 +186,11 @@ func (m *Model) TestPanel(p *data.Panel, opt PanelTestOptions) (*ImplicationRepo
 	if opt.Method != citest.Pooled && !p.IsPanel() {
 		return nil, fmt.Errorf("%s is a cross-section (no unit key): the %s test needs a panel; use the pooled test", p.Name, opt.Method)
 	}
-	imps, err := m.PanelImplications()
+	periods := m.Periods()
+	if p.IsPanel() {
+		periods = max(periods, 2)
+	}
+	imps, err := m.panelImplications(periods)
 	if err != nil {
 		return nil, err
 	}

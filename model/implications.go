@@ -145,17 +145,26 @@ type PanelImplication struct {
 // an implication that holds even if every node's noise is autocorrelated
 // (AR noise within each unit, which panel data nearly always have): the
 // separator is sought in the graph unrolled over MaxLag()+1 observed and
-// as many unobserved earlier periods, with a chain of noise terms through
+// as many unobserved earlier periods (TestPanel unrolls a model without
+// lagged edges over two periods on a panel, so that lagged effects the
+// graph omits can show), with a chain of noise terms through
 // each node's copies (noise at t-1 -> noise at t). Such an implication is
 // also one of the graph without memory. Pairs that only the memoryless
 // graph separates, and a node paired with its own lag, form the
 // Autocorrelation group, with the separator of the memoryless graph.
 func (m *Model) PanelImplications() ([]PanelImplication, error) {
-	g, err := m.analysis()
+	return m.panelImplications(m.Periods())
+}
+
+// panelImplications is PanelImplications over periods observed periods
+// (at least m.Periods()).
+func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
+	periods = max(periods, m.Periods())
+	g, err := m.unrolled(periods, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	h, err := m.memoryGraph(m.MaxLag() + 1)
+	h, err := m.unrolled(periods, periods, true)
 	if err != nil {
 		return nil, err
 	}
@@ -220,18 +229,17 @@ func (m *Model) PanelImplications() ([]PanelImplication, error) {
 	return out, nil
 }
 
-// memoryGraph is the identification graph of m with autocorrelated noise:
-// unrolled over Periods()+history periods, the earliest history of them
-// unobserved (they stand for the past the data's lags do not reach), and
-// with a hidden noise node per node and period, parent of the node, each
-// a parent of the next period's noise. Fixed roots get none (they are
-// constants). Node ids of the observed periods are those of analysis().
-func (m *Model) memoryGraph(history int) (*agraph, error) {
-	g0, err := m.analysis()
-	if err != nil {
+// unrolled is the identification graph of m (as analysis builds it)
+// unrolled over P observed periods and history earlier unobserved ones
+// (they stand for the past the data's lags do not reach). With noise,
+// every node has autocorrelated noise: a hidden noise node per node and
+// period, parent of the node, each a parent of the next period's noise
+// (fixed roots get none: they are constants). Node k periods before t has
+// id k*len(m.Nodes)+i in every such graph.
+func (m *Model) unrolled(P, history int, noise bool) (*agraph, error) {
+	if _, err := m.analysis(); err != nil {
 		return nil, err
 	}
-	P := g0.periods
 	Q := P + history
 	nm := len(m.Nodes)
 	g := &agraph{periods: P, model: m, index: map[string]int{}}
@@ -279,7 +287,7 @@ func (m *Model) memoryGraph(history int) (*agraph, error) {
 		}
 	}
 	for _, n := range m.Nodes {
-		if n.Fixed() {
+		if n.Fixed() || !noise {
 			continue
 		}
 		prev := -1
