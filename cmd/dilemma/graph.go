@@ -162,6 +162,31 @@ Examples:
 		run: runGraphImplications,
 	})
 	register(&command{
+		name:    "graph suggest",
+		summary: "repair hints: edges or self-lags that would explain contradicted implications",
+		usage: `Usage: dilemma graph suggest MODEL [--data CSV] [--test-method within|within-time|pooled] [--alpha 0.05] [--top 10] [--add N --out FILE] [--unit iso3] [--time month] [--format text|csv|markdown|latex] [--json]
+
+Tests MODEL's implications as 'dilemma graph implications --test' does
+(on the embedded panel unless --data) and, for each contradicted one,
+proposes the edges that would explain it: an edge between its two nodes
+(from the earlier period to the later, as a lagged edge; in the same period
+either way, unless that makes a cycle), and for a node paired with its own
+lag a self-lag (X -> X [lag=1]). Nothing points back in time. Each hint is
+ranked by evidence: LEFT, the contradicted implications left once the edge
+is added (fewest first), then |T|, the within-unit t of the new parent in
+the child's equation given the child's observed parents (errors
+clustered by unit). Edges between nodes come first, self-lags after.
+--add N --out FILE writes MODEL with hint N added (a model file, whole or
+not at all), to refit with 'dilemma fit FILE'. A hint is evidence of a
+missing dependence, not of its direction: weigh it against the theory.
+
+Examples:
+  dilemma graph suggest fig2-remedies
+  dilemma graph suggest my-model.dag --data mypanel.csv --top 5
+  dilemma graph suggest fig2 --add 1 --out fig2-plus.dag && dilemma fit fig2-plus.dag --out fit-plus`,
+		run: runGraphSuggest,
+	})
+	register(&command{
 		name:    "graph paths",
 		summary: "directed paths and back-door paths between two nodes, open or blocked",
 		usage: `Usage: dilemma graph paths MODEL X Y [--given Z1,Z2] [--json]
@@ -812,6 +837,152 @@ func runGraphImplications(e *env, args []string) error {
 	}
 	if s := rep.Summary[model.CrossNode]; s.Contradicted > 0 || rep.Summary[model.Autocorrelation].Contradicted > 0 {
 		fmt.Fprintf(e.stdout, "repair hints: dilemma graph suggest %s%s\n", pos[0], dataArg(*dataPath))
+	}
+	return nil
+}
+
+// --- graph suggest ---
+
+func runGraphSuggest(e *env, args []string) error {
+	c := commands["graph suggest"]
+	fs := newFlags(e, c)
+	dataPath := fs.String("data", "", "panel CSV (default: the embedded panel)")
+	alpha := fs.Float64("alpha", 0.05, "an implication is contradicted when its p-value is below alpha")
+	methodName := fs.String("test-method", "within", "within, within-time or pooled (see 'dilemma graph implications -h')")
+	top := fs.Int("top", 10, "print at most this many hints of each kind (0: all)")
+	addN := fs.Int("add", 0, "with --out: write MODEL with hint N (as numbered in the output) added")
+	outPath := fs.String("out", "", "with --add: the model file to write")
+	var df dataFlags
+	df.register(fs)
+	format := fs.String("format", "text", "table format: "+strings.Join(table.Formats, ", "))
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(e, c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one MODEL, got %d arguments", len(pos))
+	}
+	if err := table.CheckFormat(*format); err != nil {
+		return usagef("%v", err)
+	}
+	if !(*alpha > 0 && *alpha < 1) {
+		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
+	}
+	method, err := citest.ParseMethod(*methodName)
+	if err != nil {
+		return usagef("--test-method: %v", err)
+	}
+	if *top < 0 {
+		return usagef("--top must be 0 or more, got %d", *top)
+	}
+	if *addN < 0 || (*addN > 0) != (*outPath != "") {
+		return usagef("--add N (N >= 1) and --out FILE go together")
+	}
+	m, err := graphLoad(pos[0])
+	if err != nil {
+		return err
+	}
+	path := *dataPath
+	if path == "embedded" {
+		path = ""
+	}
+	p, err := loadPanel(path, df.options())
+	if err != nil {
+		return err
+	}
+	if !p.IsPanel() && method != citest.Pooled {
+		e.logf("note: %s is a cross-section: testing with the pooled test\n", p.Name)
+		method = citest.Pooled
+	}
+	e.logf("testing the implications of %s and of each candidate edge on %s …\n", m.Name, p.Name)
+	hints, rep, err := m.Suggest(p, model.PanelTestOptions{Method: method, Alpha: *alpha})
+	if err != nil {
+		return inputErr(err)
+	}
+	if *addN > 0 {
+		if *addN > len(hints) {
+			return usagef("--add %d: there are %d hints", *addN, len(hints))
+		}
+		h := hints[*addN-1]
+		c := m.Clone()
+		if err := c.AddEdge(h.Edge); err != nil {
+			return inputErr(err)
+		}
+		var b strings.Builder
+		if err := c.Export(&b); err != nil {
+			return err
+		}
+		if err := graphWriteFile(*outPath, b.String()); err != nil {
+			return err
+		}
+		e.logf("wrote %s: %s plus %s; refit with: dilemma fit %s --out fit-%s\n", *outPath, m.Name, h.Line(), *outPath,
+			strings.TrimSuffix(filepath.Base(*outPath), filepath.Ext(*outPath)))
+	}
+	if *asJSON {
+		type row struct {
+			Rank     int      `json:"rank"`
+			Edge     string   `json:"edge"`
+			From     string   `json:"from"`
+			To       string   `json:"to"`
+			Lag      int      `json:"lag"`
+			SelfLag  bool     `json:"self_lag"`
+			Before   int      `json:"contradicted_before"`
+			After    int      `json:"contradicted_after"`
+			R        *float64 `json:"r"`
+			T        *float64 `json:"t"`
+			P        *float64 `json:"p"`
+			Untested string   `json:"untested,omitempty"`
+			Explains []string `json:"explains"`
+		}
+		out := []row{}
+		for i, h := range hints {
+			out = append(out, row{i + 1, h.Line(), h.Edge.From, h.Edge.To, h.Edge.Lag, h.SelfLag, h.Before, h.After,
+				graphNum(h.R), graphNum(h.T), graphNum(h.P), h.Untested, h.Explains})
+		}
+		return graphJSON(e.stdout, struct {
+			Data   string  `json:"data"`
+			Method string  `json:"method"`
+			Alpha  float64 `json:"alpha"`
+			Hints  []row   `json:"hints"`
+		}{p.Name, method.String(), *alpha, out})
+	}
+	before := 0
+	for _, t := range rep.Tests {
+		if t.Contradicted {
+			before++
+		}
+	}
+	if len(hints) == 0 {
+		if *format == "text" {
+			fmt.Fprintf(e.stdout, "%s: no implication of %s is contradicted at alpha = %g (%s); nothing to repair\n", p.Name, m.Name, *alpha, method)
+		}
+		return nil
+	}
+	tb := &table.Table{Columns: []string{"#", "ADD", "KIND", "LEFT", "R", "T", "P", "EXPLAINS"},
+		Align: []table.Align{table.Right, table.Left, table.Left, table.Right, table.Right, table.Right, table.Right, table.Left}}
+	shown := map[bool]int{}
+	for i, h := range hints {
+		if *top > 0 && shown[h.SelfLag] >= *top {
+			continue
+		}
+		shown[h.SelfLag]++
+		kind := "edge"
+		if h.SelfLag {
+			kind = "self-lag"
+		}
+		r, t, pv := "-", "-", "-"
+		if h.Untested == "" {
+			r, t, pv = fmt.Sprintf("%.3f", h.R), fmt.Sprintf("%.2f", h.T), graphP(h.P)
+		}
+		tb.Rows = append(tb.Rows, []string{strconv.Itoa(i + 1), h.Line(), kind, fmt.Sprintf("%d/%d", h.After, h.Before), r, t, pv, strings.Join(h.Explains, "; ")})
+	}
+	if err := tb.Render(e.stdout, *format); err != nil {
+		return err
+	}
+	if *format == "text" {
+		fmt.Fprintf(e.stdout, "\n%s, %s: %d implications contradicted at alpha = %g; LEFT: contradicted with the edge added.\n", p.Name, method, before, *alpha)
+		fmt.Fprintf(e.stdout, "try hint 1: dilemma graph suggest %s%s --add 1 --out with-edge.dag, then dilemma fit with-edge.dag --out fit-with-edge\n", pos[0], dataArg(*dataPath))
 	}
 	return nil
 }

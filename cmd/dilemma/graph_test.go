@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -257,5 +259,59 @@ func TestGraphPaths(t *testing.T) {
 	out, _, st = runCLI(t, "graph", "paths", "fig2", "unequal_exposure", "dilemma")
 	if st != 0 || !strings.Contains(out, "directed paths from unequal_exposure to dilemma: 3") {
 		t.Errorf("paths text: %d %q", st, out)
+	}
+}
+
+// A panel from a -> b -> c plus a -> c, with unit effects and AR(1)
+// noise; the model without a -> c gets a -> c as its first hint, and
+// --add 1 --out writes a model that has it.
+func TestGraphSuggest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	b.WriteString("iso3,month,a,b,c\n")
+	for u := 0; u < 60; u++ {
+		ua, ub, uc := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		var ea, eb, ec float64
+		for m := 0; m < 24; m++ {
+			ea = 0.5*ea + rng.NormFloat64()
+			eb = 0.5*eb + rng.NormFloat64()
+			ec = 0.5*ec + rng.NormFloat64()
+			a := ua + ea
+			bb := ub + 0.5*a + eb
+			c := uc + 0.5*bb + 0.4*a + ec
+			fmt.Fprintf(&b, "U%02d,%d-%02d,%.4f,%.4f,%.4f\n", u, 2020+m/12, m%12+1, a, bb, c)
+		}
+	}
+	csv := writeFile(t, "panel.csv", b.String())
+	src := writeFile(t, "chain.dag", `a [column="a"]; b [column="b"]; c [column="c"]; a -> b -> c`+"\n")
+	out, _, st := runCLI(t, "graph", "suggest", src, "--data", csv, "--json", "--quiet")
+	var res struct {
+		Method string
+		Hints  []struct {
+			Edge    string
+			SelfLag bool `json:"self_lag"`
+			T       *float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || st != 0 || len(res.Hints) == 0 {
+		t.Fatalf("suggest --json: %d %v %q", st, err, out)
+	}
+	if h := res.Hints[0]; h.Edge != "a -> c" || h.SelfLag || h.T == nil || *h.T < 3 || res.Method != "within" {
+		t.Errorf("first hint %+v", res.Hints[0])
+	}
+	outFile := filepath.Join(t.TempDir(), "plus.dag")
+	out, errs, st := runCLI(t, "graph", "suggest", src, "--data", csv, "--add", "1", "--out", outFile)
+	if st != 0 || !strings.Contains(out, "a -> c") || !strings.Contains(errs, "dilemma fit "+outFile) {
+		t.Fatalf("suggest --add: %d %q %q", st, out, errs)
+	}
+	out, _, st = runCLI(t, "graph", "show", outFile)
+	if st != 0 || !strings.Contains(out, "a -> c") {
+		t.Errorf("written model: %d %q", st, out)
+	}
+	for _, bad := range [][]string{{"--test-method", "both"}, {"--alpha", "0"}, {"--top", "-1"}, {"--add", "1"}, {"--out", outFile}, {"--add", "99", "--out", outFile}} {
+		_, errs, st := runCLI(t, append([]string{"graph", "suggest", src, "--data", csv, "--quiet"}, bad...)...)
+		if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: %d %q", bad, st, errs)
+		}
 	}
 }
