@@ -102,8 +102,10 @@
 // nodes works, e.g. through a latent confounder or a bidirected edge.
 // Minimal sets are enumerated as minimal vertex separators of the moral
 // graph of the relevant ancestors. Implications lists one conditional
-// independence per separable non-adjacent pair; TestImplications tests them
-// against a data panel with partial correlations. Parents, Children,
+// independence per separable non-adjacent pair; PanelImplications groups
+// them for panel data and TestPanel tests them (see "Testing implications
+// on a panel"); Suggest proposes the edges that would explain the
+// contradicted ones. TestImplications is the older pooled test. Parents, Children,
 // Ancestors, Descendants, MarkovBlanket, DirectedPaths and BackdoorPaths
 // answer structural questions. A bidirected edge is treated as an implicit
 // latent parent of its two ends.
@@ -115,6 +117,63 @@
 // for lag 1): lag-0 edges repeat in every period and a lag-k edge runs from
 // t-k to t. Queries name the node at t plainly and earlier copies as
 // name@t-1; UnrollNote says this in words for reports.
+//
+// # Testing implications on a panel
+//
+// A graph's implications are conditional independencies X ⟂ Y | Z.
+// Country-months are not independent draws: each country recurs, has its
+// own level of everything (unit effects) and its own memory (autocorrelated
+// noise). TestPanel respects that:
+//
+//   - Groups. PanelImplications picks, for each pair of different nodes, a
+//     separator that works even if every node's noise is autocorrelated
+//     (the graph is unrolled with a chain of noise terms through each
+//     node's periods, and unobserved earlier periods for the past the lags
+//     do not reach): the cross-node group. A node and its own lag, and pairs
+//     that only a memoryless graph separates, form the autocorrelation
+//     group: a contradiction there says the graph omits autocorrelation
+//     (a self-lag X -> X [lag=1]), which the fit's equations assume away.
+//     On a panel a model without lagged edges is unrolled over two periods
+//     so that omitted lagged effects can show.
+//   - The test (package citest). Within units, by default: every variable
+//     is demeaned within its unit (and, with WithinTime, within its
+//     period), the later of X and Y is regressed on the other and Z, and
+//     the coefficient is tested with a CR1 standard error clustered by unit
+//     and a t test with G−1 degrees of freedom (G units). A lag name@t-k is
+//     the node's column lagged k periods within its unit. A node's own lag
+//     is tested against the −1/T bias of a memoryless series under
+//     demeaning (Nickell) instead of against 0. A column constant within
+//     every unit cannot be tested within units (Untestable); in Z it is
+//     dropped, the unit effects absorbing it. Pooled keeps the old test of
+//     rows as if independent.
+//   - Assumptions: units independent of each other and numerous (dozens
+//     or more, for the clustered errors); linear dependence (partial
+//     correlation), so a non-linear dependence may pass; the unit effects
+//     additive; regressors strictly exogenous given Z within a unit, which
+//     feedback over time (a node's past driving another's present and back)
+//     violates at order 1/T.
+//   - Multiplicity: the summary counts contradictions at alpha raw, after
+//     Holm's correction (family-wise) and after Benjamini-Hochberg's (false
+//     discovery rate), within each group.
+//
+// Calibration (TestPanelImplicationsCalibration; 100 panels per setting
+// with go test -tags long -run CalibrationLong ./model/): panels of 187
+// units × 36 periods simulated from the graphs of fig1, fig2 and
+// fig2-remedies, linear gaussian equations, coefficients ±U(0.3, 0.6),
+// unit effects of sd 1 and AR(1) noise. Share of the true cross-node
+// implications contradicted at alpha = 0.05 by the within test: 3.2–5.1%
+// (AR 0, 0.5 and 0.8; within-time alike); the pooled test contradicts
+// 39% of them in fig2 (AR 0.5). The autocorrelation group is contradicted
+// in 89–97% of the tests with AR 0.5–0.8 noise, and in 6–7% (fig2) and
+// 11–12% (fig1, whose lag loop countermeasures -> fear at t+1 feeds back,
+// which the Nickell correction does not model) with memoryless noise. A
+// true edge deleted from the graph (threat -> fear in fig2-remedies) is
+// found in 100% of the panels at strength 0.1 and above (see the long
+// test's log for the figures at 0.05). On the embedded panel the within
+// test contradicts 80% (fig1), 91% (fig2) and 90% (fig2-remedies) of the
+// tested cross-node implications (the pooled test: 100%, 91%, 84%), and
+// within-time 40%, 67% and 52%: the graphs, not only the test, miss
+// dependences there, and common monthly shocks explain part of them.
 //
 // # Built-in models
 //
