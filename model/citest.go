@@ -297,7 +297,6 @@ func (m *Model) testOne(imp PanelImplication, column func(string) ([]float64, st
 	if kx < ky || kx == ky && rank[bx] > rank[by] {
 		dep, ind = imp.X, imp.Y
 	}
-	bi, ki, _ := SplitSliceName(ind)
 	var d citest.Data
 	for i, name := range []string{dep, ind} {
 		if fixed(name) {
@@ -330,8 +329,8 @@ func (m *Model) testOne(imp PanelImplication, column func(string) ([]float64, st
 		zNames = append(zNames, name)
 	}
 	d.Unit, d.Period = unit, period
-	if bd, kd, _ := SplitSliceName(dep); bd == bi && ki > kd {
-		d.SelfLag, d.Ordinal = ki-kd, ordinal
+	if imp.Group == Autocorrelation {
+		d.Jackknife, d.Ordinal = true, ordinal
 	}
 	r := citest.Test(d, method)
 	t.N, t.Clusters, t.R, t.Lo, t.Hi, t.T, t.DF, t.P = r.N, r.Clusters, r.R, r.Lo, r.Hi, r.T, r.DF, r.P

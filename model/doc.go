@@ -140,18 +140,22 @@
 //     period), the later of X and Y is regressed on the other and Z, and
 //     the coefficient is tested with a CR1 standard error clustered by unit
 //     and a t test with G−1 degrees of freedom (G units). A lag name@t-k is
-//     the node's column lagged k periods within its unit. A node's own lag
-//     is tested against the −1/T bias of a memoryless series under
-//     demeaning (Nickell) instead of against 0. A column constant within
+//     the node's column lagged k periods within its unit. Demeaning biases
+//     a memoryless node's coefficient on its own lag to about −1/T
+//     (Nickell), and feedback over time biases others alike: the
+//     autocorrelation group is tested with the half-panel jackknife
+//     (2β − (β₁+β₂)/2 from the first and second half of each unit's
+//     periods, Dhaene and Jochmans), which removes that bias to first
+//     order. A column constant within
 //     every unit cannot be tested within units (Untestable); in Z it is
 //     dropped, the unit effects absorbing it. Pooled keeps the old test of
 //     rows as if independent.
 //   - Assumptions: units independent of each other and numerous (dozens
 //     or more, for the clustered errors); linear dependence (partial
 //     correlation), so a non-linear dependence may pass; the unit effects
-//     additive; regressors strictly exogenous given Z within a unit, which
-//     feedback over time (a node's past driving another's present and back)
-//     violates at order 1/T.
+//     additive; for the cross-node group, regressors strictly exogenous
+//     given Z within a unit, which feedback over time (a node's past
+//     driving another's present and back) violates at order 1/T.
 //   - Multiplicity: the summary counts contradictions at alpha raw, after
 //     Holm's correction (family-wise) and after Benjamini-Hochberg's (false
 //     discovery rate), within each group.

@@ -186,7 +186,7 @@ func (m *Model) edgeEvidence(h *Hint, column func(string) ([]float64, string), u
 		d.Z = append(d.Z, z)
 	}
 	if h.SelfLag {
-		d.SelfLag, d.Ordinal = e.Lag, ordinal
+		d.Jackknife, d.Ordinal = true, ordinal
 	}
 	if method != citest.Pooled && unit == nil {
 		method = citest.Pooled

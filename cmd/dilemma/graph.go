@@ -131,9 +131,10 @@ unit, the later of X and Y is regressed on the other and Z, and the
 coefficient's standard error is clustered by unit (CR1 sandwich with
 small-sample correction, t test with units-1 degrees of freedom). It
 assumes units independent of each other and many of them; it allows any
-autocorrelation within a unit and anything constant about a unit. A
-node's own lag is tested against the -1/T bias that demeaning gives a
-memoryless series (Nickell). A column constant within every unit (a
+autocorrelation within a unit and anything constant about a unit.
+Demeaning biases a memoryless node's coefficient on its own lag to about
+-1/T (Nickell): the autocorrelation group is tested with the half-panel
+jackknife, which removes that bias. A column constant within every unit (a
 country-level covariate) has no within-unit variation: an implication
 about it is "untestable within units"; as a conditioning node it is
 dropped (the unit effects absorb it). within-time also demeans by period

@@ -22,6 +22,14 @@
 //     partial correlation with a t test on N−2−|Z| degrees of freedom and a
 //     Fisher-z interval. On a panel its p-values are far too small.
 //
+// Demeaning within units biases a within coefficient by O(1/T) when
+// regressors are not strictly exogenous: a memoryless variable regressed
+// on its own lag gets about −1/T (Nickell), and feedback over time does
+// the like. Data.Jackknife asks for the half-panel jackknife (Dhaene and
+// Jochmans 2015), which removes the first-order bias: 2β − (β₁+β₂)/2 from
+// the first and second half of each unit's periods, with the clustered
+// variance of that combination.
+//
 // A variable constant within every unit has no within-unit variation: a
 // test of X or Y is then impossible within units (Result.Untestable says
 // so), and a conditioning variable of that kind is dropped, since the unit
@@ -101,16 +109,17 @@ type Data struct {
 	Z      [][]float64
 	Unit   []int
 	Period []int
-	// SelfLag k > 0 says X is Y's own variable lagged k periods within
-	// the unit, and Ordinal gives each row's time ordinal. Demeaning within
-	// units then biases the coefficient of a memoryless variable on its
-	// own lag to about −1/T (Nickell): pairs sharing a value meet with the
-	// unit mean subtracted. The within-unit tests then test the
-	// coefficient against that bias, −Σ_i p_i/n_i ÷ Σ_i (n_i−1) for a unit
-	// i with n_i rows and p_i rows whose value recurs as the lag of another
-	// row, instead of against zero.
-	SelfLag int
+	// Ordinal gives each row's time ordinal (for Jackknife).
 	Ordinal []int
+	// Jackknife (with Ordinal) corrects the within-unit coefficient for
+	// the O(1/T) bias of demeaning by the half-panel jackknife (Dhaene and
+	// Jochmans 2015): 2β − (β₁ + β₂)/2, where β₁ and β₂ are the estimates
+	// on the first and second half of each unit's rows in time, with the
+	// clustered variance of that combination. A memoryless variable's
+	// coefficient on its own lag is biased to about −1/T by demeaning
+	// (Nickell), and feedback over time biases others alike; the jackknife
+	// removes that bias to first order.
+	Jackknife bool
 }
 
 // relTol is the share of a variable's variance below which it counts as
@@ -246,10 +255,6 @@ func Test(d Data, m Method) Result {
 	}
 	sxy := dot(ex, ey)
 	beta := sxy / sxx
-	null := 0.0
-	if d.SelfLag > 0 && d.Ordinal != nil {
-		null = nickell(keep, unit, G, d.Ordinal, d.SelfLag)
-	}
 	res.R = math.Max(-1, math.Min(1, sxy/math.Sqrt(sxx*syy)))
 	// CR1 cluster-robust variance of beta (by Frisch-Waugh-Lovell the
 	// coefficient's sandwich only needs the residualized X and the full
@@ -259,10 +264,20 @@ func Test(d Data, m Method) Result {
 		u := ey[j] - beta*ex[j]
 		score[unit[j]] += ex[j] * u
 	}
+	for g := range score {
+		score[g] /= sxx // the unit's contribution to beta - its limit
+	}
+	if d.Jackknife && d.Ordinal != nil {
+		if bj, psi, ok := jackknife(dm, keep, unit, G, period, d.Ordinal, beta, score); ok {
+			beta, score = bj, psi
+			res.R = math.Max(-1, math.Min(1, beta*math.Sqrt(sxx/syy)))
+		}
+	}
 	meat := 0.0
 	for _, s := range score {
 		meat += s * s
 	}
+	meat *= sxx * sxx
 	K := 1 + len(basis)
 	if n-K <= 0 {
 		res.Untestable = fmt.Sprintf("only %d complete rows for %d regressors", n, K)
@@ -274,13 +289,13 @@ func Test(d Data, m Method) Result {
 	st := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: res.DF}
 	if se == 0 {
 		res.T, res.P = math.Inf(1), 0
-		if beta == null {
+		if beta == 0 {
 			res.T, res.P = 0, 1
 		}
 		res.Lo, res.Hi = res.R, res.R
 		return res
 	}
-	res.T = (beta - null) / se
+	res.T = beta / se
 	res.P = 2 * st.Survival(math.Abs(res.T))
 	q := st.Quantile(0.975)
 	k := math.Sqrt(sxx / syy) // beta to the standardized scale of R
@@ -289,28 +304,110 @@ func Test(d Data, m Method) Result {
 	return res
 }
 
-// nickell is the expected within-unit coefficient of a memoryless
-// variable on its own lag k over the rows keep (unit: their dense unit
-// index).
-func nickell(keep, unit []int, G int, ordinal []int, k int) float64 {
-	n := make([]float64, G)
-	pairs := make([]float64, G)
-	at := map[[2]int]bool{}
-	for j, i := range keep {
-		n[unit[j]]++
-		at[[2]int{unit[j], ordinal[i]}] = true
+// jackknife returns the half-panel jackknife estimate 2β − (β₁+β₂)/2 and
+// each unit's contribution to it, from the full-sample estimate beta with
+// contributions score and the two half-samples of each unit's rows in time
+// (dm: the demeaned full-sample columns, used only to know which Z columns
+// were kept). ok is false when a half cannot be fitted.
+func jackknife(dm [][]float64, keep, unit []int, G int, period, ordinal []int, beta float64, score []float64) (float64, []float64, bool) {
+	rows := make([][]int, G)
+	for j := range keep {
+		rows[unit[j]] = append(rows[unit[j]], j)
 	}
-	for j, i := range keep {
-		if at[[2]int{unit[j], ordinal[i] + k}] {
-			pairs[unit[j]]++
+	first := make([]bool, len(keep))
+	for _, rs := range rows {
+		slices.SortFunc(rs, func(a, b int) int { return ordinal[keep[a]] - ordinal[keep[b]] })
+		for _, j := range rs[:len(rs)/2] {
+			first[j] = true
 		}
 	}
-	num, den := 0.0, 0.0
-	for g := range n {
-		num += pairs[g] / n[g]
-		den += n[g] - 1
+	bj := 2 * beta
+	psi := make([]float64, G)
+	for g := range psi {
+		psi[g] = 2 * score[g]
 	}
-	return -num / den
+	for _, h := range []bool{true, false} {
+		var sub []int
+		for j := range keep {
+			if first[j] == h {
+				sub = append(sub, j)
+			}
+		}
+		b, s, ok := halfFit(dm, sub, unit, G, period)
+		if !ok {
+			return 0, nil, false
+		}
+		bj -= b / 2
+		for g := range psi {
+			psi[g] -= s[g] / 2
+		}
+	}
+	return bj, psi, true
+}
+
+// halfFit is the within-unit fit of the demeaned columns' source rows sub
+// (indices into the kept rows): it re-demeans the raw values recovered
+// from cols within unit (and period), residualizes on Z and returns the
+// coefficient of X and each unit's contribution to it.
+func halfFit(dm [][]float64, sub, unit []int, G int, period []int) (float64, []float64, bool) {
+	n := len(sub)
+	u := make([]int, n)
+	var per []int
+	if period != nil {
+		per = make([]int, n)
+	}
+	for k, j := range sub {
+		u[k] = unit[j]
+		if per != nil {
+			per[k] = period[j]
+		}
+	}
+	cols := make([][]float64, len(dm))
+	for c, v := range dm {
+		if v == nil {
+			continue
+		}
+		w := make([]float64, n)
+		for k, j := range sub {
+			w[k] = v[j]
+		}
+		// The full-sample demeaning subtracted a constant per unit (and
+		// period): demeaning again within the half removes it as well.
+		demean(w, u, G)
+		if per != nil {
+			twoWay(w, u, G, per)
+		}
+		cols[c] = w
+	}
+	var basis [][]float64
+	for c := 2; c < len(cols); c++ {
+		if cols[c] == nil {
+			continue
+		}
+		v := slices.Clone(cols[c])
+		before := sumSq(v)
+		project(v, basis)
+		project(v, basis)
+		ss := sumSq(v)
+		if !(before > 0) || ss <= relTol*before {
+			continue
+		}
+		scale(v, 1/math.Sqrt(ss))
+		basis = append(basis, v)
+	}
+	ey, ex := cols[0], cols[1]
+	project(ey, basis)
+	project(ex, basis)
+	sxx := sumSq(ex)
+	if !(sxx > 0) {
+		return 0, nil, false
+	}
+	b := dot(ex, ey) / sxx
+	s := make([]float64, G)
+	for k := range ex {
+		s[u[k]] += ex[k] * (ey[k] - b*ex[k]) / sxx
+	}
+	return b, s, true
 }
 
 // pooled is the classical partial-correlation test on rows as if
