@@ -54,7 +54,8 @@ func (m *Model) NodeColumn(name string) (column, transform string, ok bool) {
 // contradicted when P < alpha. Rows of a panel are not independent (the
 // same country recurs), so the p-values are optimistic: read R and its
 // interval as well. Implications with a node that has no data are skipped
-// with the reason.
+// with the reason. On a panel, TestPanel is the test to use: it tests
+// within units with errors clustered by unit.
 func (m *Model) TestImplications(p *data.Panel, imps []Independence, alpha float64) ([]ImplicationTest, error) {
 	cache := map[string][]float64{}
 	column := func(name string) ([]float64, string) {

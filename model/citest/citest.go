@@ -36,8 +36,9 @@
 // effects already absorb it (Result.DroppedZ).
 //
 // The partial correlation reported by Within and WithinTime is the
-// correlation of the residualized X and Y; its interval is the coefficient's
-// clustered 95% interval on the same standardized scale.
+// correlation of the residualized X and Y (with Jackknife, the
+// bias-corrected coefficient on that standardized scale); its interval is
+// the coefficient's clustered 95% interval on the same scale.
 package citest
 
 import (
