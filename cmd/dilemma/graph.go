@@ -125,7 +125,9 @@ X ⟂ Y | Z with a smallest such Z, in two groups:
 
 With --data CSV (or --test, or --data embedded, for the embedded COVID-19
 panel) each implication is tested on the nodes' columns (after their
-transforms; name@t-k is the column lagged k periods within its unit).
+transforms; name@t-k is the column lagged k periods within its unit). On a
+panel a model without lagged edges is unrolled over two periods, so that
+the test also sees lagged dependences the graph omits.
 --test-method within (the default): every variable is demeaned within its
 unit, the later of X and Y is regressed on the other and Z, and the
 coefficient's standard error is clustered by unit (CR1 sandwich with
