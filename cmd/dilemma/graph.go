@@ -150,10 +150,11 @@ Benjamini-Hochberg's corrections.
 
 Calibration (go test ./model/, and -tags long for 100 panels per setting):
 on panels of 187 units × 36 months simulated from fig1, fig2 and
-fig2-remedies with unit effects and AR(1) noise, the within test
-contradicts about 5% of the true cross-node implications at alpha = 0.05
-(the pooled test 30-45%), and finds a deleted edge of strength 0.1 (sd
-units) nearly always; see 'go doc dilemma/model/citest' for the figures.
+fig2-remedies with unit effects and AR(1) noise (0, 0.5, 0.8), the within
+test contradicts 3.2-5.0% of the true cross-node implications at
+alpha = 0.05 (the pooled test 38-39%), 4.2-4.8% of the autocorrelation
+group when the noise has no memory, and finds a deleted edge of strength
+0.1 sd in every panel; see 'go doc dilemma/model' for the figures.
 'dilemma graph suggest' proposes the edges that would explain the
 contradictions.
 
