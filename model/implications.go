@@ -108,3 +108,199 @@ func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
 	}
 	return best, true
 }
+
+// ImplicationGroup sorts the implications of a panel model by what a
+// contradiction would mean.
+type ImplicationGroup int
+
+const (
+	// CrossNode implications relate two different nodes and hold even when
+	// every node's noise is autocorrelated within a unit: a contradiction
+	// points to a missing edge (or a missing common cause) between nodes.
+	CrossNode ImplicationGroup = iota
+	// Autocorrelation implications hold only if no node has memory: a node
+	// and its own lag (X ⟂ X@t-1 | …), or two nodes that no observed set
+	// separates once each node's noise may be autocorrelated. A
+	// contradiction says the graph omits autocorrelation (self-lags such
+	// as X -> X [lag=1]), which the model's equations then assume away.
+	Autocorrelation
+)
+
+func (g ImplicationGroup) String() string {
+	if g == Autocorrelation {
+		return "autocorrelation"
+	}
+	return "cross-node"
+}
+
+// PanelImplication is an implication with its group.
+type PanelImplication struct {
+	Independence
+	Group ImplicationGroup
+}
+
+// PanelImplications returns the testable implications of the graph for
+// panel data, one per separable non-adjacent pair as Implications, sorted
+// by group, then as Implications. For a pair of different nodes it prefers
+// an implication that holds even if every node's noise is autocorrelated
+// (AR noise within each unit, which panel data nearly always have): the
+// separator is sought in the graph unrolled over MaxLag()+1 observed and
+// as many unobserved earlier periods (TestPanel unrolls a model without
+// lagged edges over two periods on a panel, so that lagged effects the
+// graph omits can show), with a chain of noise terms through
+// each node's copies (noise at t-1 -> noise at t). Such an implication is
+// also one of the graph without memory. Pairs that only the memoryless
+// graph separates, and a node paired with its own lag, form the
+// Autocorrelation group, with the separator of the memoryless graph.
+func (m *Model) PanelImplications() ([]PanelImplication, error) {
+	return m.panelImplications(m.Periods())
+}
+
+// panelImplications is PanelImplications over periods observed periods
+// (at least m.Periods()).
+func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
+	periods = max(periods, m.Periods())
+	g, err := m.unrolled(periods, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	h, err := m.unrolled(periods, periods, true)
+	if err != nil {
+		return nil, err
+	}
+	n := g.n()
+	obsG := make([]bool, n)
+	for v := 0; v < n; v++ {
+		obsG[v] = !g.latent[v]
+	}
+	obsH := make([]bool, h.n())
+	for v := range obsH {
+		obsH[v] = !h.latent[v]
+	}
+	var out []PanelImplication
+	for a := 0; a < n; a++ {
+		if !obsG[a] || m.Nodes[g.base[a]].Fixed() {
+			continue
+		}
+		for b := a + 1; b < n; b++ {
+			if !obsG[b] || m.Nodes[g.base[b]].Fixed() {
+				continue
+			}
+			if g.slice[a] > 0 && g.slice[b] > 0 {
+				continue
+			}
+			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
+				continue
+			}
+			group := Autocorrelation
+			var given []string
+			if g.base[a] != g.base[b] {
+				// Node ids of the observed periods coincide in g and h.
+				if z, ok := h.smallestSeparator(a, b, obsH); ok {
+					group, given = CrossNode, sortedNames(h, z)
+				}
+			}
+			if given == nil {
+				z, ok := g.smallestSeparator(a, b, obsG)
+				if !ok {
+					continue
+				}
+				given = sortedNames(g, z)
+			}
+			c := PanelImplication{Independence{X: g.names[a], Y: g.names[b], Given: given}, group}
+			if c.Y < c.X {
+				c.X, c.Y = c.Y, c.X
+			}
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(p, q PanelImplication) int {
+		if p.Group != q.Group {
+			return int(p.Group) - int(q.Group)
+		}
+		if c := strings.Compare(p.X, q.X); c != 0 {
+			return c
+		}
+		if c := strings.Compare(p.Y, q.Y); c != 0 {
+			return c
+		}
+		return slices.Compare(p.Given, q.Given)
+	})
+	return out, nil
+}
+
+// unrolled is the identification graph of m (as analysis builds it)
+// unrolled over P observed periods and history earlier unobserved ones
+// (they stand for the past the data's lags do not reach). With noise,
+// every node has autocorrelated noise: a hidden noise node per node and
+// period, parent of the node, each a parent of the next period's noise
+// (fixed roots get none: they are constants). Node k periods before t has
+// id k*len(m.Nodes)+i in every such graph.
+func (m *Model) unrolled(P, history int, noise bool) (*agraph, error) {
+	if _, err := m.analysis(); err != nil {
+		return nil, err
+	}
+	Q := P + history
+	nm := len(m.Nodes)
+	g := &agraph{periods: P, model: m, index: map[string]int{}}
+	add := func(name string, base, slice int, latent, hidden bool) int {
+		id := len(g.names)
+		g.names = append(g.names, name)
+		g.base = append(g.base, base)
+		g.slice = append(g.slice, slice)
+		g.latent = append(g.latent, latent)
+		g.hidden = append(g.hidden, hidden)
+		g.pa = append(g.pa, nil)
+		g.ch = append(g.ch, nil)
+		g.spouse = append(g.spouse, [2]int{-1, -1})
+		if name != "" && slice < P {
+			g.index[name] = id
+		}
+		return id
+	}
+	for k := 0; k < Q; k++ {
+		for i, n := range m.Nodes {
+			add(sliceName(n.Name, k), i, k, n.Latent || k >= P, false)
+		}
+	}
+	id := func(name string, k int) int { return k*nm + m.index[name] }
+	link := func(u, v int) {
+		if !slices.Contains(g.ch[u], v) {
+			g.ch[u] = append(g.ch[u], v)
+			g.pa[v] = append(g.pa[v], u)
+		}
+	}
+	for _, e := range m.Edges {
+		switch e.Kind {
+		case Directed:
+			for k := 0; k+e.Lag < Q; k++ {
+				link(id(e.From, k+e.Lag), id(e.To, k))
+			}
+		case Bidirected:
+			for k := 0; k < Q; k++ {
+				a, b := id(e.From, k), id(e.To, k)
+				h := add("", -1, k, true, true)
+				g.spouse[h] = [2]int{a, b}
+				link(h, a)
+				link(h, b)
+			}
+		}
+	}
+	for _, n := range m.Nodes {
+		if n.Fixed() || !noise {
+			continue
+		}
+		prev := -1
+		for k := Q - 1; k >= 0; k-- {
+			v := id(n.Name, k)
+			e := add("", -1, k, true, true)
+			g.spouse[e] = [2]int{v, v}
+			link(e, v)
+			if prev >= 0 {
+				link(prev, e)
+			}
+			prev = e
+		}
+	}
+	return g, nil
+}

@@ -141,7 +141,7 @@ func TestCheckBeforeWork(t *testing.T) {
 		{"paper mediator unestimated", []string{"paper", "--out", "r", "--mediator", "anarchy"}, 1, "--mediator anarchy: the node is not estimated"},
 		{"paper mediator off path", []string{"paper", "--out", "r", "--mediator", "threat"}, 1, "--mediator threat is not on a causal path"},
 		{"paper outcome", []string{"paper", "--out", "r", "--outcome", "nosuch"}, 1, "--outcome nosuch"},
-		{"paper model", []string{"paper", "--out", "r", "--nontraditional", "nosuch"}, 1, "model nosuch"},
+		{"paper model", []string{"paper", "--out", "r", "--nontraditional", "nosuch"}, 1, "nosuch"},
 		{"paper same model twice", []string{"paper", "--out", "r", "--traditional", "fig2-remedies"}, 1, "--traditional fig2-remedies and --nontraditional fig2-remedies"},
 		{"paper samples", []string{"paper", "--out", "r", "--samples", "5"}, 1, "--samples 5"},
 		{"paper memory", []string{"paper", "--out", "r", "--samples", "1000000"}, 1, "the draws need"},

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"dilemma/model"
+	"dilemma/model/citest"
 	"dilemma/table"
 )
 
@@ -113,25 +115,90 @@ Examples:
 	register(&command{
 		name:    "graph implications",
 		summary: "conditional independencies the graph implies, optionally tested on data",
-		usage: `Usage: dilemma graph implications MODEL [--test | --data CSV] [--alpha 0.05] [--unit iso3] [--time month] [--format text|csv|markdown|latex] [--json]
+		usage: `Usage: dilemma graph implications MODEL [--test | --data CSV] [--test-method within|within-time|pooled] [--alpha 0.05] [--unit iso3] [--time month] [--format text|csv|markdown|latex] [--json]
 
 Lists the testable implications of MODEL: for every pair of non-adjacent
 observed nodes that some observed set separates, one independence
-X ⟂ Y | Z with a smallest such Z. With --data CSV (or --test, or
---data embedded, for the embedded COVID-19 panel) each implication is tested
-on the nodes' columns (after their transforms): the partial correlation r of
-X and Y given Z on the complete rows, its 95% interval, and a t-test p-value;
-an implication is contradicted when p < alpha. Panel rows are not
-independent (each country recurs), so p-values are optimistic: weigh r too.
-Nodes bind to data as in fit: a node without column="…" reads the column of
-its own name. Implications that involve a node without data are listed as
-not tested, with the reason.
+X ⟂ Y | Z with a smallest such Z, in two groups:
+  cross-node       two different nodes; Z is chosen so that the implication
+                   holds even if every node's noise is autocorrelated within
+                   a unit. A contradiction points to a missing edge or a
+                   missing common cause.
+  autocorrelation  a node and its own lag (X ⟂ X@t-1), or a pair that only a
+                   graph without memory separates. A contradiction says the
+                   graph omits autocorrelation: the node needs a self-lag
+                   (X -> X [lag=1]); the fit's equations assume none.
+
+Nodes bind to data as in fit: a node without column="…" reads the column
+of its own name; implications that involve a node without data are listed
+as not tested, with the reason.
+
+With --data CSV (or --test, or --data embedded, for the embedded COVID-19
+panel) each implication is tested on the nodes' columns (after their
+transforms; name@t-k is the column lagged k periods within its unit). On a
+panel a model without lagged edges is unrolled over two periods, so that
+the test also sees lagged dependences the graph omits.
+--test-method within (the default): every variable is demeaned within its
+unit, the later of X and Y is regressed on the other and Z, and the
+coefficient's standard error is clustered by unit (CR1 sandwich with
+small-sample correction, t test with units-1 degrees of freedom). It
+assumes units independent of each other and many of them; it allows any
+autocorrelation within a unit and anything constant about a unit.
+Demeaning biases a memoryless node's coefficient on its own lag to about
+-1/T (Nickell): the autocorrelation group is tested with the half-panel
+jackknife, which removes that bias. A column constant within every unit (a
+country-level covariate) has no within-unit variation: an implication
+about it is "untestable within units"; as a conditioning node it is
+dropped (the unit effects absorb it). within-time also demeans by period
+(common monthly shocks). pooled treats rows as independent, as older
+versions did: on a panel its p-values are far too small.
+Columns: N complete rows, UNITS (clusters), R the partial correlation of
+the demeaned variables with its 95% interval, T, P and P HOLM (Holm's
+adjustment within the group). An implication is contradicted when
+P < alpha; the summary also counts contradictions after Holm's and
+Benjamini-Hochberg's corrections.
+
+Calibration (go test ./model/, and -tags long for 100 panels per setting):
+on panels of 187 units × 36 months simulated from fig1, fig2 and
+fig2-remedies with unit effects and AR(1) noise (0, 0.5, 0.8), the within
+test contradicts 3.2-5.0% of the true cross-node implications at
+alpha = 0.05 (the pooled test 38-39%), 4.2-4.8% of the autocorrelation
+group when the noise has no memory, and finds a deleted edge of strength
+0.1 sd in every panel; see 'go doc dilemma/model' for the figures.
+'dilemma graph suggest' proposes the edges that would explain the
+contradictions.
 
 Examples:
   dilemma graph implications fig2
   dilemma graph implications fig2 --test
-  dilemma graph implications my-model.dag --data mypanel.csv --alpha 0.01 --json`,
+  dilemma graph implications fig2-remedies --test --test-method within-time --alpha 0.01
+  dilemma graph implications my-model.dag --data mypanel.csv --json`,
 		run: runGraphImplications,
+	})
+	register(&command{
+		name:    "graph suggest",
+		summary: "repair hints: edges or self-lags that would explain contradicted implications",
+		usage: `Usage: dilemma graph suggest MODEL [--data CSV] [--test-method within|within-time|pooled] [--alpha 0.05] [--top 10] [--add N --out FILE] [--unit iso3] [--time month] [--format text|csv|markdown|latex] [--json]
+
+Tests MODEL's implications as 'dilemma graph implications --test' does
+(on the embedded panel unless --data) and, for each contradicted one,
+proposes the edges that would explain it: an edge between its two nodes
+(from the earlier period to the later, as a lagged edge; in the same period
+either way, unless that makes a cycle), and for a node paired with its own
+lag a self-lag (X -> X [lag=1]). Nothing points back in time. Each hint is
+ranked by evidence: LEFT, the contradicted implications left once the edge
+is added (fewest first), then |T|, the within-unit t of the new parent in
+the child's equation given the child's observed parents (errors
+clustered by unit). Edges between nodes come first, self-lags after.
+--add N --out FILE writes MODEL with hint N added (a model file, whole or
+not at all), to refit with 'dilemma fit FILE'. A hint is evidence of a
+missing dependence, not of its direction: weigh it against the theory.
+
+Examples:
+  dilemma graph suggest fig2-remedies
+  dilemma graph suggest my-model.dag --data mypanel.csv --top 5
+  dilemma graph suggest fig2 --add 1 --out fig2-plus.dag && dilemma fit fig2-plus.dag --out fit-plus`,
+		run: runGraphSuggest,
 	})
 	register(&command{
 		name:    "graph paths",
@@ -652,6 +719,7 @@ func runGraphImplications(e *env, args []string) error {
 	dataPath := fs.String("data", "", `panel CSV to test the implications on ("embedded" for the embedded panel)`)
 	test := fs.Bool("test", false, "test the implications on the embedded panel (or --data)")
 	alpha := fs.Float64("alpha", 0.05, "an implication is contradicted when its p-value is below alpha")
+	methodName := fs.String("test-method", "within", "within (unit-demeaned, errors clustered by unit), within-time (also period-demeaned) or pooled (rows as if independent)")
 	var df dataFlags
 	df.register(fs)
 	format := fs.String("format", "text", "table format: "+strings.Join(table.Formats, ", "))
@@ -674,11 +742,17 @@ func runGraphImplications(e *env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
 	}
+	method, err := citest.ParseMethod(*methodName)
+	if err != nil {
+		return usagef("--test-method: %v", err)
+	}
+	methodSet := false
+	fs.Visit(func(f *flag.Flag) { methodSet = methodSet || f.Name == "test-method" })
 	m, err := graphLoad(e, pos[0])
 	if err != nil {
 		return err
 	}
-	imps, err := m.Implications()
+	imps, err := m.PanelImplications()
 	if err != nil {
 		return inputErr(err)
 	}
@@ -689,16 +763,17 @@ func runGraphImplications(e *env, args []string) error {
 				X     string   `json:"x"`
 				Y     string   `json:"y"`
 				Given []string `json:"given"`
+				Group string   `json:"group"`
 			}
 			out := []imp{}
 			for _, i := range imps {
-				out = append(out, imp{i.X, i.Y, i.Given})
+				out = append(out, imp{i.X, i.Y, i.Given, i.Group.String()})
 			}
 			return graphJSON(e.stdout, out)
 		}
-		tb := &table.Table{Columns: []string{"IMPLICATION"}}
+		tb := &table.Table{Columns: []string{"IMPLICATION", "GROUP"}}
 		for _, i := range imps {
-			tb.Rows = append(tb.Rows, []string{i.String()})
+			tb.Rows = append(tb.Rows, []string{i.String(), i.Group.String()})
 		}
 		if len(imps) == 0 && *format == "text" {
 			fmt.Fprintln(e.stdout, "the graph implies no testable conditional independence")
@@ -714,64 +789,320 @@ func runGraphImplications(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := m.TestImplications(p, imps, *alpha)
+	if !p.IsPanel() && method != citest.Pooled {
+		if methodSet {
+			return usagef("--test-method %s needs a panel, and %s is a cross-section (no --unit key); use --test-method pooled", method, p.Name)
+		}
+		e.logf("note: %s is a cross-section: testing with the pooled test\n", p.Name)
+		method = citest.Pooled
+	}
+	rep, err := m.TestPanel(p, model.PanelTestOptions{Method: method, Alpha: *alpha})
 	if err != nil {
 		return inputErr(err)
 	}
-	e.logf("note: rows of a panel are not independent (each unit recurs), so p-values are optimistic; weigh r and its interval\n")
-	if *asJSON {
-		type row struct {
-			X            string   `json:"x"`
-			Y            string   `json:"y"`
-			Given        []string `json:"given"`
-			N            int      `json:"n"`
-			R            *float64 `json:"r"`
-			Lo           *float64 `json:"r_lo"`
-			Hi           *float64 `json:"r_hi"`
-			P            *float64 `json:"p"`
-			Contradicted bool     `json:"contradicted"`
-			Dropped      []string `json:"dropped,omitempty"`
-			Skipped      string   `json:"skipped,omitempty"`
-		}
-		out := []row{}
-		for _, r := range res {
-			out = append(out, row{r.X, r.Y, r.Given, r.N, graphNum(r.R), graphNum(r.Lo), graphNum(r.Hi), graphNum(r.P), r.Contradicted, r.Dropped, r.Skipped})
-		}
-		return graphJSON(e.stdout, struct {
-			Data    string  `json:"data"`
-			Alpha   float64 `json:"alpha"`
-			Results []row   `json:"results"`
-		}{p.Name, *alpha, out})
+	if method == citest.Pooled && p.IsPanel() {
+		e.logf("note: the pooled test treats the rows of a panel as independent (each unit recurs), so its p-values are far too small; the default --test-method within is not\n")
 	}
-	tb := &table.Table{Columns: []string{"IMPLICATION", "N", "R", "95% INTERVAL", "P", "VERDICT"},
-		Align: []table.Align{table.Left, table.Right, table.Right, table.Left, table.Right, table.Left}}
-	tested, contradicted := 0, 0
-	for _, r := range res {
-		imp := r.Independence.String()
-		if len(r.Dropped) > 0 {
-			imp += " (fixed " + strings.Join(r.Dropped, ", ") + " dropped)"
+	if *asJSON {
+		return graphJSON(e.stdout, implicationsJSON(rep))
+	}
+	groups := []model.ImplicationGroup{model.CrossNode, model.Autocorrelation}
+	heading := map[model.ImplicationGroup]string{
+		model.CrossNode:       "Cross-node implications (they hold even if every node's noise is autocorrelated; a contradiction points to a missing edge or common cause):",
+		model.Autocorrelation: "Autocorrelation the graph omits (a node and its own lag, or pairs that only a graph without memory separates; a contradiction says a node needs a self-lag):",
+	}
+	cols := []string{"IMPLICATION", "N", "UNITS", "R", "95% INTERVAL", "T", "P", "P HOLM", "VERDICT"}
+	align := []table.Align{table.Left, table.Right, table.Right, table.Right, table.Left, table.Right, table.Right, table.Right, table.Left}
+	if method == citest.Pooled {
+		cols[2] = "DF"
+	}
+	rows := func(g model.ImplicationGroup) [][]string {
+		var out [][]string
+		for _, r := range rep.Tests {
+			if r.Group != g {
+				continue
+			}
+			imp := r.Independence.String()
+			if len(r.Dropped) > 0 {
+				imp += " (" + strings.Join(r.Dropped, ", ") + " dropped)"
+			}
+			if r.Skipped != "" {
+				verdict := "not tested: " + r.Skipped
+				if r.Untestable {
+					verdict = r.Skipped
+				}
+				out = append(out, []string{imp, "-", "-", "-", "-", "-", "-", "-", verdict})
+				continue
+			}
+			verdict := "consistent"
+			if r.Contradicted {
+				verdict = "CONTRADICTED"
+			}
+			units := strconv.Itoa(r.Clusters)
+			if method == citest.Pooled {
+				units = fmt.Sprintf("%.0f", r.DF)
+			}
+			out = append(out, []string{imp, strconv.Itoa(r.N), units, fmt.Sprintf("%.3f", r.R),
+				fmt.Sprintf("[%.3f, %.3f]", r.Lo, r.Hi), fmt.Sprintf("%.2f", r.T), graphP(r.P), graphP(r.PHolm), verdict})
 		}
-		if r.Skipped != "" {
-			tb.Rows = append(tb.Rows, []string{imp, "-", "-", "-", "-", "not tested: " + r.Skipped})
+		return out
+	}
+	if *format != "text" {
+		tb := &table.Table{Columns: append([]string{"GROUP"}, cols...), Align: append([]table.Align{table.Left}, align...)}
+		for _, g := range groups {
+			for _, row := range rows(g) {
+				tb.Rows = append(tb.Rows, append([]string{g.String()}, row...))
+			}
+		}
+		return tb.Render(e.stdout, *format)
+	}
+	for i, g := range groups {
+		rs := rows(g)
+		if len(rs) == 0 {
 			continue
 		}
-		tested++
-		verdict := "consistent"
-		if r.Contradicted {
-			verdict = "CONTRADICTED"
-			contradicted++
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
 		}
-		tb.Rows = append(tb.Rows, []string{imp, strconv.Itoa(r.N), fmt.Sprintf("%.3f", r.R),
-			fmt.Sprintf("[%.3f, %.3f]", r.Lo, r.Hi), graphP(r.P), verdict})
+		fmt.Fprintln(e.stdout, heading[g])
+		tb := &table.Table{Columns: cols, Align: align, Rows: rs}
+		if err := tb.Render(e.stdout, *format); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n%s, %s:\n", p.Name, methodText(method))
+	for _, g := range groups {
+		s := rep.Summary[g]
+		if s.Implications == 0 {
+			continue
+		}
+		line := fmt.Sprintf("  %s: %d of %d tested implications contradicted at alpha = %g", g, s.Contradicted, s.Tested, *alpha)
+		if s.Tested > 0 {
+			line += fmt.Sprintf(" (%.0f%%); %d after Holm's correction, %d after Benjamini-Hochberg", 100*s.Share(), s.ContradictedHolm, s.ContradictedBH)
+		}
+		if s.Untestable > 0 {
+			line += fmt.Sprintf("; %d untestable within units", s.Untestable)
+		}
+		if n := s.Implications - s.Tested - s.Untestable; n > 0 {
+			line += fmt.Sprintf("; %d not tested", n)
+		}
+		fmt.Fprintln(e.stdout, line)
+	}
+	if s := rep.Summary[model.CrossNode]; s.Contradicted > 0 || rep.Summary[model.Autocorrelation].Contradicted > 0 {
+		fmt.Fprintf(e.stdout, "repair hints: dilemma graph suggest %s%s\n", pos[0], dataArg(*dataPath))
+	}
+	return nil
+}
+
+// --- graph suggest ---
+
+func runGraphSuggest(e *env, args []string) error {
+	c := commands["graph suggest"]
+	fs := newFlags(e, c)
+	dataPath := fs.String("data", "", "panel CSV (default: the embedded panel)")
+	alpha := fs.Float64("alpha", 0.05, "an implication is contradicted when its p-value is below alpha")
+	methodName := fs.String("test-method", "within", "within, within-time or pooled (see 'dilemma graph implications -h')")
+	top := fs.Int("top", 10, "print at most this many hints of each kind (0: all)")
+	addN := fs.Int("add", 0, "with --out: write MODEL with hint N (as numbered in the output) added")
+	outPath := fs.String("out", "", "with --add: the model file to write")
+	var df dataFlags
+	df.register(fs)
+	format := fs.String("format", "text", "table format: "+strings.Join(table.Formats, ", "))
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(e, c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one MODEL, got %d arguments", len(pos))
+	}
+	if err := table.CheckFormat(*format); err != nil {
+		return usagef("%v", err)
+	}
+	if !(*alpha > 0 && *alpha < 1) {
+		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
+	}
+	method, err := citest.ParseMethod(*methodName)
+	if err != nil {
+		return usagef("--test-method: %v", err)
+	}
+	if *top < 0 {
+		return usagef("--top must be 0 or more, got %d", *top)
+	}
+	if *addN < 0 || (*addN > 0) != (*outPath != "") {
+		return usagef("--add N (N >= 1) and --out FILE go together")
+	}
+	m, err := graphLoad(e, pos[0])
+	if err != nil {
+		return err
+	}
+	path := *dataPath
+	if path == "embedded" {
+		path = ""
+	}
+	p, err := loadPanel(path, df.options())
+	if err != nil {
+		return err
+	}
+	if !p.IsPanel() && method != citest.Pooled {
+		e.logf("note: %s is a cross-section: testing with the pooled test\n", p.Name)
+		method = citest.Pooled
+	}
+	e.logf("testing the implications of %s and of each candidate edge on %s …\n", m.Name, p.Name)
+	hints, rep, err := m.Suggest(p, model.PanelTestOptions{Method: method, Alpha: *alpha})
+	if err != nil {
+		return inputErr(err)
+	}
+	if *addN > 0 {
+		if *addN > len(hints) {
+			return usagef("--add %d: there are %d hints", *addN, len(hints))
+		}
+		h := hints[*addN-1]
+		c := m.Clone()
+		if err := c.AddEdge(h.Edge); err != nil {
+			return inputErr(err)
+		}
+		var b strings.Builder
+		if err := c.Export(&b); err != nil {
+			return err
+		}
+		if err := graphWriteFile(*outPath, b.String()); err != nil {
+			return err
+		}
+		e.logf("wrote %s: %s plus %s; refit with: dilemma fit %s --out fit-%s\n", *outPath, m.Name, h.Line(), *outPath,
+			strings.TrimSuffix(filepath.Base(*outPath), filepath.Ext(*outPath)))
+	}
+	if *asJSON {
+		type row struct {
+			Rank     int      `json:"rank"`
+			Edge     string   `json:"edge"`
+			From     string   `json:"from"`
+			To       string   `json:"to"`
+			Lag      int      `json:"lag"`
+			SelfLag  bool     `json:"self_lag"`
+			Before   int      `json:"contradicted_before"`
+			After    int      `json:"contradicted_after"`
+			R        *float64 `json:"r"`
+			T        *float64 `json:"t"`
+			P        *float64 `json:"p"`
+			Untested string   `json:"untested,omitempty"`
+			Explains []string `json:"explains"`
+		}
+		out := []row{}
+		for i, h := range hints {
+			out = append(out, row{i + 1, h.Line(), h.Edge.From, h.Edge.To, h.Edge.Lag, h.SelfLag, h.Before, h.After,
+				graphNum(h.R), graphNum(h.T), graphNum(h.P), h.Untested, h.Explains})
+		}
+		return graphJSON(e.stdout, struct {
+			Data   string  `json:"data"`
+			Method string  `json:"method"`
+			Alpha  float64 `json:"alpha"`
+			Hints  []row   `json:"hints"`
+		}{p.Name, method.String(), *alpha, out})
+	}
+	before := 0
+	for _, t := range rep.Tests {
+		if t.Contradicted {
+			before++
+		}
+	}
+	if len(hints) == 0 {
+		if *format == "text" {
+			fmt.Fprintf(e.stdout, "%s: no implication of %s is contradicted at alpha = %g (%s); nothing to repair\n", p.Name, m.Name, *alpha, method)
+		}
+		return nil
+	}
+	tb := &table.Table{Columns: []string{"#", "ADD", "KIND", "LEFT", "R", "T", "P", "EXPLAINS"},
+		Align: []table.Align{table.Right, table.Left, table.Left, table.Right, table.Right, table.Right, table.Right, table.Left}}
+	shown := map[bool]int{}
+	for i, h := range hints {
+		if *top > 0 && shown[h.SelfLag] >= *top {
+			continue
+		}
+		shown[h.SelfLag]++
+		kind := "edge"
+		if h.SelfLag {
+			kind = "self-lag"
+		}
+		r, t, pv := "-", "-", "-"
+		if h.Untested == "" {
+			r, t, pv = fmt.Sprintf("%.3f", h.R), fmt.Sprintf("%.2f", h.T), graphP(h.P)
+		}
+		tb.Rows = append(tb.Rows, []string{strconv.Itoa(i + 1), h.Line(), kind, fmt.Sprintf("%d/%d", h.After, h.Before), r, t, pv, strings.Join(h.Explains, "; ")})
 	}
 	if err := tb.Render(e.stdout, *format); err != nil {
 		return err
 	}
 	if *format == "text" {
-		fmt.Fprintf(e.stdout, "\n%s: %d of %d tested implications contradicted at alpha = %g (%d not tested)\n",
-			p.Name, contradicted, tested, *alpha, len(res)-tested)
+		fmt.Fprintf(e.stdout, "\n%s, %s: %d implications contradicted at alpha = %g; LEFT: contradicted with the edge added.\n", p.Name, method, before, *alpha)
+		fmt.Fprintf(e.stdout, "try hint 1: dilemma graph suggest %s%s --add 1 --out with-edge.dag, then dilemma fit with-edge.dag --out fit-with-edge\n", pos[0], dataArg(*dataPath))
 	}
 	return nil
+}
+
+// dataArg repeats a --data flag for a suggested command line.
+func dataArg(path string) string {
+	if path == "" || path == "embedded" {
+		return ""
+	}
+	return " --data " + path
+}
+
+func methodText(m citest.Method) string {
+	switch m {
+	case citest.Within:
+		return "within-unit test (unit-demeaned partial correlation, errors clustered by unit, t with units-1 df)"
+	case citest.WithinTime:
+		return "within-unit-and-period test (unit- and period-demeaned partial correlation, errors clustered by unit, t with units-1 df)"
+	}
+	return "pooled test (rows as if independent)"
+}
+
+func implicationsJSON(rep *model.ImplicationReport) any {
+	type row struct {
+		Group        string   `json:"group"`
+		X            string   `json:"x"`
+		Y            string   `json:"y"`
+		Given        []string `json:"given"`
+		N            int      `json:"n"`
+		Units        int      `json:"units,omitempty"`
+		R            *float64 `json:"r"`
+		Lo           *float64 `json:"r_lo"`
+		Hi           *float64 `json:"r_hi"`
+		T            *float64 `json:"t"`
+		DF           *float64 `json:"df"`
+		P            *float64 `json:"p"`
+		PHolm        *float64 `json:"p_holm"`
+		Contradicted bool     `json:"contradicted"`
+		Dropped      []string `json:"dropped,omitempty"`
+		Untestable   bool     `json:"untestable_within_units,omitempty"`
+		Skipped      string   `json:"skipped,omitempty"`
+	}
+	type summary struct {
+		Implications     int      `json:"implications"`
+		Tested           int      `json:"tested"`
+		Untestable       int      `json:"untestable_within_units"`
+		Contradicted     int      `json:"contradicted"`
+		Share            *float64 `json:"share_contradicted"`
+		ContradictedHolm int      `json:"contradicted_holm"`
+		ContradictedBH   int      `json:"contradicted_bh"`
+	}
+	out := []row{}
+	for _, r := range rep.Tests {
+		out = append(out, row{r.Group.String(), r.X, r.Y, r.Given, r.N, r.Clusters, graphNum(r.R), graphNum(r.Lo), graphNum(r.Hi),
+			graphNum(r.T), graphNum(r.DF), graphNum(r.P), graphNum(r.PHolm), r.Contradicted, r.Dropped, r.Untestable, r.Skipped})
+	}
+	sums := map[string]summary{}
+	for g, s := range rep.Summary {
+		sums[g.String()] = summary{s.Implications, s.Tested, s.Untestable, s.Contradicted, graphNum(s.Share()), s.ContradictedHolm, s.ContradictedBH}
+	}
+	return struct {
+		Data    string             `json:"data"`
+		Method  string             `json:"method"`
+		Alpha   float64            `json:"alpha"`
+		Summary map[string]summary `json:"summary"`
+		Results []row              `json:"results"`
+	}{rep.Data, rep.Method.String(), rep.Alpha, sums, out}
 }
 
 func graphNum(v float64) *float64 {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,7 +171,7 @@ func TestGraphAdjust(t *testing.T) {
 func TestGraphImplications(t *testing.T) {
 	src := writeFile(t, "chain.dag", `a [column="a"]; b [column="b"]; c [column="c"]; a -> b -> c`+"\n")
 	out, _, st := runCLI(t, "graph", "implications", src, "--json")
-	if st != 0 || out != "[\n  {\n    \"x\": \"a\",\n    \"y\": \"c\",\n    \"given\": [\n      \"b\"\n    ]\n  }\n]\n" {
+	if st != 0 || out != "[\n  {\n    \"x\": \"a\",\n    \"y\": \"c\",\n    \"given\": [\n      \"b\"\n    ],\n    \"group\": \"cross-node\"\n  }\n]\n" {
 		t.Errorf("implications json: %d %q", st, out)
 	}
 	csv := "id,a,b,c\n"
@@ -190,13 +192,41 @@ func TestGraphImplications(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || st != 0 || len(res.Results) != 1 || res.Results[0].N != 8 || res.Results[0].P == nil {
 		t.Errorf("implications --data: %d %v %q", st, err, out)
 	}
+	// A cross-section falls back to the pooled test unless a within
+	// method is asked for.
+	_, errs, st := runCLI(t, "graph", "implications", src, "--data", data, "--unit", "", "--time", "", "--test-method", "within")
+	if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "cross-section") {
+		t.Errorf("within test on a cross-section: %d %q", st, errs)
+	}
 	out, _, st = runCLI(t, "graph", "implications", "fig2", "--test", "--quiet")
-	if st != 0 || !strings.Contains(out, "fear ⟂ fear@t-1") || !strings.Contains(out, "CONTRADICTED") || !strings.Contains(out, "tested implications contradicted") {
+	if st != 0 || !strings.Contains(out, "fear ⟂ fear@t-1") || !strings.Contains(out, "CONTRADICTED") ||
+		!strings.Contains(out, "Autocorrelation the graph omits") || !strings.Contains(out, "cross-node:") ||
+		!strings.Contains(out, "after Holm's correction") || !strings.Contains(out, "clustered by unit") {
 		t.Errorf("implications --test: %d %q", st, out)
 	}
-	_, errs, st := runCLI(t, "graph", "implications", "fig2", "--alpha", "2")
-	if st != 1 || !strings.Contains(errs, "alpha") {
-		t.Errorf("bad alpha: %d %q", st, errs)
+	// The pooled test is still there.
+	var within, pooled struct {
+		Method  string
+		Summary map[string]struct{ Tested, Contradicted int }
+	}
+	for _, c := range []struct {
+		method string
+		into   any
+	}{{"within", &within}, {"pooled", &pooled}} {
+		out, _, st = runCLI(t, "graph", "implications", "fig2", "--test", "--test-method", c.method, "--json", "--quiet")
+		if err := json.Unmarshal([]byte(out), c.into); err != nil || st != 0 {
+			t.Fatalf("--test-method %s --json: %d %v", c.method, st, err)
+		}
+	}
+	if within.Method != "within" || pooled.Method != "pooled" || within.Summary["cross-node"].Tested == 0 ||
+		pooled.Summary["cross-node"].Tested == 0 {
+		t.Errorf("within %+v, pooled %+v", within, pooled)
+	}
+	for _, bad := range [][]string{{"--alpha", "2"}, {"--test-method", "fixed"}, {"--test-method", ""}} {
+		_, errs, st := runCLI(t, append([]string{"graph", "implications", "fig2", "--test"}, bad...)...)
+		if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: %d %q", bad, st, errs)
+		}
 	}
 }
 
@@ -229,5 +259,59 @@ func TestGraphPaths(t *testing.T) {
 	out, _, st = runCLI(t, "graph", "paths", "fig2", "unequal_exposure", "dilemma")
 	if st != 0 || !strings.Contains(out, "directed paths from unequal_exposure to dilemma: 3") {
 		t.Errorf("paths text: %d %q", st, out)
+	}
+}
+
+// A panel from a -> b -> c plus a -> c, with unit effects and AR(1)
+// noise; the model without a -> c gets a -> c as its first hint, and
+// --add 1 --out writes a model that has it.
+func TestGraphSuggest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	b.WriteString("iso3,month,a,b,c\n")
+	for u := 0; u < 60; u++ {
+		ua, ub, uc := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		var ea, eb, ec float64
+		for m := 0; m < 24; m++ {
+			ea = 0.5*ea + rng.NormFloat64()
+			eb = 0.5*eb + rng.NormFloat64()
+			ec = 0.5*ec + rng.NormFloat64()
+			a := ua + ea
+			bb := ub + 0.5*a + eb
+			c := uc + 0.5*bb + 0.4*a + ec
+			fmt.Fprintf(&b, "U%02d,%d-%02d,%.4f,%.4f,%.4f\n", u, 2020+m/12, m%12+1, a, bb, c)
+		}
+	}
+	csv := writeFile(t, "panel.csv", b.String())
+	src := writeFile(t, "chain.dag", `a [column="a"]; b [column="b"]; c [column="c"]; a -> b -> c`+"\n")
+	out, _, st := runCLI(t, "graph", "suggest", src, "--data", csv, "--json", "--quiet")
+	var res struct {
+		Method string
+		Hints  []struct {
+			Edge    string
+			SelfLag bool `json:"self_lag"`
+			T       *float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || st != 0 || len(res.Hints) == 0 {
+		t.Fatalf("suggest --json: %d %v %q", st, err, out)
+	}
+	if h := res.Hints[0]; h.Edge != "a -> c" || h.SelfLag || h.T == nil || *h.T < 3 || res.Method != "within" {
+		t.Errorf("first hint %+v", res.Hints[0])
+	}
+	outFile := filepath.Join(t.TempDir(), "plus.dag")
+	out, errs, st := runCLI(t, "graph", "suggest", src, "--data", csv, "--add", "1", "--out", outFile)
+	if st != 0 || !strings.Contains(out, "a -> c") || !strings.Contains(errs, "dilemma fit "+outFile) {
+		t.Fatalf("suggest --add: %d %q %q", st, out, errs)
+	}
+	out, _, st = runCLI(t, "graph", "show", outFile)
+	if st != 0 || !strings.Contains(out, "a -> c") {
+		t.Errorf("written model: %d %q", st, out)
+	}
+	for _, bad := range [][]string{{"--test-method", "both"}, {"--alpha", "0"}, {"--top", "-1"}, {"--add", "1"}, {"--out", outFile}, {"--add", "99", "--out", outFile}} {
+		_, errs, st := runCLI(t, append([]string{"graph", "suggest", src, "--data", csv, "--quiet"}, bad...)...)
+		if st != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: %d %q", bad, st, errs)
+		}
 	}
 }
