@@ -203,6 +203,12 @@ func (m *Model) TestPanel(p *data.Panel, opt PanelTestOptions) (*ImplicationRepo
 	if opt.Method != citest.Pooled && !p.IsPanel() {
 		return nil, fmt.Errorf("%s is a cross-section (no unit key): the %s test needs a panel; use the pooled test", p.Name, opt.Method)
 	}
+	// Bind as fit does: a node without column= reads its own name's column.
+	bm, _, err := m.bind(panelColumns(p), p.Name, false, panelKeys(p))
+	if err != nil {
+		return nil, err
+	}
+	m = bm
 	periods := m.Periods()
 	if p.IsPanel() {
 		periods = max(periods, 2)

@@ -312,7 +312,7 @@ func TestPackagingCommands(t *testing.T) {
 			}
 		}
 	}
-	if subs := groupCommands("graph"); len(subs) != 6 {
+	if subs := groupCommands("graph"); len(subs) != 7 {
 		t.Errorf("graph subcommands %v", subs)
 	}
 	// Every "dilemma WORD" in every command's help names a command.
