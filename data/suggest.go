@@ -99,7 +99,7 @@ func ShapeOf(v []float64, trials map[string][]float64) Shape {
 		}
 		if s.ZeroShare >= 0.3 {
 			s.Kind = "zero-heavy count"
-			s.Families = []string{"hurdle_negbinomial", "zero_inflated_negbinomial", "hurdle_poisson", "zero_inflated_poisson"}
+			s.Families = []string{"hurdle_negbinomial", "zero_inflated_negbinomial", "hurdle_poisson", "zero_inflated_poisson", "negbinomial", "poisson"}
 			break
 		}
 		s.Kind = "count"

@@ -424,6 +424,7 @@ func (r *run) diagnostics() {
 	r.figure("energy", "Energy diagnostic of the non-traditional fit: the marginal energy against the energy transitions per chain (E-BFMI below 0.3 flags poor exploration).", nil, r.nontrad, report.Request{Kind: "energy"})
 	r.figure("trace", "Trace plots of the non-traditional fit's edge strengths, one colour per chain.", nil, r.nontrad, report.Request{Kind: "trace"})
 	r.figure("rank", "Rank plots: uniform histograms per chain mean the chains agree.", nil, r.nontrad, report.Request{Kind: "rank"})
+	r.misfits()
 	for _, node := range report.PPCNodes(r.nontrad) {
 		r.figure("ppc-"+node, fmt.Sprintf("Posterior predictive check of %s: the observed distribution against data replicated from 50 posterior draws.", node), nil, r.nontrad,
 			report.Request{Kind: "ppc", Node: node, Seed: 1})
@@ -442,6 +443,25 @@ func (r *run) priorSensitivity(f *fit.Fit) {
 	r.p("Flagged in `%s`:\n\n", f.Manifest.Model.Name)
 	for _, n := range notes {
 		r.p("- %s\n", strings.TrimPrefix(n, "prior sensitivity: "))
+	}
+	r.p("\n")
+}
+
+// misfits says, for both fits, which statistics of the data (share of
+// zeros and of the maximum, minimum, maximum, dispersion, skewness) the
+// fitted families do not reproduce (report.CheckFit).
+func (r *run) misfits() {
+	r.p("**Do the families fit the data?** Each modelled node's data are compared with %d data sets replicated from the posterior on statistics where families fail: the share of values at the minimum (zeros) and at the maximum, the minimum and maximum, the dispersion and the skewness. A statistic outside its %.0f%% predictive interval is a misfit.\n\n", report.MisfitDraws, 100*report.MisfitLevel)
+	any := false
+	for _, f := range []*fit.Fit{r.trad, r.nontrad} {
+		ms, _ := report.CheckFit(f, 1)
+		for _, line := range report.MisfitLines(ms) {
+			r.p("- `%s`: %s\n", f.Manifest.Model.Name, line)
+			any = true
+		}
+	}
+	if !any {
+		r.p("No misfit: every statistic lies within its interval.\n")
 	}
 	r.p("\n")
 }

@@ -12,6 +12,7 @@ import (
 
 	"dilemma/fit"
 	"dilemma/inference"
+	"dilemma/report"
 	"dilemma/table"
 )
 
@@ -274,6 +275,23 @@ func printWarnings(e *env, f *fit.Fit) {
 	}
 	for _, n := range f.SensitivityNotes() {
 		fmt.Fprintf(e.stderr, "note: %s\n", n)
+	}
+	if f.Settings.PriorOnly {
+		return
+	}
+	misfits, skipped := report.CheckFit(f, f.Settings.Seed)
+	for _, line := range report.MisfitLines(misfits) {
+		fmt.Fprintf(e.stderr, "warning: misfit: %s\n", line)
+	}
+	if len(skipped) > 0 {
+		var names []string
+		for _, s := range skipped {
+			names = append(names, s[:strings.IndexByte(s+":", ':')])
+		}
+		e.logf("note: predictive checks skipped for %s (the first: %s)\n", strings.Join(names, ", "), skipped[0][len(names[0])+2:])
+	}
+	if len(misfits) == 0 && len(skipped) == 0 {
+		e.logf("predictive checks: every node's zeros, bounds, dispersion and skewness are within the 99%% predictive intervals\n")
 	}
 }
 
