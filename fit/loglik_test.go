@@ -101,7 +101,8 @@ func TestSaveLogLik(t *testing.T) {
 	}
 	script := `suppressMessages(library(loo))
 m <- do.call(rbind, lapply(commandArgs(TRUE), function(f) as.matrix(read.csv(f, check.names = FALSE))))
-r <- loo(m[, startsWith(colnames(m), "log_lik.y.")], r_eff = 1)
+sel <- m[, startsWith(colnames(m), "log_lik.y.")]
+r <- loo(sel, r_eff = rep(1, ncol(sel)))
 cat(sprintf("%.6f\n", r$estimates["elpd_loo", "Estimate"]))`
 	out, err := exec.Command("Rscript", append([]string{"-e", script}, paths...)...).CombinedOutput()
 	if err != nil {

@@ -68,7 +68,8 @@ the likelihood of the observed nodes, for power-scaling prior sensitivity).
 per modelled observation, named log_lik.NODE.UNIT.TIME, with every constant
 of the family's density or probability, so that R's loo reads them:
   m <- as.matrix(read.csv("loglik-1.csv", check.names = FALSE))
-  loo::loo(m[, startsWith(colnames(m), "log_lik.fear.")], r_eff = 1)
+  ll <- m[, startsWith(colnames(m), "log_lik.fear.")]
+  loo::loo(ll, r_eff = rep(1, ncol(ll)))
 
 Examples:
   dilemma fit fig2 --out fit-fig2
