@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,6 +54,7 @@ func compareFitDirs(t *testing.T) (truth, rival string) {
 		}
 		s := fit.DefaultSettings()
 		s.Chains, s.Warmup, s.Samples = 2, 200, 200
+		s.SaveLogLik = true
 		f, err := fit.Run(context.Background(), pl, s, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -93,6 +97,7 @@ func TestCompareRanksTrueGraphFirst(t *testing.T) {
 			t.Errorf("order %v: %+v; want the true graph first by more than 4 se, with weight ≥ 0.9", order, got.Models)
 		}
 	}
+	compareWithR(t, truth, rival)
 	stdout, _, status := runCLI(t, "compare", truth, rival, "--format", "markdown")
 	if status != 0 || !strings.Contains(stdout, "| elpd_loo |") {
 		t.Errorf("markdown table: exit %d\n%s", status, stdout)
@@ -115,5 +120,52 @@ func TestCompareErrors(t *testing.T) {
 		if status != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and one line with %q", tc.args[1:], status, stderr, tc.want)
 		}
+	}
+}
+
+// compareWithR checks, where R has loo, that loo_compare on the fits'
+// loglik files gives our elpd difference.
+func compareWithR(t *testing.T, truth, rival string) {
+	if _, err := exec.LookPath("Rscript"); err != nil {
+		t.Log("Rscript not found: the comparison with R's loo_compare is skipped")
+		return
+	}
+	if out, err := exec.Command("Rscript", "-e", "suppressMessages(library(loo))").CombinedOutput(); err != nil {
+		t.Logf("R's loo cannot be loaded, the comparison is skipped: %s", out)
+		return
+	}
+	stdout, stderr, status := runCLI(t, "compare", "--json", truth, rival)
+	if status != 0 {
+		t.Fatalf("exit %d: %s", status, stderr)
+	}
+	var ours struct {
+		Models []struct {
+			ELPDDiff float64 `json:"elpd_diff"`
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &ours); err != nil {
+		t.Fatal(err)
+	}
+	script := `suppressMessages(library(loo))
+read <- function(dir) {
+  m <- do.call(rbind, lapply(Sys.glob(file.path(dir, "loglik-*.csv")), function(f) as.matrix(read.csv(f, check.names = FALSE))))
+  m <- m[, startsWith(colnames(m), "log_lik.y.")]
+  loo(m, r_eff = rep(1, ncol(m)))
+}
+a <- commandArgs(TRUE)
+cmp <- loo_compare(read(a[1]), read(a[2]))
+cat(sprintf("%.6f\n", cmp[2, "elpd_diff"]))`
+	out, err := exec.Command("Rscript", "-e", script, truth, rival).CombinedOutput()
+	if err != nil {
+		t.Fatalf("Rscript: %v\n%s", err, out)
+	}
+	f := strings.Fields(string(out))
+	theirs, err := strconv.ParseFloat(f[len(f)-1], 64)
+	if err != nil {
+		t.Fatalf("Rscript printed %q", out)
+	}
+	t.Logf("elpd_diff: ours %.4f, R's loo_compare %.4f", ours.Models[1].ELPDDiff, theirs)
+	if math.Abs(ours.Models[1].ELPDDiff-theirs) > 0.5 {
+		t.Errorf("elpd_diff: ours %.4f, R's loo_compare %.4f", ours.Models[1].ELPDDiff, theirs)
 	}
 }
