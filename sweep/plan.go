@@ -353,7 +353,7 @@ func applyModelAxis(m *model.Model, axis, value string) error {
 			}
 		}
 		if len(found) == 0 {
-			return fmt.Errorf("model %s has no edge %s -> %s", m.Name, from, to)
+			return fmt.Errorf("the model has no edge %s -> %s", from, to)
 		}
 		slices.SortFunc(found, func(a, b *model.Edge) int { return a.Lag - b.Lag })
 		pr, err := model.ParsePrior(value)
@@ -365,7 +365,7 @@ func applyModelAxis(m *model.Model, axis, value string) error {
 	}
 	n := m.Node(target)
 	if n == nil {
-		msg := fmt.Sprintf("model %s has no node %q", m.Name, target)
+		msg := fmt.Sprintf("the model has no node %q", target)
 		if c := model.Closest(target, m.NodeNames()); c != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", c)
 		}
