@@ -194,7 +194,7 @@ func TestFileErrors(t *testing.T) {
 	base := smallMultiverse
 	cases := []struct {
 		name, from, to, want string
-		build              bool
+		build                bool
 	}{
 		{"unknown setting", "[query]", "colour = 1\n[query]", `sweep.toml:8: [fit]: unknown fit setting "colour"`, false},
 		{"unknown key", "[fit]", "colour = 1\n[fit]", `sweep.toml:4: unknown key "colour"`, false},
