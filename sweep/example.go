@@ -38,8 +38,10 @@ assume_identified = true    # fig2-remedies' remedies are not identified (author
 [axes]                      # every combination is one task; the first axis varies slowest
 seed = [1, 2]
 time_effects = ["none", "fixed"]
-"unilateralism.column" = ["c8_max", "c8_days_total_ban"]
+# how self-help (the 0-4 border-closure scale) is modelled; how exposure is scaled
 "unilateralism.family" = ["ordered", "gaussian"]
+"unequal_exposure.transform" = ["log1p|standardize", "standardize"]
+# "unilateralism.column" = ["c8_max", "c8_intl_travel"]   # with family gaussian: c8_intl_travel is a monthly mean
 # "threat.transform" = ["log1p|standardize", "standardize"]
 # "fear->unilateralism.prior" = ["normal(0,1)", "normal(0,0.5)"]
 # model = ["fig2-remedies", "my-alternative.dag"]   # whole alternative models
