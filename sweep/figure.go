@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"sort"
 
+	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -161,4 +162,109 @@ func alignPanels(ps []*plot.Plot, cs []draw.Canvas) []draw.Canvas {
 		out[i] = draw.Crop(cs[i], maxW-widths[i], 0, 0, 0)
 	}
 	return out
+}
+
+// sbcFigure draws, per parameter, the rank histogram ("hist": counts per
+// bin with the expected count and its 99% binomial range shaded, as
+// SBC::plot_rank_hist) or the ECDF difference ("ecdf": ECDF(z) − z of the
+// fractional ranks with the 95% simultaneous band shaded, as
+// SBC::plot_ecdf_diff).
+func sbcFigure(params []SBCParam, kind, format string) ([]byte, error) {
+	n := len(params)
+	if n == 0 {
+		return nil, fmt.Errorf("no parameters to draw")
+	}
+	cols := min(3, n)
+	rows := (n + cols - 1) / cols
+	var plots [][]*plot.Plot
+	for r := 0; r < rows; r++ {
+		plots = append(plots, make([]*plot.Plot, cols))
+	}
+	band := color.RGBA{R: 190, G: 190, B: 190, A: 255}
+	for i, sp := range params {
+		p := plot.New()
+		p.Title.Text = fmt.Sprintf("%s (p = %.2g)", sp.Parameter, float64(sp.PValue))
+		switch kind {
+		case "hist":
+			bins := sp.Bins
+			count := make([]float64, bins)
+			for _, r := range sp.Ranks {
+				count[min(bins-1, r*bins/(sp.Draws+1))]++
+			}
+			m := float64(len(sp.Ranks))
+			b := distuv.Binomial{N: m, P: 1 / float64(bins)}
+			lo, hi := binomQuantile(b, len(sp.Ranks), 0.005), binomQuantile(b, len(sp.Ranks), 0.995)
+			poly, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: lo}, {X: float64(bins), Y: lo}, {X: float64(bins), Y: hi}, {X: 0, Y: hi}})
+			poly.Color, poly.LineStyle.Width = band, 0
+			p.Add(poly)
+			for k, c := range count {
+				bar, _ := plotter.NewPolygon(plotter.XYs{{X: float64(k) + 0.05, Y: 0}, {X: float64(k) + 0.95, Y: 0}, {X: float64(k) + 0.95, Y: c}, {X: float64(k) + 0.05, Y: c}})
+				bar.Color = blue
+				bar.LineStyle.Width = 0
+				p.Add(bar)
+			}
+			exp, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: m / float64(bins)}, {X: float64(bins), Y: m / float64(bins)}})
+			exp.Color = black
+			p.Add(exp)
+			p.X.Label.Text = fmt.Sprintf("rank bin (%d bins of ranks 0-%d)", bins, sp.Draws)
+			p.Y.Label.Text = "replications"
+		case "ecdf":
+			K := min(sp.Draws+1, 100)
+			z, lo, hi := ecdfBand(len(sp.Ranks), K, 0.05)
+			e := ecdfAt(sp.Ranks, sp.Draws, z)
+			var poly, line plotter.XYs
+			poly = append(poly, plotter.XY{X: 0, Y: 0})
+			for k := range z {
+				poly = append(poly, plotter.XY{X: z[k], Y: hi[k] - z[k]})
+			}
+			poly = append(poly, plotter.XY{X: 1, Y: 0})
+			for k := len(z) - 1; k >= 0; k-- {
+				poly = append(poly, plotter.XY{X: z[k], Y: lo[k] - z[k]})
+			}
+			pg, _ := plotter.NewPolygon(poly)
+			pg.Color, pg.LineStyle.Width = band, 0
+			p.Add(pg)
+			line = append(line, plotter.XY{X: 0, Y: 0})
+			for k := range z {
+				line = append(line, plotter.XY{X: z[k], Y: e[k] - z[k]})
+			}
+			line = append(line, plotter.XY{X: 1, Y: 0})
+			l, _ := plotter.NewLine(line)
+			l.Color, l.Width = blue, vg.Points(1.2)
+			p.Add(l)
+			p.X.Label.Text = "fractional rank z"
+			p.Y.Label.Text = "ECDF(z) - z"
+		}
+		plots[i/cols][i%cols] = p
+	}
+	w := vg.Length(2.6*float64(cols)) * vg.Inch
+	h := vg.Length(2.2*float64(rows)) * vg.Inch
+	var canvas vg.CanvasWriterTo
+	switch format {
+	case "png":
+		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(150))}
+	case "pdf":
+		canvas = vgpdf.New(w, h)
+	default:
+		return nil, fmt.Errorf("figure format %q: want png or pdf", format)
+	}
+	dc := draw.New(canvas)
+	if format != "png" {
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(6)}
+	cs := plot.Align(plots, tiles, dc)
+	for r := range plots {
+		for c, p := range plots[r] {
+			if p != nil {
+				p.Draw(cs[r][c])
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := canvas.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
