@@ -52,8 +52,10 @@ time_effects = ["none", "fixed"]
 # data and records the rank of each true value among its posterior draws.
 # A calibrated sampler and model give uniform ranks; 'dilemma sweep collect'
 # draws rank histograms and ECDF-difference plots with a uniformity test.
+# So far: models whose estimated nodes are all gaussian, without latent
+# nodes or period effects.
 kind = "sbc"
-model = "my.dag"            # a model whose observed nodes are all gaussian
+model = "my.dag"
 data = "panel.csv"          # the rows, keys and exogenous columns to simulate on
 
 [fit]
@@ -69,10 +71,13 @@ parameters = ["b.x.y"]      # default: every edge strength
 	CV: `# Leave-units-out cross-validation: the units (countries) are split into
 # folds; each task fits all other folds and scores the held-out units'
 # observed values by their log predictive density. 'dilemma sweep collect'
-# gives the elpd per fold and in total, with its standard error.
+# gives the elpd per fold and in total, with its standard error. Each held-out
+# unit's values are scored jointly, its unit intercept integrated out.
+# So far: models whose estimated nodes are all gaussian, without latent
+# nodes or period effects.
 kind = "cv"
-model = "fig2"
-# data = "panel.csv"
+model = "my.dag"
+data = "panel.csv"
 
 [fit]
 chains = 4
