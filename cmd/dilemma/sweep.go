@@ -21,7 +21,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func init() {
 	register(&command{
 		name:    "sweep",
-		summary: "many fits at once: multiverse, on a laptop or a Slurm cluster (see sweep -h)",
+		summary: "many fits: multiverse, SBC, cross-validation, on a laptop or a Slurm cluster",
 		usage: `Usage: dilemma sweep plan SWEEP.toml --out DIR
        dilemma sweep run DIR (--task I | --local [-j K])
        dilemma sweep submit DIR (--slurm [--partition P] [--max-running K] [--sbatch-arg A …] | --kubernetes --image IMG --claim PVC)
