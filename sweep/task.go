@@ -107,8 +107,9 @@ type Timing struct {
 	Total    float64 `json:"total_seconds"`
 	// GradEvals counts log-density gradients over all chains.
 	GradEvals int64 `json:"gradient_evaluations"`
-	// WarmupGradEvals counts those spent in warm-up (NaN if unknown).
-	WarmupSeconds float64 `json:"warmup_seconds"`
+	// WarmupSeconds is the warm-up's wall time summed over chains (they
+	// run in parallel, so it may exceed Total).
+	WarmupSeconds float64 `json:"warmup_seconds_all_chains"`
 }
 
 // RunOptions are how a task is run; none of them changes its result.
