@@ -165,7 +165,7 @@ func alignPanels(ps []*plot.Plot, cs []draw.Canvas) []draw.Canvas {
 }
 
 // sbcFigure draws, per parameter, the rank histogram ("hist": counts per
-// bin with the expected count and its 99% binomial range shaded, as
+// bin with the expected count and its 95% binomial range shaded, as
 // SBC::plot_rank_hist) or the ECDF difference ("ecdf": ECDF(z) − z of the
 // fractional ranks with the 95% simultaneous band shaded, as
 // SBC::plot_ecdf_diff).
@@ -193,7 +193,7 @@ func sbcFigure(params []SBCParam, kind, format string) ([]byte, error) {
 			}
 			m := float64(len(sp.Ranks))
 			b := distuv.Binomial{N: m, P: 1 / float64(bins)}
-			lo, hi := binomQuantile(b, len(sp.Ranks), 0.005), binomQuantile(b, len(sp.Ranks), 0.995)
+			lo, hi := binomQuantile(b, len(sp.Ranks), 0.025), binomQuantile(b, len(sp.Ranks), 0.975)
 			poly, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: lo}, {X: float64(bins), Y: lo}, {X: float64(bins), Y: hi}, {X: 0, Y: hi}})
 			poly.Color, poly.LineStyle.Width = band, 0
 			p.Add(poly)
@@ -209,8 +209,7 @@ func sbcFigure(params []SBCParam, kind, format string) ([]byte, error) {
 			p.X.Label.Text = fmt.Sprintf("rank bin (%d bins of ranks 0-%d)", bins, sp.Draws)
 			p.Y.Label.Text = "replications"
 		case "ecdf":
-			K := min(sp.Draws+1, 100)
-			z, lo, hi := ecdfBand(len(sp.Ranks), K, 0.05)
+			z, lo, hi := ecdfBand(len(sp.Ranks), ecdfPoints(&sp), 0.05)
 			e := ecdfAt(sp.Ranks, sp.Draws, z)
 			var poly, line plotter.XYs
 			poly = append(poly, plotter.XY{X: 0, Y: 0})

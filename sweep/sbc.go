@@ -406,17 +406,11 @@ type SBCParam struct {
 	Ranks []int `json:"-"`
 }
 
-// rankBins chooses the histogram's number of bins: about 5 replications per
-// bin on average (the chi-square test needs that), at most 20, and a
-// divisor of Draws+1 so that each bin holds as many possible ranks.
+// rankBins chooses the histogram's number of bins as R's SBC package
+// guesses it: a tenth of the replications, at least 5, at most one bin per
+// possible rank.
 func rankBins(reps, draws int) int {
-	want := max(2, min(20, reps/5))
-	for b := want; b >= 2; b-- {
-		if (draws+1)%b == 0 {
-			return b
-		}
-	}
-	return want
+	return min(draws+1, max(reps/10, 5))
 }
 
 // uniformityTest runs Pearson's chi-square test of uniform ranks.
@@ -513,6 +507,11 @@ func ecdfAt(ranks []int, draws int, z []float64) []float64 {
 	return out
 }
 
+// ecdfPoints is the number of points the ECDF is evaluated at, as R's SBC
+// package chooses it: the smaller of the number of possible ranks and the
+// number of replications.
+func ecdfPoints(sp *SBCParam) int { return max(2, min(sp.Draws+1, len(sp.Ranks))) }
+
 func (c *Collection) collectSBC(p *Plan) error {
 	byParam := map[string]*SBCParam{}
 	var order []string
@@ -551,8 +550,7 @@ func (c *Collection) collectSBC(p *Plan) error {
 		sp.Replications = len(sp.Ranks)
 		bins, chi2, pv := uniformityTest(sp.Ranks, sp.Draws)
 		sp.Bins, sp.ChiSquare, sp.PValue = bins, Num(chi2), Num(pv)
-		K := min(sp.Draws+1, 100)
-		z, lo, hi := ecdfBand(len(sp.Ranks), K, 0.05)
+		z, lo, hi := ecdfBand(len(sp.Ranks), ecdfPoints(sp), 0.05)
 		e := ecdfAt(sp.Ranks, sp.Draws, z)
 		sp.ECDFInside = true
 		for k := range z {
