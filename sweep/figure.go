@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -180,7 +182,7 @@ func sbcFigure(params []SBCParam, kind, format string) ([]byte, error) {
 	for r := 0; r < rows; r++ {
 		plots = append(plots, make([]*plot.Plot, cols))
 	}
-	band := color.RGBA{R: 190, G: 190, B: 190, A: 255}
+	band := color.RGBA{R: 215, G: 225, B: 238, A: 255}
 	for i, sp := range params {
 		p := plot.New()
 		p.Title.Text = fmt.Sprintf("%s (p = %.2g)", sp.Parameter, float64(sp.PValue))
@@ -206,6 +208,7 @@ func sbcFigure(params []SBCParam, kind, format string) ([]byte, error) {
 			exp, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: m / float64(bins)}, {X: float64(bins), Y: m / float64(bins)}})
 			exp.Color = black
 			p.Add(exp)
+			p.Y.Max = math.Max(hi, slices.Max(count)) * 1.08
 			p.X.Label.Text = fmt.Sprintf("rank bin (%d bins of ranks 0-%d)", bins, sp.Draws)
 			p.Y.Label.Text = "replications"
 		case "ecdf":
