@@ -426,3 +426,42 @@ func TestArraySpec(t *testing.T) {
 		}
 	}
 }
+
+// TestModelAndNodeAxes: an axis of whole model files (relative to the sweep
+// file) and a node's transform: every task's manifest carries the chosen
+// model's text with the chosen transform, and a query node missing from
+// one alternative model is an error naming it.
+func TestModelAndNodeAxes(t *testing.T) {
+	path := tinySweep(t, strings.Replace(smallMultiverse, `"x->y.prior" = ["normal(0,1)", "normal(0,0.05)"]`,
+		`model = ["my.dag", "alt.dag"]`+"\n"+`"x.transform" = ["standardize", "center"]`, 1))
+	alt := strings.Replace(tinyModel, `y [column="y", outcome]`, `y [column="y", outcome, prior_sigma="half_normal(2)"]`, 1)
+	os.WriteFile(filepath.Join(filepath.Dir(path), "alt.dag"), []byte(alt), 0o644)
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 8 {
+		t.Fatalf("%d tasks", len(p.Tasks))
+	}
+	for i, task := range p.Tasks {
+		m, err := model.ParseString(p.Manifests[i].Model.Text, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantAlt := task.Choices[1].Value == "alt.dag"
+		if _, has := m.Node("y").Priors["sigma"]; has != wantAlt || p.Manifests[i].Model.Name != task.Choices[1].Value {
+			t.Errorf("task %d (%s): model %s, sigma prior set %v", i, task.Describe(), p.Manifests[i].Model.Name, has)
+		}
+		if m.Node("x").Transform != task.Choices[2].Value {
+			t.Errorf("task %d: x transform %q", i, m.Node("x").Transform)
+		}
+	}
+	os.WriteFile(filepath.Join(filepath.Dir(path), "alt.dag"), []byte("dag { x -> w }\nsettings {\n  x [column=\"x\"]\n  w [column=\"y\"]\n}\n"), 0o644)
+	if _, err := Build(f); err == nil || !strings.Contains(err.Error(), `model alt.dag`) || !strings.Contains(err.Error(), `no node "y"`) {
+		t.Errorf("alternative model without the outcome: %v", err)
+	}
+}
