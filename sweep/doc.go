@@ -78,4 +78,30 @@
 // above the choices each made) and the share of specifications in which
 // each quantity is below zero (a remedy reduces the outcome) with posterior
 // probability at least 0.95.
+//
+// # Simulation-based calibration
+//
+// kind = "sbc" makes one task per replication ([sbc] replications,
+// parameters, thin). Each draws the parameters from their priors (the
+// model's, or package sem's defaults), simulates every equation's values on
+// the data's rows from them (the same missing values, exogenous columns,
+// lags within units and unit intercepts drawn from normal(0, tau)), fits
+// the simulated data and records each true value's rank among the thinned
+// posterior draws (Talts et al. 2018). Collect writes ranks.csv, sbc.csv
+// (Pearson's chi-square test of uniform ranks, and whether the ranks' ECDF
+// stays inside the 95% simultaneous band of Säilynoja, Bürkner and Vehtari
+// 2022), sbc-ranks.png (rank histograms) and sbc-ecdf-diff.png (ECDF
+// difference plots), with the defaults of R's SBC package. So far the
+// estimated nodes must be gaussian, without latent nodes or period effects.
+//
+// # Cross-validation
+//
+// kind = "cv" deals the units to [cv] folds by a seeded shuffle and makes
+// one task per fold: the fit leaves the fold's units out of every equation,
+// and each held-out unit's observed values are scored jointly by their log
+// predictive density given their observed parents, the unit's own
+// intercept integrated out (its values are jointly normal with covariance
+// sigma²I + tau²J), averaged over the draws. Collect writes elpd.csv (per
+// fold and in total, with the standard error over units) and
+// elpd-units.csv. The same model restrictions as SBC apply.
 package sweep
