@@ -1,0 +1,346 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"dilemma/data"
+	"dilemma/fit"
+	"dilemma/model/sem"
+	"dilemma/table"
+)
+
+// CVTask is one fold of a leave-units-out cross-validation.
+type CVTask struct {
+	Fold  int      `json:"fold"`
+	Units []string `json:"units"`
+}
+
+// CVResult is one fold's expected log predictive density.
+type CVResult struct {
+	Fold int `json:"fold"`
+	// Elpd is the sum of the held-out units' elpd.
+	Elpd Num `json:"elpd"`
+	// Rows counts the held-out observations scored.
+	Rows  int        `json:"rows"`
+	Units []UnitElpd `json:"units"`
+}
+
+// UnitElpd is one held-out unit's log predictive density: the log of the
+// posterior mean of the joint density of all its observed values.
+type UnitElpd struct {
+	Unit string `json:"unit"`
+	Elpd Num    `json:"elpd"`
+	Rows int    `json:"rows"`
+}
+
+// buildCV splits the units into folds (a seeded shuffle, dealt round-robin)
+// and makes one task per fold.
+func buildCV(f *File, p *Plan, panel *data.Panel) error {
+	base, man := p.Tasks[0], p.Manifests[0]
+	pl, err := man.Plan()
+	if err != nil {
+		return err
+	}
+	if err := cvSupported(pl.Spec); err != nil {
+		return &Error{File: f.Path, Line: lineOf(f.Text, "model"), Msg: "cv: " + err.Error()}
+	}
+	units := slices.Clone(pl.Spec.Layout.Units)
+	if len(units) < f.CV.Folds {
+		return &Error{File: f.Path, Line: lineOf(f.Text, "folds"), Msg: fmt.Sprintf("[cv] folds = %d but the data have %d units", f.CV.Folds, len(units))}
+	}
+	rng := rand.New(rand.NewPCG(man.Settings.Seed, 0xc5))
+	rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+	p.Tasks, p.Manifests = nil, nil
+	for k := 0; k < f.CV.Folds; k++ {
+		t := base
+		t.Index = k
+		cv := &CVTask{Fold: k + 1}
+		for i := k; i < len(units); i += f.CV.Folds {
+			cv.Units = append(cv.Units, units[i])
+		}
+		slices.Sort(cv.Units)
+		t.CV = cv
+		p.Tasks = append(p.Tasks, t)
+		p.Manifests = append(p.Manifests, man)
+	}
+	return nil
+}
+
+// cvSupported checks that the held-out units' predictive density has the
+// closed form runCV computes: gaussian equations, no latent nodes, no
+// period effects, a panel with units.
+func cvSupported(spec *sem.Spec) error {
+	if len(spec.Layout.Units) == 0 {
+		return fmt.Errorf("leave-units-out cross-validation needs a panel with units")
+	}
+	if len(spec.Latents) > 0 {
+		return fmt.Errorf("the model has latent nodes (%s); cross-validation supports observed gaussian nodes only, so far", spec.Latents[0].Node)
+	}
+	for _, eq := range spec.Equations {
+		if eq.Family != nil {
+			if _, ok := eq.Family.(sem.Gaussian); !ok {
+				return fmt.Errorf("node %s is %s; cross-validation supports gaussian nodes only, so far", eq.Node, eq.Family.Name())
+			}
+		}
+		if eq.Time != sem.TimeNone {
+			return fmt.Errorf("node %s has period effects; cross-validation supports time_effects = \"none\" only, so far", eq.Node)
+		}
+	}
+	return nil
+}
+
+// runCV fits the data without the fold's units and scores their observed
+// values. Each equation's values of a held-out unit are predicted given
+// their observed parents; the unit's own intercept is unknown, so the
+// prediction integrates it over its distribution normal(0, tau): the
+// unit's n values are jointly normal with covariance sigma²I + tau²J, and
+// the unit's elpd is the log of that density averaged over the draws
+// (summed over equations inside the average, as one joint density).
+func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, error) {
+	if t.CV == nil {
+		return nil, fmt.Errorf("task %d: a cv task without its fold", t.Index)
+	}
+	pl, err := m.Plan()
+	if err != nil {
+		return nil, err
+	}
+	pl.ModelRef, pl.DataRef = m.Model, m.Data
+	spec := pl.Spec
+	if err := cvSupported(spec); err != nil {
+		return nil, err
+	}
+	lay := spec.Layout
+	out := map[int]bool{}
+	for _, u := range t.CV.Units {
+		j := slices.Index(lay.Units, u)
+		if j < 0 {
+			return nil, fmt.Errorf("fold %d: unit %s is not in the data", t.CV.Fold, u)
+		}
+		out[j] = true
+	}
+	// Hold the fold's values out of every equation.
+	held := make([][]float64, len(spec.Equations))
+	for i := range spec.Equations {
+		eq := &spec.Equations[i]
+		held[i] = eq.Y
+		y := slices.Clone(eq.Y)
+		for r := range y {
+			if out[lay.Unit[r]] {
+				y[r] = math.NaN()
+			}
+		}
+		eq.Y = y
+	}
+	f, err := fit.Run(ctx, pl, m.Settings, nil)
+	if err != nil {
+		return nil, err
+	}
+	for c, g := range f.Manifest.Timing.GradEvals {
+		tm.GradEvals += g
+		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
+	}
+	flat := func(name string) ([]float64, error) {
+		ch := f.Param(name)
+		if ch == nil {
+			return nil, fmt.Errorf("the fit has no parameter %s", name)
+		}
+		var v []float64
+		for _, c := range ch {
+			v = append(v, c...)
+		}
+		return v, nil
+	}
+	// Per equation: the draws of its parameters.
+	type eqDraws struct {
+		a, sigma, tau []float64
+		b             [][]float64
+	}
+	eds := make([]eqDraws, len(spec.Equations))
+	S := 0
+	for i, eq := range spec.Equations {
+		var ed eqDraws
+		if ed.a, err = flat("a." + eq.Node); err != nil {
+			return nil, err
+		}
+		if ed.sigma, err = flat("sigma." + eq.Node); err != nil {
+			return nil, err
+		}
+		if eq.UnitRE {
+			if ed.tau, err = flat("tau." + eq.Node); err != nil {
+				return nil, err
+			}
+		}
+		for _, term := range eq.Terms {
+			name := "b." + term.Parent + "." + eq.Node
+			if term.Lag > 0 {
+				name = fmt.Sprintf("b.%s.lag%d.%s", term.Parent, term.Lag, eq.Node)
+			}
+			b, err := flat(name)
+			if err != nil {
+				return nil, err
+			}
+			ed.b = append(ed.b, b)
+		}
+		eds[i] = ed
+		S = len(ed.a)
+	}
+	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),
+		CV: &CVResult{Fold: t.CV.Fold}}
+	total := 0.0
+	for _, u := range t.CV.Units {
+		j := slices.Index(lay.Units, u)
+		// The unit's scored rows per equation.
+		rows := make([][]int, len(spec.Equations))
+		n := 0
+		for i, eq := range spec.Equations {
+			for r := 0; r < lay.Rows; r++ {
+				if lay.Unit[r] != j || math.IsNaN(held[i][r]) {
+					continue
+				}
+				ok := true
+				for _, term := range eq.Terms {
+					if math.IsNaN(term.X[r]) {
+						ok = false
+					}
+				}
+				if ok {
+					rows[i] = append(rows[i], r)
+				}
+			}
+			n += len(rows[i])
+		}
+		ue := UnitElpd{Unit: u, Rows: n}
+		if n == 0 {
+			ue.Elpd = Num(math.NaN())
+			res.CV.Units = append(res.CV.Units, ue)
+			continue
+		}
+		lp := make([]float64, S)
+		for s := 0; s < S; s++ {
+			for i, eq := range spec.Equations {
+				if len(rows[i]) == 0 {
+					continue
+				}
+				ed := eds[i]
+				tau := 0.0
+				if ed.tau != nil {
+					tau = ed.tau[s]
+				}
+				sig2 := ed.sigma[s] * ed.sigma[s]
+				var sse, se float64
+				for _, r := range rows[i] {
+					mu := ed.a[s]
+					for k, term := range eq.Terms {
+						mu += ed.b[k][s] * term.X[r]
+					}
+					e := held[i][r] - mu
+					sse += e * e
+					se += e
+				}
+				lp[s] += csLogDensity(sse, se, len(rows[i]), sig2, tau*tau)
+			}
+		}
+		ue.Elpd = Num(logMeanExp(lp))
+		total += float64(ue.Elpd)
+		res.CV.Rows += n
+		res.CV.Units = append(res.CV.Units, ue)
+	}
+	res.CV.Elpd = Num(total)
+	return res, nil
+}
+
+// csLogDensity is the log density of k values jointly normal around their
+// means with covariance sig2·I + tau2·J (a shared normal(0, tau) intercept
+// plus independent normal(0, sigma) noise), given the residuals' sum of
+// squares sse and sum se: with v = sig2 + k·tau2, det = sig2^(k−1)·v and the
+// quadratic form is (sse − tau2·se²/v)/sig2.
+func csLogDensity(sse, se float64, k int, sig2, tau2 float64) float64 {
+	kf := float64(k)
+	v := sig2 + kf*tau2
+	logdet := (kf-1)*math.Log(sig2) + math.Log(v)
+	quad := (sse - tau2*se*se/v) / sig2
+	return -0.5 * (kf*math.Log(2*math.Pi) + logdet + quad)
+}
+
+// logMeanExp is log(mean(exp(x))), computed stably.
+func logMeanExp(x []float64) float64 {
+	mx := math.Inf(-1)
+	for _, v := range x {
+		mx = math.Max(mx, v)
+	}
+	s := 0.0
+	for _, v := range x {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s/float64(len(x)))
+}
+
+// CVSummary is the cross-validation's elpd per fold and in total, with the
+// standard error over units (sqrt(n) × the sd of the units' elpd).
+type CVSummary struct {
+	Folds []CVResult `json:"folds"`
+	Elpd  Num        `json:"elpd"`
+	SE    Num        `json:"se"`
+	Units int        `json:"units"`
+}
+
+func (c *Collection) collectCV(p *Plan) error {
+	s := &CVSummary{}
+	var per []float64
+	var b strings.Builder
+	b.WriteString("fold,unit,rows,elpd\n")
+	for _, r := range c.Results {
+		if r.CV == nil {
+			continue
+		}
+		s.Folds = append(s.Folds, *r.CV)
+		for _, u := range r.CV.Units {
+			fmt.Fprintf(&b, "%d,%s,%d,%s\n", r.CV.Fold, u.Unit, u.Rows, fmtNum(u.Elpd))
+			if !math.IsNaN(float64(u.Elpd)) {
+				per = append(per, float64(u.Elpd))
+			}
+		}
+	}
+	sum, mean := 0.0, 0.0
+	for _, v := range per {
+		sum += v
+	}
+	n := float64(len(per))
+	mean = sum / n
+	ss := 0.0
+	for _, v := range per {
+		ss += (v - mean) * (v - mean)
+	}
+	s.Elpd, s.Units = Num(sum), len(per)
+	s.SE = Num(math.NaN())
+	if len(per) > 1 {
+		s.SE = Num(math.Sqrt(n * ss / (n - 1)))
+	}
+	c.CV = s
+	if err := c.write("elpd-units.csv", []byte(b.String())); err != nil {
+		return err
+	}
+	var tb strings.Builder
+	if err := c.cvTable().CSV(&tb); err != nil {
+		return err
+	}
+	return c.write("elpd.csv", []byte(tb.String()))
+}
+
+func (c *Collection) cvTable() *table.Table {
+	t := &table.Table{Columns: []string{"fold", "units", "rows", "elpd"}, Align: []table.Align{table.Left, table.Right, table.Right, table.Right}}
+	if c.CV == nil {
+		return t
+	}
+	for _, f := range c.CV.Folds {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(f.Fold), fmt.Sprint(len(f.Units)), fmt.Sprint(f.Rows), fmt.Sprintf("%.2f", float64(f.Elpd))})
+	}
+	t.Rows = append(t.Rows, []string{"total", fmt.Sprint(c.CV.Units), "", fmt.Sprintf("%.2f (se %.2f)", float64(c.CV.Elpd), float64(c.CV.SE))})
+	return t
+}

@@ -1,0 +1,107 @@
+// Package sweep runs many fits of one question: a multiverse (the answer
+// across the choices a reviewer calls debatable), a simulation-based
+// calibration (SBC) or a leave-units-out cross-validation, on a laptop, a
+// Slurm cluster or Kubernetes.
+//
+// A sweep has three parts that know little of each other:
+//
+//   - a plan (Build, Plan.Write): the sweep file expanded into complete
+//     tasks, numbered 0 … N-1, each a fit manifest (package fit: model
+//     text, data and its SHA-256, seed, settings; 'dilemma fit --from'
+//     reruns it) plus what to collect from the fit (task.json);
+//   - executors that only run tasks: RunTask runs one (by index, or from
+//     SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, see IndexFromEnv),
+//     RunLocal every task not done on this machine, SubmitSlurm one job
+//     array of the tasks not done plus a collect job, WriteKubernetes an
+//     Indexed Job manifest;
+//   - a collector (Collect): results.csv and the figures.
+//
+// A task's result depends only on its task directory: result.json holds no
+// time, host or executor (those go to timing.json), every number is written
+// at full precision, and the fit is the same function of the manifest
+// whichever machine and however many cores run it. So the same task gives
+// the same bytes under every executor, and a sweep resumes by running what
+// is not done: results are written atomically (a temporary file renamed
+// into place), so a task killed half-way leaves no result, and a task that
+// fails leaves failed.json with the reason.
+//
+// # The sweep file
+//
+// TOML (read with github.com/BurntSushi/toml). Top-level keys: kind
+// ("multiverse", "sbc" or "cv"), model (a built-in name or a model file,
+// relative to the sweep file), data (a panel CSV; the embedded panel by
+// default), unit and time (its key columns), keep_fits (keep each task's
+// fit directory). Tables: [fit] (any fit setting by the name fit manifests
+// record: chains, warmup, samples, seed, time_effects, unit_intercepts,
+// adapt_delta, …), [query] (effect = "do(x = +1sd)" with outcome, versus,
+// horizon, level, assume_identified; or remedies = true), [axes]
+// (multiverse), [sbc] and [cv]. Example prints a commented file of each
+// kind; unknown keys are errors that name the line.
+//
+// # Multiverse axes
+//
+// Each key of [axes] is one choice, each value one option; every
+// combination is one task, the first axis varying slowest. An axis is
+//
+//	seed, time_effects, unit_intercepts, …   a fit setting (SettingKeys)
+//	"NODE.column", "NODE.family", "NODE.transform"   a node's data mapping
+//	"NODE.role", "NODE.quality", "NODE.indicators", "NODE.prior_strength", …
+//	"A->B.prior"                             an edge's prior
+//	model                                    whole alternative model files
+//
+// unit_effects (within or random unit effects) is accepted once fits have
+// that setting; until then it is an error saying it is not available yet.
+// Every task's model is bound to the data and compiled when the plan is
+// built, so a combination that cannot be fitted is reported then, with its
+// choices.
+//
+// # The sweep directory
+//
+//	plan.json                 kind, axes, query, and every task's choices
+//	sweep.toml                the sweep file as given
+//	data/FILE.csv             a copy of the data (used where its path does not exist)
+//	tasks/NNNN/manifest.json  task NNNN's fit manifest
+//	tasks/NNNN/task.json      its choices and query
+//	tasks/NNNN/result.json    its answer and diagnostics (when done)
+//	tasks/NNNN/failed.json    why it failed (when it did)
+//	tasks/NNNN/timing.json    where and how long it ran
+//	results.csv, spec-curve*.png/.pdf, remedies.csv   written by Collect
+//	bin/dilemma, slurm/       written by SubmitSlurm; kubernetes/job.yaml by WriteKubernetes
+//
+// # Collected results
+//
+// results.csv has one row per task and quantity (the effect, or each
+// remedy): the task's choices, the posterior mean, sd, central credible
+// interval, P(expected sign) and P(< 0), and the fit's largest R-hat,
+// smallest bulk-ESS and divergences. A multiverse also gets a
+// specification curve per quantity (answers sorted by their posterior mean
+// above the choices each made) and the share of specifications in which
+// each quantity is below zero (a remedy reduces the outcome) with posterior
+// probability at least 0.95.
+//
+// # Simulation-based calibration
+//
+// kind = "sbc" makes one task per replication ([sbc] replications,
+// parameters, thin). Each draws the parameters from their priors (the
+// model's, or package sem's defaults), simulates every equation's values on
+// the data's rows from them (the same missing values, exogenous columns,
+// lags within units and unit intercepts drawn from normal(0, tau)), fits
+// the simulated data and records each true value's rank among the thinned
+// posterior draws (Talts et al. 2018). Collect writes ranks.csv, sbc.csv
+// (Pearson's chi-square test of uniform ranks, and whether the ranks' ECDF
+// stays inside the 95% simultaneous band of Säilynoja, Bürkner and Vehtari
+// 2022), sbc-ranks.png (rank histograms) and sbc-ecdf-diff.png (ECDF
+// difference plots), with the defaults of R's SBC package. So far the
+// estimated nodes must be gaussian, without latent nodes or period effects.
+//
+// # Cross-validation
+//
+// kind = "cv" deals the units to [cv] folds by a seeded shuffle and makes
+// one task per fold: the fit leaves the fold's units out of every equation,
+// and each held-out unit's observed values are scored jointly by their log
+// predictive density given their observed parents, the unit's own
+// intercept integrated out (its values are jointly normal with covariance
+// sigma²I + tau²J), averaged over the draws. Collect writes elpd.csv (per
+// fold and in total, with the standard error over units) and
+// elpd-units.csv. The same model restrictions as SBC apply.
+package sweep

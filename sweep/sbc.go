@@ -1,0 +1,597 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"dilemma/data"
+	"dilemma/fit"
+	"dilemma/model/sem"
+	"dilemma/table"
+)
+
+// SBCTask is one replication of a simulation-based calibration.
+type SBCTask struct {
+	Replication int `json:"replication"`
+	// Seed seeds the draw of the true parameters and the simulated data
+	// (the fit's own seed is in the manifest).
+	Seed       uint64   `json:"seed"`
+	Parameters []string `json:"parameters,omitempty"`
+	Thin       int      `json:"thin,omitempty"`
+}
+
+// SBCResult is one replication's ranks.
+type SBCResult struct {
+	// Draws is the number of (thinned) posterior draws ranks are out of:
+	// a rank lies in 0 … Draws.
+	Draws int         `json:"draws"`
+	Ranks []ParamRank `json:"ranks"`
+}
+
+// ParamRank is the rank of a parameter's true value among its draws: the
+// number of (thinned) draws below it.
+type ParamRank struct {
+	Parameter string `json:"parameter"`
+	True      Num    `json:"true"`
+	Rank      int    `json:"rank"`
+}
+
+// sbcSeed is replication r's simulation seed: distinct from the fit seeds
+// and from every other replication's.
+func sbcSeed(base uint64, r int) uint64 { return base*1_000_003 + uint64(r) + 1 }
+
+// buildSBC turns the single base task into one task per replication. Each
+// replication's fit gets its own seed too, so that replications are
+// independent.
+func buildSBC(f *File, p *Plan, panel *data.Panel) error {
+	base, man := p.Tasks[0], p.Manifests[0]
+	pl, err := man.Plan()
+	if err != nil {
+		return err
+	}
+	if _, err := newSimulator(pl.Spec); err != nil {
+		return &Error{File: f.Path, Line: lineOf(f.Text, "model"), Msg: fmt.Sprintf("sbc: %v", err)}
+	}
+	post, err := sem.Compile(pl.Spec)
+	if err != nil {
+		return err
+	}
+	names := post.ParamNames()
+	params := f.SBC.Parameters
+	if len(params) == 0 {
+		for _, c := range post.Coefficients() {
+			if !c.Loading {
+				params = append(params, c.Name)
+			}
+		}
+	}
+	for _, q := range params {
+		if !slices.Contains(names, q) || !simulatable(q) {
+			return &Error{File: f.Path, Line: lineOf(f.Text, "parameters"), Msg: fmt.Sprintf("[sbc] parameter %q: want one of the model's strengths, intercepts, sigmas or unit sds (%s)", q, strings.Join(filterSimulatable(names), ", "))}
+		}
+	}
+	p.Tasks, p.Manifests = nil, nil
+	for r := 0; r < f.SBC.Replications; r++ {
+		t := base
+		t.Index = r
+		t.SBC = &SBCTask{Replication: r + 1, Seed: sbcSeed(man.Settings.Seed, r), Parameters: params, Thin: f.SBC.Thin}
+		m := man
+		m.Settings.Seed = man.Settings.Seed + uint64(r)
+		p.Tasks = append(p.Tasks, t)
+		p.Manifests = append(p.Manifests, m)
+	}
+	return nil
+}
+
+// simulatable reports whether SBC draws parameter name's true value:
+// strengths, intercepts, residual sds and unit-intercept sds (not the unit
+// intercepts themselves).
+func simulatable(name string) bool {
+	for _, p := range []string{"a.", "b.", "sigma.", "tau."} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func filterSimulatable(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if simulatable(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// simulator draws parameters from a spec's priors and data from the model
+// given them.
+type simulator struct {
+	spec  *sem.Spec
+	endo  map[string]int // equation index by node
+	rowAt map[[2]int]int // (unit, period ordinal) → row
+}
+
+// newSimulator checks that SBC can simulate spec: gaussian equations
+// without latent nodes or period effects, endogenous parents simulated
+// before their children, proper priors.
+func newSimulator(spec *sem.Spec) (*simulator, error) {
+	if len(spec.Latents) > 0 {
+		return nil, fmt.Errorf("the model has latent nodes (%s); simulation-based calibration supports observed gaussian nodes only, so far", spec.Latents[0].Node)
+	}
+	s := &simulator{spec: spec, endo: map[string]int{}, rowAt: map[[2]int]int{}}
+	for i, eq := range spec.Equations {
+		if eq.Family != nil {
+			if _, ok := eq.Family.(sem.Gaussian); !ok {
+				return nil, fmt.Errorf("node %s is %s; simulation-based calibration supports gaussian nodes only, so far", eq.Node, eq.Family.Name())
+			}
+		}
+		if eq.Time != sem.TimeNone {
+			return nil, fmt.Errorf("node %s has period effects; simulation-based calibration supports time_effects = \"none\" only, so far", eq.Node)
+		}
+		for _, t := range eq.Terms {
+			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
+				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
+			}
+		}
+		s.endo[eq.Node] = i
+	}
+	lay := spec.Layout
+	for r := 0; r < lay.Rows; r++ {
+		if lay.Unit == nil || lay.Time == nil {
+			break
+		}
+		s.rowAt[[2]int{lay.Unit[r], s.ordinal(r)}] = r
+	}
+	return s, nil
+}
+
+func (s *simulator) ordinal(r int) int {
+	if s.spec.Layout.Ordinal != nil {
+		return s.spec.Layout.Ordinal[r]
+	}
+	return s.spec.Layout.Time[r]
+}
+
+// lagged returns y at t − lag within each row's unit (NaN where there is no
+// such row).
+func (s *simulator) lagged(y []float64, lag int) ([]float64, error) {
+	if lag == 0 {
+		return slices.Clone(y), nil
+	}
+	lay := s.spec.Layout
+	if lay.Unit == nil || lay.Time == nil {
+		return nil, fmt.Errorf("a lagged edge needs unit and time keys")
+	}
+	out := make([]float64, len(y))
+	for r := range out {
+		out[r] = math.NaN()
+		if src, ok := s.rowAt[[2]int{lay.Unit[r], s.ordinal(r) - lag}]; ok {
+			out[r] = y[src]
+		}
+	}
+	return out, nil
+}
+
+// drawPrior draws one value from p (def when p is the default prior);
+// positive says the parameter is a scale.
+func drawPrior(p, def sem.Prior, positive bool, rng *rand.Rand) (float64, error) {
+	if p.Kind == sem.PriorDefault {
+		p = def
+	}
+	src := rng
+	for tries := 0; tries < 10000; tries++ {
+		var v float64
+		switch p.Kind {
+		case sem.PriorNormal:
+			v = p.Mu + p.Sigma*src.NormFloat64()
+		case sem.PriorStudentT:
+			v = p.Mu + p.Sigma*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu, Src: src}.Rand()
+		case sem.PriorCauchy:
+			v = p.Mu + p.Sigma*math.Tan(math.Pi*(src.Float64()-0.5))
+		case sem.PriorHalfNormal:
+			return math.Abs(p.Sigma * src.NormFloat64()), nil
+		case sem.PriorHalfCauchy:
+			return math.Abs(p.Sigma * math.Tan(math.Pi*(src.Float64()-0.5))), nil
+		case sem.PriorExponential:
+			return src.ExpFloat64() / p.Rate, nil
+		case sem.PriorGamma:
+			return distuv.Gamma{Alpha: p.Shape, Beta: p.Rate, Src: src}.Rand(), nil
+		default:
+			return 0, fmt.Errorf("prior %v is improper: simulation-based calibration needs proper priors", p)
+		}
+		if !positive || v > 0 {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("prior %v has almost no mass above 0", p)
+}
+
+// Default priors of package sem (see its documentation), for parameters
+// whose prior the model leaves at the default.
+var (
+	defStrength  = sem.Normal(0, 1)
+	defIntercept = sem.Normal(0, 2.5)
+	defScale     = sem.HalfNormal(1)
+)
+
+// simulate draws the parameters from their priors and replaces every
+// equation's values (and the terms that read them) by data simulated from
+// the model, keeping the rows, the missing values and the exogenous
+// columns. It returns the true values by parameter name.
+func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
+	truth := map[string]float64{}
+	lay := s.spec.Layout
+	sim := map[string][]float64{}
+	for i := range s.spec.Equations {
+		eq := &s.spec.Equations[i]
+		// Terms that read an endogenous node read its simulated values.
+		for k := range eq.Terms {
+			t := &eq.Terms[k]
+			if y, ok := sim[t.Parent]; ok {
+				x, err := s.lagged(y, t.Lag)
+				if err != nil {
+					return nil, err
+				}
+				// Keep the original missingness of the term too.
+				for r := range x {
+					if math.IsNaN(t.X[r]) {
+						x[r] = math.NaN()
+					}
+				}
+				t.X = x
+			} else if _, endo := s.endo[t.Parent]; endo {
+				return nil, fmt.Errorf("node %s reads %s before it is simulated", eq.Node, t.Parent)
+			}
+		}
+		a, err := drawPrior(eq.Intercept, defIntercept, false, rng)
+		if err != nil {
+			return nil, fmt.Errorf("a.%s: %v", eq.Node, err)
+		}
+		truth["a."+eq.Node] = a
+		b := make([]float64, len(eq.Terms))
+		for k, t := range eq.Terms {
+			if b[k], err = drawPrior(t.Prior, defStrength, false, rng); err != nil {
+				return nil, fmt.Errorf("strength %s -> %s: %v", t.Parent, eq.Node, err)
+			}
+			name := "b." + t.Parent + "." + eq.Node
+			if t.Lag > 0 {
+				name = fmt.Sprintf("b.%s.lag%d.%s", t.Parent, t.Lag, eq.Node)
+			}
+			truth[name] = b[k]
+		}
+		var sp sem.Prior
+		if g, ok := eq.Family.(sem.Gaussian); ok {
+			sp = g.Sigma
+		}
+		sigma, err := drawPrior(sp, defScale, true, rng)
+		if err != nil {
+			return nil, fmt.Errorf("sigma.%s: %v", eq.Node, err)
+		}
+		truth["sigma."+eq.Node] = sigma
+		var u []float64
+		if eq.UnitRE && lay.Unit != nil {
+			tau, err := drawPrior(eq.Tau, defScale, true, rng)
+			if err != nil {
+				return nil, fmt.Errorf("tau.%s: %v", eq.Node, err)
+			}
+			truth["tau."+eq.Node] = tau
+			u = make([]float64, len(lay.Units))
+			for j := range u {
+				u[j] = tau * rng.NormFloat64()
+			}
+		}
+		y := make([]float64, lay.Rows)
+		for r := range y {
+			if math.IsNaN(eq.Y[r]) {
+				y[r] = math.NaN()
+				continue
+			}
+			mu := a
+			for k, t := range eq.Terms {
+				mu += b[k] * t.X[r]
+			}
+			if u != nil {
+				mu += u[lay.Unit[r]]
+			}
+			// A row with a missing parent keeps its draw (it is not used
+			// by this equation, but a child may read it).
+			noise := sigma * rng.NormFloat64()
+			if math.IsNaN(mu) {
+				y[r] = math.NaN()
+				continue
+			}
+			y[r] = mu + noise
+		}
+		eq.Y = y
+		sim[eq.Node] = y
+	}
+	return truth, nil
+}
+
+func runSBC(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, error) {
+	if t.SBC == nil {
+		return nil, fmt.Errorf("task %d: an sbc task without its replication", t.Index)
+	}
+	pl, err := m.Plan()
+	if err != nil {
+		return nil, err
+	}
+	pl.ModelRef, pl.DataRef = m.Model, m.Data
+	sim, err := newSimulator(pl.Spec)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(t.SBC.Seed, 0x5bc))
+	truth, err := sim.simulate(rng)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fit.Run(ctx, pl, m.Settings, nil)
+	if err != nil {
+		return nil, err
+	}
+	for c, g := range f.Manifest.Timing.GradEvals {
+		tm.GradEvals += g
+		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
+	}
+	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),
+		SBC: &SBCResult{}}
+	for _, q := range t.SBC.Parameters {
+		chains := f.Param(q)
+		if chains == nil {
+			return nil, fmt.Errorf("the fit has no parameter %s", q)
+		}
+		tv, ok := truth[q]
+		if !ok {
+			return nil, fmt.Errorf("no true value drawn for %s", q)
+		}
+		draws := thinned(chains, t.SBC.Thin)
+		rank := 0
+		for _, v := range draws {
+			if v < tv {
+				rank++
+			}
+		}
+		res.SBC.Draws = len(draws)
+		res.SBC.Ranks = append(res.SBC.Ranks, ParamRank{Parameter: q, True: Num(tv), Rank: rank})
+	}
+	return res, nil
+}
+
+// thinned keeps every thin-th draw of each chain (thin ≤ 0: enough to
+// leave about 100 draws in all).
+func thinned(chains [][]float64, thin int) []float64 {
+	n := 0
+	for _, c := range chains {
+		n += len(c)
+	}
+	if thin <= 0 {
+		thin = max(1, n/100)
+	}
+	var out []float64
+	for _, c := range chains {
+		for i := thin - 1; i < len(c); i += thin {
+			out = append(out, c[i])
+		}
+	}
+	return out
+}
+
+// SBCParam is one parameter's calibration over the replications.
+type SBCParam struct {
+	Parameter    string `json:"parameter"`
+	Replications int    `json:"replications"`
+	// Draws is the number of draws ranks are out of (ranks 0 … Draws).
+	Draws int `json:"draws"`
+	// Bins, ChiSquare and PValue: Pearson's test of uniform ranks over
+	// Bins equal bins.
+	Bins      int `json:"bins"`
+	ChiSquare Num `json:"chi_square"`
+	PValue    Num `json:"p_value"`
+	// ECDFInside reports whether the ranks' ECDF stays inside the 95%
+	// simultaneous band of uniform ranks (Säilynoja, Bürkner and Vehtari
+	// 2022), as R's SBC package draws it.
+	ECDFInside bool `json:"ecdf_inside_band"`
+	// Ranks are the ranks, by replication.
+	Ranks []int `json:"-"`
+}
+
+// rankBins chooses the histogram's number of bins as R's SBC package
+// guesses it: a tenth of the replications, at least 5, at most one bin per
+// possible rank.
+func rankBins(reps, draws int) int {
+	return min(draws+1, max(reps/10, 5))
+}
+
+// uniformityTest runs Pearson's chi-square test of uniform ranks.
+func uniformityTest(ranks []int, draws int) (bins int, chi2, p float64) {
+	bins = rankBins(len(ranks), draws)
+	count := make([]float64, bins)
+	for _, r := range ranks {
+		count[min(bins-1, r*bins/(draws+1))]++
+	}
+	// Expected counts by the number of possible ranks in each bin.
+	n := float64(len(ranks))
+	for b := 0; b < bins; b++ {
+		lo, hi := (b*(draws+1)+bins-1)/bins, ((b+1)*(draws+1)+bins-1)/bins
+		e := n * float64(hi-lo) / float64(draws+1)
+		chi2 += (count[b] - e) * (count[b] - e) / e
+	}
+	p = distuv.ChiSquared{K: float64(bins - 1)}.Survival(chi2)
+	return bins, chi2, p
+}
+
+// ecdfBand returns, for n uniform ranks evaluated at points z_k = k/K
+// (k = 1 … K-1), the lower and upper 1−alpha simultaneous bounds of the
+// ECDF (Säilynoja, Bürkner and Vehtari 2022, "Graphical test for discrete
+// uniformity and its applications in goodness-of-fit evaluation and
+// multiple sample comparison", Stat. Comput.): the pointwise binomial
+// level gamma is adjusted by simulation until the band holds a whole
+// uniform ECDF with probability 1 − alpha. The simulation is seeded, so the
+// band is the same each time.
+func ecdfBand(n, K int, alpha float64) (z, lo, hi []float64) {
+	z = make([]float64, K-1)
+	for k := range z {
+		z[k] = float64(k+1) / float64(K)
+	}
+	binom := func(p float64) distuv.Binomial { return distuv.Binomial{N: float64(n), P: p} }
+	rng := rand.New(rand.NewPCG(20220101, uint64(n)*1000+uint64(K)))
+	const M = 1000
+	mins := make([]float64, M)
+	u := make([]float64, n)
+	for m := range mins {
+		for i := range u {
+			u[i] = rng.Float64()
+		}
+		sort.Float64s(u)
+		mn := 1.0
+		j := 0
+		for k, zk := range z {
+			for j < n && u[j] <= zk {
+				j++
+			}
+			b := binom(z[k])
+			c := float64(j)
+			tail := math.Min(b.CDF(c), 1-b.CDF(c-1))
+			mn = math.Min(mn, 2*tail)
+		}
+		mins[m] = mn
+	}
+	sort.Float64s(mins)
+	gamma := mins[int(alpha*M)]
+	lo, hi = make([]float64, len(z)), make([]float64, len(z))
+	for k, zk := range z {
+		b := binom(zk)
+		lo[k] = binomQuantile(b, n, gamma/2) / float64(n)
+		hi[k] = binomQuantile(b, n, 1-gamma/2) / float64(n)
+	}
+	return z, lo, hi
+}
+
+// binomQuantile is the smallest count c with CDF(c) ≥ q.
+func binomQuantile(b distuv.Binomial, n int, q float64) float64 {
+	for c := 0; c <= n; c++ {
+		if b.CDF(float64(c)) >= q {
+			return float64(c)
+		}
+	}
+	return float64(n)
+}
+
+// ecdfAt returns the ECDF of the fractional ranks (rank+1)/(draws+1)
+// — SBC's scaling, which maps ranks 0 … draws into (0, 1] — at z.
+func ecdfAt(ranks []int, draws int, z []float64) []float64 {
+	u := make([]float64, len(ranks))
+	for i, r := range ranks {
+		u[i] = float64(r+1) / float64(draws+1)
+	}
+	sort.Float64s(u)
+	out := make([]float64, len(z))
+	j := 0
+	for k, zk := range z {
+		for j < len(u) && u[j] <= zk {
+			j++
+		}
+		out[k] = float64(j) / float64(len(u))
+	}
+	return out
+}
+
+// ecdfPoints is the number of points the ECDF is evaluated at, as R's SBC
+// package chooses it: the smaller of the number of possible ranks and the
+// number of replications.
+func ecdfPoints(sp *SBCParam) int { return max(2, min(sp.Draws+1, len(sp.Ranks))) }
+
+func (c *Collection) collectSBC(p *Plan) error {
+	byParam := map[string]*SBCParam{}
+	var order []string
+	for _, r := range c.Results {
+		if r.SBC == nil {
+			continue
+		}
+		for _, pr := range r.SBC.Ranks {
+			sp, ok := byParam[pr.Parameter]
+			if !ok {
+				sp = &SBCParam{Parameter: pr.Parameter, Draws: r.SBC.Draws}
+				byParam[pr.Parameter] = sp
+				order = append(order, pr.Parameter)
+			}
+			if r.SBC.Draws != sp.Draws {
+				return fmt.Errorf("task %d ranks %s out of %d draws, others out of %d", r.Index, pr.Parameter, r.SBC.Draws, sp.Draws)
+			}
+			sp.Ranks = append(sp.Ranks, pr.Rank)
+		}
+	}
+	var csvb strings.Builder
+	csvb.WriteString("task,replication,parameter,true,rank,draws\n")
+	for _, r := range c.Results {
+		if r.SBC == nil {
+			continue
+		}
+		for _, pr := range r.SBC.Ranks {
+			fmt.Fprintf(&csvb, "%d,%d,%s,%s,%d,%d\n", r.Index, r.Index+1, pr.Parameter, fmtNum(pr.True), pr.Rank, r.SBC.Draws)
+		}
+	}
+	if err := c.write("ranks.csv", []byte(csvb.String())); err != nil {
+		return err
+	}
+	for _, q := range order {
+		sp := byParam[q]
+		sp.Replications = len(sp.Ranks)
+		bins, chi2, pv := uniformityTest(sp.Ranks, sp.Draws)
+		sp.Bins, sp.ChiSquare, sp.PValue = bins, Num(chi2), Num(pv)
+		z, lo, hi := ecdfBand(len(sp.Ranks), ecdfPoints(sp), 0.05)
+		e := ecdfAt(sp.Ranks, sp.Draws, z)
+		sp.ECDFInside = true
+		for k := range z {
+			if e[k] < lo[k] || e[k] > hi[k] {
+				sp.ECDFInside = false
+			}
+		}
+		c.SBC = append(c.SBC, *sp)
+	}
+	var tb strings.Builder
+	if err := c.sbcTable().CSV(&tb); err != nil {
+		return err
+	}
+	if err := c.write("sbc.csv", []byte(tb.String())); err != nil {
+		return err
+	}
+	for _, ext := range []string{"png", "pdf"} {
+		for _, kind := range []string{"hist", "ecdf"} {
+			b, err := sbcFigure(c.SBC, kind, ext)
+			if err != nil {
+				return err
+			}
+			name := map[string]string{"hist": "sbc-ranks.", "ecdf": "sbc-ecdf-diff."}[kind] + ext
+			if err := c.write(name, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Collection) sbcTable() *table.Table {
+	t := &table.Table{Columns: []string{"parameter", "replications", "draws", "bins", "chi-square", "p-value", "ECDF inside 95% band"},
+		Align: []table.Align{table.Left, table.Right, table.Right, table.Right, table.Right, table.Right, table.Left}}
+	for _, s := range c.SBC {
+		inside := "yes"
+		if !s.ECDFInside {
+			inside = "NO"
+		}
+		t.Rows = append(t.Rows, []string{s.Parameter, fmt.Sprint(s.Replications), fmt.Sprint(s.Draws), fmt.Sprint(s.Bins),
+			fmt.Sprintf("%.4g", float64(s.ChiSquare)), fmt.Sprintf("%.4g", float64(s.PValue)), inside})
+	}
+	return t
+}
