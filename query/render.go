@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -104,7 +103,7 @@ func (r *EffectReport) Table() *table.Table {
 
 // WriteDraws writes the per-draw effects: draw, then one column per period.
 func (r *EffectReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	for _, p := range r.Periods {
 		head = append(head, fmt.Sprintf("effect_p%d", p.Period))
@@ -173,7 +172,7 @@ func (r *RemediesReport) Table() *table.Table {
 
 // WriteDraws writes draw, then one column per computed remedy.
 func (r *RemediesReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	var cols [][]float64
 	for _, row := range r.Rows {
@@ -247,7 +246,7 @@ func (r *CounterfactualReport) Table() *table.Table {
 // WriteDraws writes one line per unit, period and draw: unit, time, period,
 // draw, factual, counterfactual, difference.
 func (r *CounterfactualReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	if err := cw.Write([]string{"unit", "time", "period", "draw", "factual", "counterfactual", "difference"}); err != nil {
 		return err
 	}
@@ -305,7 +304,7 @@ func (r *MediationReport) Table() *table.Table {
 
 // WriteDraws writes draw, then one column per component.
 func (r *MediationReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	for _, e := range r.Effects {
 		head = append(head, e.Name)
@@ -386,7 +385,7 @@ func (r *SensitivityReport) Table() *table.Table {
 // WriteDraws writes draw, the fitted effect and the bias factor: the
 // effect corrected for strengths a, b is effect − a·b·bias_factor.
 func (r *SensitivityReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	if err := cw.Write([]string{"draw", "effect", "bias_factor"}); err != nil {
 		return err
 	}
