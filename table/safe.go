@@ -151,3 +151,16 @@ func Show(s string) string { return shorten(Printable(s), ShowLimit, len(s)) }
 
 // textCellLimit is the longest cell Text prints whole.
 const textCellLimit = 200
+
+// SignCell is the cell of an expected-sign column: "+" for a positive
+// sign, "−" (the minus sign U+2212, not a hyphen) for a negative one and
+// "none" where no sign is expected, so that no sign reads like a dash.
+func SignCell(sign int) string {
+	switch {
+	case sign > 0:
+		return "+"
+	case sign < 0:
+		return "−"
+	}
+	return "none"
+}

@@ -142,7 +142,7 @@ func TestMarkdownEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := strings.Split(strings.TrimSpace(b.String()), "\n")[2]
-	want := "| log1p\\|standardize | \\*bold\\* \\`code\\` \\[x\\](y) \\<b\\> |"
+	want := "| log1p\\|standardize | \\*bold\\* \\`code\\` [x\\](y) \\<b> |"
 	if row != want {
 		t.Errorf("got  %s\nwant %s", row, want)
 	}

@@ -138,8 +138,8 @@ func (t *Table) CSV(w io.Writer) error {
 }
 
 // Markdown writes a GitHub-flavoured Markdown table. In cells, "|" and the
-// characters that start inline markup (\ * ` [ ] < >) are escaped with a
-// backslash, line breaks become spaces and other control characters are
+// characters that start inline markup (\ * ` < and the ] of a link's
+// "](") are escaped with a backslash, line breaks become spaces and other control characters are
 // escaped with Printable. Text columns are aligned left (:---), numbers
 // right (---:).
 func (t *Table) Markdown(w io.Writer) error {
@@ -177,9 +177,10 @@ func escapeMarkdown(s string) string {
 	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
 	s = Printable(s)
 	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '|', '*', '`', '[', ']', '<', '>':
+	for i, r := range s {
+		switch {
+		case r == '\\', r == '|', r == '*', r == '`', r == '<',
+			r == ']' && strings.HasPrefix(s[i+1:], "("): // a link's "]("
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
