@@ -154,11 +154,11 @@ func edgeStyle(t theme, e DAGEdge, maxAbs float64) edgeLook {
 	}
 	switch {
 	case e.Estimate.Q5 > 0:
-		return edgeLook{clr: blue, width: w}
+		return edgeLook{clr: EdgePositive.Colour, width: w}
 	case e.Estimate.Q95 < 0:
-		return edgeLook{clr: vermil, width: w, open: true}
+		return edgeLook{clr: EdgeNegative.Colour, width: w, open: true}
 	}
-	return edgeLook{clr: uncertainGrey, width: t.lw * 0.8}
+	return edgeLook{clr: EdgeUncertain.Colour, width: t.lw * 0.8}
 }
 
 // drawDAG renders the layout centred in c at fs points per em.
