@@ -29,8 +29,9 @@ type DAGNode struct {
 	// Pos, when set on every node, fixes the layout: (x, y) in any unit with
 	// y increasing downwards, as in dagitty's pos="x,y". If only some nodes
 	// have a position, all positions are ignored and the automatic layout is
-	// used. Positions are scaled, and stretched where an edge is too short
-	// for its marks, but their order along each axis is kept.
+	// used. Positions are scaled, pushed apart where boxes would still
+	// overlap (nodes at one place are stacked), and stretched where an edge
+	// is too short for its marks, but their order along each axis is kept.
 	Pos *[2]float64
 }
 
@@ -401,28 +402,59 @@ func layoutDAG(g DAGInput, p layoutParams) (*dagLayout, error) {
 	return l, nil
 }
 
-// placeFixed scales the given positions so that no two boxes overlap, then
-// stretches them where an edge needs room for its marks (stretchForMarks).
+// placeFixed scales the given positions so that boxes keep apart, pushes
+// apart any that still overlap (separate), then stretches them where an
+// edge needs room for its marks (stretchForMarks).
+//
+// The scale is the smallest that separates every pair of boxes along at
+// least one axis, but no more than the scale at which the drawing would be,
+// along either axis, four times as long as all boxes laid end to end (with
+// their gaps): two nodes
+// given (nearly) the same position would otherwise blow the drawing up
+// without bound. Nodes given exactly the same position do not count
+// (dagitty writes pos="0,0" for nodes never moved). Pairs the scale leaves
+// overlapping are separated by separate.
 func (l *dagLayout) placeFixed(g DAGInput) {
 	s := 0.0
 	gap := l.p.nodeGap
+	var lo, hi [2]float64 = [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	var total [2]float64 // all boxes end to end, with their gaps
 	for i := range l.nodes {
+		for k := 0; k < 2; k++ {
+			lo[k] = math.Min(lo[k], g.Nodes[i].Pos[k])
+			hi[k] = math.Max(hi[k], g.Nodes[i].Pos[k])
+		}
+		total[0] += l.nodes[i].W + 2*gap
+		total[1] += l.nodes[i].H + gap
 		for j := i + 1; j < len(l.nodes); j++ {
 			a, b := &l.nodes[i], &l.nodes[j]
 			dx := math.Abs(g.Nodes[i].Pos[0] - g.Nodes[j].Pos[0])
 			dy := math.Abs(g.Nodes[i].Pos[1] - g.Nodes[j].Pos[1])
-			needX := ((a.W+b.W)/2 + gap*2) / math.Max(dx, 1e-9)
-			needY := ((a.H+b.H)/2 + gap) / math.Max(dy, 1e-9)
+			if dx == 0 && dy == 0 {
+				continue // one place: separate stacks them
+			}
+			needX := ((a.W+b.W)/2 + gap*2) / math.Max(dx, 1e-300)
+			needY := ((a.H+b.H)/2 + gap) / math.Max(dy, 1e-300)
 			s = math.Max(s, math.Min(needX, needY))
 		}
 	}
-	if s == 0 || math.IsInf(s, 0) {
-		s = 1
+	limit := math.Inf(1)
+	for k := 0; k < 2; k++ {
+		if span := hi[k] - lo[k]; span > 0 {
+			limit = math.Min(limit, 4*total[k]/span)
+		}
+	}
+	if math.IsInf(limit, 1) { // every node at one point
+		limit = 1
+	}
+	if !(s > 0) || s > limit {
+		s = limit
 	}
 	for i := range l.nodes {
 		l.nodes[i].X = g.Nodes[i].Pos[0] * s
 		l.nodes[i].Y = g.Nodes[i].Pos[1] * s
 	}
+	l.separate()
 	l.stretchForMarks(g)
 	// order within layers by y, for NodePos.Order
 	byLayer := map[int][]int{}
@@ -470,4 +502,57 @@ func boxExit(r rect, c, q point) point {
 		t = math.Min(t, math.Abs((r.y1-r.y0)/2/dy))
 	}
 	return point{c.X + t*dx, c.Y + t*dy}
+}
+
+// separate removes the overlaps of a fixed-position layout. For each
+// overlapping pair it shifts the second box of the pair (by y, then x, then
+// input order), with every box beyond it along the axis of the shift, by
+// the shortfall along that axis; the axis is the one needing the smaller
+// shift (y when the two centres coincide). A shift of everything beyond a
+// line keeps the order of the positions along both axes, brings no two
+// boxes closer, and so never makes a new overlap: each step removes one,
+// and the loop ends.
+func (l *dagLayout) separate() {
+	gap := l.p.nodeGap
+	n := len(l.nodes)
+	for step := 0; step < n*n+1; step++ {
+		moved := false
+		for i := 0; i < n && !moved; i++ {
+			for j := i + 1; j < n && !moved; j++ {
+				a, b := &l.nodes[i], &l.nodes[j]
+				needX := (a.W+b.W)/2 + 2*gap - math.Abs(a.X-b.X)
+				needY := (a.H+b.H)/2 + gap - math.Abs(a.Y-b.Y)
+				if needX <= 1e-9 || needY <= 1e-9 {
+					continue
+				}
+				first, second := i, j
+				coincide := a.X == b.X && a.Y == b.Y
+				if needY <= needX || coincide {
+					if b.Y < a.Y || b.Y == a.Y && (b.X < a.X || b.X == a.X && j < i) {
+						first, second = j, i
+					}
+					y0 := l.nodes[first].Y
+					for k := range l.nodes {
+						if k == second || l.nodes[k].Y > y0 {
+							l.nodes[k].Y += needY
+						}
+					}
+				} else {
+					if b.X < a.X || b.X == a.X && j < i {
+						first, second = j, i
+					}
+					x0 := l.nodes[first].X
+					for k := range l.nodes {
+						if k == second || l.nodes[k].X > x0 {
+							l.nodes[k].X += needX
+						}
+					}
+				}
+				moved = true
+			}
+		}
+		if !moved {
+			return
+		}
+	}
 }
