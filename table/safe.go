@@ -164,3 +164,29 @@ func SignCell(sign int) string {
 	}
 	return "none"
 }
+
+// messageLimit is the longest message Message prints whole, and
+// messageWord the longest run of characters without a space it keeps.
+const (
+	messageLimit = 2000
+	messageWord  = 200
+)
+
+// Message makes a one-line message safe to print on a terminal: control
+// characters are escaped with Printable, every run of more than 200
+// characters without a space (a huge name or cell quoted in the message)
+// is shortened to ShowLimit characters with "…(N bytes)", and a message
+// still longer than 2000 characters is cut there the same way.
+func Message(s string) string {
+	s = Printable(s)
+	if len(s) > messageWord {
+		words := strings.Split(s, " ")
+		for i, w := range words {
+			if utf8.RuneCountInString(w) > messageWord {
+				words[i] = Shorten(w, ShowLimit)
+			}
+		}
+		s = strings.Join(words, " ")
+	}
+	return Shorten(s, messageLimit)
+}

@@ -168,3 +168,15 @@ func TestEscapeLaTeXMinusAndBar(t *testing.T) {
 		}
 	}
 }
+
+func TestMessage(t *testing.T) {
+	huge := strings.Repeat("n", 1<<20)
+	got := Message(`node "` + huge + `": has no data` + "\x1b[2J")
+	want := `node "` + strings.Repeat("n", 59) + `…(1048579 bytes) has no data\x1b[2J`
+	if got != want {
+		t.Errorf("got %q", Shorten(got, 200))
+	}
+	if got := Message("fit: node \"fear\": has no data"); got != "fit: node \"fear\": has no data" {
+		t.Errorf("a plain message changed: %q", got)
+	}
+}

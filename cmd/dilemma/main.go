@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"dilemma/table"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's
@@ -121,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	msg := table.Message(strings.ReplaceAll(err.Error(), "\n", "; "))
 	fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, msg)
 	var ue *usageError
 	var ie *inputError
