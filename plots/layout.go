@@ -166,8 +166,70 @@ func measure(s string, size float64, bold bool) float64 {
 // wrapAbove is the width (ems) beyond which a label is worth wrapping.
 const wrapAbove = 6.5
 
-// nodeLines splits a long label in two balanced lines when wrapping.
+// wrapWide is the width (ems) beyond which a two-line label is worth a
+// third or fourth line.
+const wrapWide = 2 * wrapAbove
+
+// nodeLines splits a long label in balanced lines when wrapping: two, or
+// up to four when two lines would still be wider than wrapWide. Lines break
+// after '_' or '-' or at a space (which is dropped); nothing is cut.
 func nodeLines(label string, wrap bool) []string {
+	lines := nodeLines2(label, wrap)
+	if len(lines) != 2 || math.Max(measure(lines[0], 1, false), measure(lines[1], 1, false)) <= wrapWide {
+		return lines
+	}
+	var breaks []int // line i ends before breaks[i]; a space at the break is dropped
+	for i, r := range label {
+		if r == '_' || r == '-' {
+			breaks = append(breaks, i+1)
+		} else if r == ' ' {
+			breaks = append(breaks, i)
+		}
+	}
+	piece := func(a, b int) string { return strings.TrimSpace(label[a:b]) }
+	if len(breaks) > 40 {
+		return lines
+	}
+	// the best three and four lines: every choice of two or three breaks
+	best := map[int][]string{2: lines}
+	bestW := map[int]float64{2: math.Max(measure(lines[0], 1, false), measure(lines[1], 1, false)), 3: math.Inf(1), 4: math.Inf(1)}
+	for i := 0; i < len(breaks); i++ {
+		for j := i + 1; j < len(breaks); j++ {
+			for k := j + 1; k <= len(breaks); k++ {
+				cut := []int{0, breaks[i], breaks[j]}
+				if k < len(breaks) {
+					cut = append(cut, breaks[k])
+				}
+				cut = append(cut, len(label))
+				var ls []string
+				w := 0.0
+				for c := 0; c+1 < len(cut); c++ {
+					p := piece(cut[c], cut[c+1])
+					if p == "" {
+						w = math.Inf(1)
+						break
+					}
+					ls = append(ls, p)
+					w = math.Max(w, measure(p, 1, false))
+				}
+				if n := len(ls); w < bestW[n] {
+					best[n], bestW[n] = ls, w
+				}
+			}
+		}
+	}
+	// the fewest lines that fit wrapWide, else the narrowest by a margin
+	pick := 2
+	for _, n := range []int{3, 4} {
+		if bestW[pick] > wrapWide && bestW[n] < bestW[pick]-0.3 {
+			pick = n
+		}
+	}
+	return best[pick]
+}
+
+// nodeLines2 splits a long label in two balanced lines when wrapping.
+func nodeLines2(label string, wrap bool) []string {
 	if strings.Contains(label, "\n") {
 		return strings.Split(label, "\n")
 	}

@@ -147,3 +147,29 @@ func TestLayoutFixedPositionsNoOverlap(t *testing.T) {
 	}
 	checkBoxes(t, "one place", g, l)
 }
+
+// TestNodeLinesWrapLongNames: a name too long for two lines takes three or
+// four balanced ones, each whole word kept, none wider than two lines of a
+// short name would allow when the words permit.
+func TestNodeLinesWrapLongNames(t *testing.T) {
+	name := "share of the population living in regions with severe travel restrictions"
+	lines := nodeLines(name, true)
+	if len(lines) < 3 || len(lines) > 4 {
+		t.Fatalf("%q wraps as %q, want 3 or 4 lines", name, lines)
+	}
+	if strings.Join(lines, " ") != name {
+		t.Errorf("lines %q do not join back to the name", lines)
+	}
+	for _, l := range lines {
+		if w := measure(l, 1, false); w > wrapWide {
+			t.Errorf("line %q is %.1f ems wide, more than %.1f", l, w, wrapWide)
+		}
+	}
+	// short names keep one or two lines as before
+	if got := nodeLines("intent_uncertainty", true); len(got) != 2 {
+		t.Errorf("intent_uncertainty wraps as %q", got)
+	}
+	if got := nodeLines("fear", true); len(got) != 1 {
+		t.Errorf("fear wraps as %q", got)
+	}
+}
