@@ -180,3 +180,13 @@ func TestMessage(t *testing.T) {
 		t.Errorf("a plain message changed: %q", got)
 	}
 }
+
+// TestSignCell: a negative sign and no sign never print alike.
+func TestSignCell(t *testing.T) {
+	if SignCell(1) != "+" || SignCell(-1) != "−" || SignCell(0) != "none" {
+		t.Errorf("SignCell: %q %q %q", SignCell(1), SignCell(-1), SignCell(0))
+	}
+	if EscapeLaTeX(SignCell(-1)) != `$-$` || CSVCell(SignCell(-1)) != "−" || CSVCell(SignCell(1)) != "+" {
+		t.Error("sign cells in LaTeX or CSV")
+	}
+}
