@@ -70,14 +70,7 @@ func DAG(o Options, g DAGInput) (*Figure, error) {
 	for _, m := range modes {
 		p := defaultLayoutParams()
 		p.estLabels = m
-		p.layerGap = minLayerGap
-		for _, e := range g.Edges {
-			if e.Estimate != nil && e.Lag == 0 && !e.Bidirected {
-				l := &dagLayout{p: p}
-				w, _ := l.labelSize(edgeLabelLines(e, m))
-				p.layerGap = math.Max(p.layerGap, w+1.4)
-			}
-		}
+		p.layerGap = labelGap(g, p)
 		mpg := t.newPage()
 		mpg.bottom = append(mpg.bottom, dagLegend(t, g, estimates, m)...)
 		if o.Height > 0 {
@@ -122,6 +115,20 @@ func DAG(o Options, g DAGInput) (*Figure, error) {
 	return newFigure("dag", o, pg.heightFor(mainH), func(c draw.Canvas) {
 		pg.draw(c, func(c draw.Canvas) { drawDAG(t, c, lay, vg.Length(fs)) })
 	}), nil
+}
+
+// labelGap is the gap between columns that leaves room for the widest
+// estimate label of a contemporaneous edge (at least minLayerGap).
+func labelGap(g DAGInput, p layoutParams) float64 {
+	gap := minLayerGap
+	for _, e := range g.Edges {
+		if e.Estimate != nil && e.Lag == 0 && !e.Bidirected {
+			l := &dagLayout{p: p}
+			w, _ := l.labelSize(edgeLabelLines(e, p.estLabels))
+			gap = math.Max(gap, w+1.4)
+		}
+	}
+	return gap
 }
 
 func hasFixedPositions(g DAGInput) bool {

@@ -460,8 +460,28 @@ func layoutDAG(g DAGInput, p layoutParams) (*dagLayout, error) {
 	}
 	l.routeArcs(g, idx)
 	l.placeLabels()
+	if !fixed && l.labelsCoverBoxes() && p.layerGap < 4*maxLayerGap {
+		// estimate labels crowd the columns: give them more room
+		p.layerGap = p.layerGap*1.4 + 1
+		return layoutDAG(g, p)
+	}
 	l.normalise()
 	return l, nil
+}
+
+// labelsCoverBoxes reports whether an edge label covers a node's box.
+func (l *dagLayout) labelsCoverBoxes() bool {
+	for _, e := range l.edges {
+		if len(e.label) == 0 {
+			continue
+		}
+		for i := range l.nodes {
+			if e.labelBox.overlaps(l.nodes[i].box()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // placeFixed scales the given positions so that boxes keep apart, pushes

@@ -31,8 +31,8 @@ func longGraph() DAGInput {
 }
 
 // checkBoxes fails when two boxes of l intersect (outcomes with their
-// outer border) or a box is narrower than its label's lines, or the lines
-// are not the whole label.
+// outer border), an edge label covers a box, a box is narrower than its
+// label's lines, or the lines are not the whole label.
 func checkBoxes(t *testing.T, name string, g DAGInput, l *dagLayout) {
 	t.Helper()
 	box := func(n *lnode) rect {
@@ -48,6 +48,11 @@ func checkBoxes(t *testing.T, name string, g DAGInput, l *dagLayout) {
 				t.Errorf("%s: boxes of %q (%.2f,%.2f %.2fx%.2f) and %q (%.2f,%.2f %.2fx%.2f) intersect", name,
 					l.nodes[i].Name, l.nodes[i].X, l.nodes[i].Y, l.nodes[i].W, l.nodes[i].H,
 					l.nodes[j].Name, l.nodes[j].X, l.nodes[j].Y, l.nodes[j].W, l.nodes[j].H)
+			}
+		}
+		for _, e := range l.edges {
+			if len(e.label) > 0 && e.labelBox.overlaps(box(&l.nodes[i])) {
+				t.Errorf("%s: the label %q of %s -> %s covers the box of %q", name, e.label, e.e.From, e.e.To, l.nodes[i].Name)
 			}
 		}
 		n := &l.nodes[i]
@@ -79,6 +84,7 @@ func TestLayoutLongNamesNoOverlap(t *testing.T) {
 		for _, est := range []int{estNone, estMedian, estFull} {
 			p := defaultLayoutParams()
 			p.wrap, p.estLabels = wrap, est
+			p.layerGap = labelGap(g, p) // as DAG sets it
 			l, err := layoutDAG(g, p)
 			if err != nil {
 				t.Fatal(err)
