@@ -26,7 +26,7 @@ func markdownToHTML(w io.Writer, md string) error {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>dilemma report</title>\n")
 	b.WriteString("<style>body{font-family:Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.45}" +
 		"img{max-width:100%}table{border-collapse:collapse;font-size:90%;margin:1em 0}td,th{border-top:1px solid #bbb;padding:.2em .6em;text-align:left}" +
-		".left{text-align:left}.right{text-align:right}blockquote{color:#444;border-left:3px solid #ccc;margin-left:0;padding-left:1em}code{font-size:90%}</style></head><body>\n")
+		".left{text-align:left}.right{text-align:right;white-space:nowrap}blockquote{color:#444;border-left:3px solid #ccc;margin-left:0;padding-left:1em}code{font-size:90%}</style></head><body>\n")
 	lines := strings.Split(md, "\n")
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
