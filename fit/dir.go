@@ -22,6 +22,7 @@ import (
 	"dilemma/inference/stancsv"
 	"dilemma/model"
 	"dilemma/model/sem"
+	"dilemma/table"
 )
 
 // ChainFile is the name of chain k's CSV file (1-based) in a fit directory.
@@ -198,8 +199,10 @@ var EdgesHeader = []string{"edge", "parent", "child", "lag", "expected_sign", "m
 	"prior_sensitivity", "likelihood_sensitivity", "sensitivity_diagnosis"}
 
 // WriteEdgesCSV writes the edge table.
+// Node names are escaped against formula injection (table.CSVCell): the
+// expected_sign column is "+", "-" or empty (no sign claimed).
 func (f *Fit) WriteEdgesCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	cw.Write(EdgesHeader)
 	for _, e := range f.Edges {
 		sign := ""
@@ -225,7 +228,7 @@ var SummaryHeader = []string{"parameter", "mean", "sd", "q5", "q50", "q95", "rha
 // precision (the shortest decimal that reads back as the same float64), so
 // that Open reads them instead of computing them again.
 func (f *Fit) WriteSummaryCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	cw.Write(SummaryHeader)
 	for _, s := range f.Summaries {
 		row := []string{s.Name}
@@ -271,11 +274,11 @@ func readSummaryCSV(path string, names []string) ([]diagnostics.Summary, bool) {
 		if i > 0 {
 			want = names[i-1]
 		}
-		if row[0] != want {
+		if table.UnescapeCSVCell(row[0]) != want {
 			return nil, false
 		}
 		s := &out[i]
-		s.Name, s.Note = row[0], row[len(row)-1]
+		s.Name, s.Note = want, table.UnescapeCSVCell(row[len(row)-1])
 		for k, v := range summaryValues(s) {
 			x, err := strconv.ParseFloat(row[k+1], 64)
 			if row[k+1] == "NA" {

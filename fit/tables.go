@@ -23,14 +23,7 @@ func (f *Fit) EdgeTable() *table.Table {
 		Align:   []table.Align{table.Left, table.Left, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right, table.Right},
 	}
 	for _, e := range f.Edges {
-		sign := ""
-		switch {
-		case e.Sign > 0:
-			sign = "+"
-		case e.Sign < 0:
-			sign = "-"
-		}
-		t.Rows = append(t.Rows, []string{e.Edge, sign, num(e.Mean, 3), num(e.SD, 3), num(e.Q5, 3), num(e.Q50, 3), num(e.Q95, 3),
+		t.Rows = append(t.Rows, []string{e.Edge, table.SignCell(e.Sign), num(e.Mean, 3), num(e.SD, 3), num(e.Q5, 3), num(e.Q50, 3), num(e.Q95, 3),
 			num(e.PSign, 3), num(e.Rhat, 3), num(e.ESSBulk, 0), num(e.ESSTail, 0), num(e.Contraction, 2), fmt.Sprint(e.Rows)})
 	}
 	return t

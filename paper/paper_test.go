@@ -11,6 +11,7 @@ import (
 
 	"dilemma/data"
 	"dilemma/fit"
+	"dilemma/plots"
 )
 
 // fixture writes a simulated panel and two small models shaped like the
@@ -84,6 +85,16 @@ func TestPaperWritesEveryFile(t *testing.T) {
 		if !strings.Contains(report, want) {
 			t.Errorf("report.md lacks %q", want)
 		}
+	}
+	// Captions name the colours the figures draw (plots.Look).
+	for _, want := range []string{"Prior (" + plots.ContractionPrior.String() + ") against posterior (" + plots.ContractionPosterior.String() + ")",
+		"energy transitions (" + plots.EnergyTransition.String() + "), both pooled over the chains"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report.md lacks the caption %q", want)
+		}
+	}
+	if strings.Contains(report, "Prior (grey)") || strings.Contains(report, "transitions per chain") {
+		t.Error("report.md keeps a caption that contradicts its figure")
 	}
 	if strings.Contains(report, "could not") {
 		t.Errorf("report.md says something could not be done:\n%s", grepLines(report, "could not"))

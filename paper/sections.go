@@ -92,8 +92,8 @@ func (r *run) writeReport() error {
 
 	// The diagrams.
 	r.p("## The two causal models\n\n")
-	r.figure("dag-traditional", fmt.Sprintf("The traditional security dilemma (%s) as a causal graph: dashed boxes are latent, the outcome has a double border, ⊕/⊖ mark the signs the theory expects, dashed curves are lagged edges.", o.Traditional), tr.Plan.Model, nil, report.Request{Kind: "dag"})
-	r.figure("dag-nontraditional", fmt.Sprintf("The non-traditional security dilemma with remedies (%s); remedies are filled, edges coloured by their posterior median (blue positive, vermillion negative, grey when the 90%% interval spans 0).", o.NonTraditional), m2, nt, report.Request{Kind: "dag"})
+	r.figure("dag-traditional", fmt.Sprintf("The traditional security dilemma (%s) as a causal graph: dashed boxes are latent, the outcome has a double border, ⊕/⊖ mark the signs the theory expects, dashed edges are lagged (parent at t−k).", o.Traditional), tr.Plan.Model, nil, report.Request{Kind: "dag"})
+	r.figure("dag-nontraditional", fmt.Sprintf("The non-traditional security dilemma with remedies (%s); remedies are filled, dashed boxes are latent, dashed edges are lagged. Each estimated edge is labelled with its posterior median and 90%% interval and coloured by that interval: %s above 0, %s below 0 (open arrowhead), %s when it spans 0; black edges were not estimated.", o.NonTraditional, plots.EdgePositive, plots.EdgeNegative, plots.EdgeUncertain), m2, nt, report.Request{Kind: "dag"})
 	r.qualityTable()
 
 	// Question 1.
@@ -102,8 +102,8 @@ func (r *run) writeReport() error {
 	if err := r.table("edges-nontraditional", fmt.Sprintf("Edge strengths of %s.", o.NonTraditional), report.EdgeTable(nt, report.PaperTable)); err != nil {
 		return err
 	}
-	r.figure("forest", "Every edge's posterior: median (dot), 50% (thick) and 90% (thin) intervals, grouped by child node, with the expected sign marked.", nil, nt, report.Request{Kind: "forest"})
-	r.figure("contraction", "Prior (grey) against posterior (colour) for each edge strength: an edge whose posterior looks like its prior is not informed by the data.", nil, nt, report.Request{Kind: "contraction"})
+	r.figure("forest", "Every edge's posterior: median (marker), 50% (thick) and 90% (thin) intervals, grouped by child node. The marker and colour give the expected sign (blue circle +, vermillion square −, black ring none), and the columns on the right the sign and P, its posterior probability.", nil, nt, report.Request{Kind: "forest"})
+	r.figure("contraction", fmt.Sprintf("Prior (%s) against posterior (%s) for each edge strength, with the contraction c = 1 − posterior variance / prior variance: an edge whose posterior looks like its prior is not informed by the data.", plots.ContractionPrior, plots.ContractionPosterior), nil, nt, report.Request{Kind: "contraction"})
 	r.signVerdict(nt)
 	r.priorSensitivity(nt)
 	r.implications()
@@ -421,7 +421,7 @@ func (r *run) diagnostics() {
 		}
 	}
 	r.p("\n")
-	r.figure("energy", "Energy diagnostic of the non-traditional fit: the marginal energy against the energy transitions per chain (E-BFMI below 0.3 flags poor exploration).", nil, r.nontrad, report.Request{Kind: "energy"})
+	r.figure("energy", fmt.Sprintf("Energy diagnostic of the non-traditional fit: the distribution of the marginal energy (centred per chain; %s) against that of the energy transitions (%s), both pooled over the chains, with each chain's E-BFMI below the plot (below 0.3 flags poor exploration).", plots.EnergyMarginal, plots.EnergyTransition), nil, r.nontrad, report.Request{Kind: "energy"})
 	r.figure("trace", "Trace plots of the non-traditional fit's edge strengths, one colour per chain.", nil, r.nontrad, report.Request{Kind: "trace"})
 	r.figure("rank", "Rank plots: uniform histograms per chain mean the chains agree.", nil, r.nontrad, report.Request{Kind: "rank"})
 	r.misfits()

@@ -70,14 +70,7 @@ func DAG(o Options, g DAGInput) (*Figure, error) {
 	for _, m := range modes {
 		p := defaultLayoutParams()
 		p.estLabels = m
-		p.layerGap = minLayerGap
-		for _, e := range g.Edges {
-			if e.Estimate != nil && e.Lag == 0 && !e.Bidirected {
-				l := &dagLayout{p: p}
-				w, _ := l.labelSize(edgeLabelLines(e, m))
-				p.layerGap = math.Max(p.layerGap, w+1.4)
-			}
-		}
+		p.layerGap = labelGap(g, p)
 		mpg := t.newPage()
 		mpg.bottom = append(mpg.bottom, dagLegend(t, g, estimates, m)...)
 		if o.Height > 0 {
@@ -124,6 +117,20 @@ func DAG(o Options, g DAGInput) (*Figure, error) {
 	}), nil
 }
 
+// labelGap is the gap between columns that leaves room for the widest
+// estimate label of a contemporaneous edge (at least minLayerGap).
+func labelGap(g DAGInput, p layoutParams) float64 {
+	gap := minLayerGap
+	for _, e := range g.Edges {
+		if e.Estimate != nil && e.Lag == 0 && !e.Bidirected {
+			l := &dagLayout{p: p}
+			w, _ := l.labelSize(edgeLabelLines(e, p.estLabels))
+			gap = math.Max(gap, w+1.4)
+		}
+	}
+	return gap
+}
+
 func hasFixedPositions(g DAGInput) bool {
 	for _, n := range g.Nodes {
 		if n.Pos == nil {
@@ -154,11 +161,11 @@ func edgeStyle(t theme, e DAGEdge, maxAbs float64) edgeLook {
 	}
 	switch {
 	case e.Estimate.Q5 > 0:
-		return edgeLook{clr: blue, width: w}
+		return edgeLook{clr: EdgePositive.Colour, width: w}
 	case e.Estimate.Q95 < 0:
-		return edgeLook{clr: vermil, width: w, open: true}
+		return edgeLook{clr: EdgeNegative.Colour, width: w, open: true}
 	}
-	return edgeLook{clr: uncertainGrey, width: t.lw * 0.8}
+	return edgeLook{clr: EdgeUncertain.Colour, width: t.lw * 0.8}
 }
 
 // drawDAG renders the layout centred in c at fs points per em.

@@ -155,9 +155,9 @@ func Contraction(o Options, edges []EdgeDensity) (*Figure, error) {
 	nrows := (len(curves) + ncols - 1) / ncols
 	panelH := max(panelW*0.55, t.fs*7) + lineHeight(titleSty)*vg.Length(lines) + t.small*2.2
 
-	priorSty := draw.LineStyle{Color: vermil, Width: t.lw, Dashes: []vg.Length{t.lw * 4, t.lw * 2.5}}
-	postSty := draw.LineStyle{Color: blue, Width: t.lw}
-	postFill := tint(blue, 0.65)
+	priorSty := ContractionPrior.line(t, t.lw)
+	postSty := ContractionPosterior.line(t, t.lw)
+	postFill := tint(ContractionPosterior.Colour, 0.65)
 	plots := make([]*plot.Plot, len(curves))
 	for i, cv := range curves {
 		p := t.newPlot()

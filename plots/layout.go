@@ -29,8 +29,9 @@ type DAGNode struct {
 	// Pos, when set on every node, fixes the layout: (x, y) in any unit with
 	// y increasing downwards, as in dagitty's pos="x,y". If only some nodes
 	// have a position, all positions are ignored and the automatic layout is
-	// used. Positions are scaled, and stretched where an edge is too short
-	// for its marks, but their order along each axis is kept.
+	// used. Positions are scaled, pushed apart where boxes would still
+	// overlap (nodes at one place are stacked), and stretched where an edge
+	// is too short for its marks, but their order along each axis is kept.
 	Pos *[2]float64
 }
 
@@ -165,8 +166,70 @@ func measure(s string, size float64, bold bool) float64 {
 // wrapAbove is the width (ems) beyond which a label is worth wrapping.
 const wrapAbove = 6.5
 
-// nodeLines splits a long label in two balanced lines when wrapping.
+// wrapWide is the width (ems) beyond which a two-line label is worth a
+// third or fourth line.
+const wrapWide = 2 * wrapAbove
+
+// nodeLines splits a long label in balanced lines when wrapping: two, or
+// up to four when two lines would still be wider than wrapWide. Lines break
+// after '_' or '-' or at a space (which is dropped); nothing is cut.
 func nodeLines(label string, wrap bool) []string {
+	lines := nodeLines2(label, wrap)
+	if len(lines) != 2 || math.Max(measure(lines[0], 1, false), measure(lines[1], 1, false)) <= wrapWide {
+		return lines
+	}
+	var breaks []int // line i ends before breaks[i]; a space at the break is dropped
+	for i, r := range label {
+		if r == '_' || r == '-' {
+			breaks = append(breaks, i+1)
+		} else if r == ' ' {
+			breaks = append(breaks, i)
+		}
+	}
+	piece := func(a, b int) string { return strings.TrimSpace(label[a:b]) }
+	if len(breaks) > 40 {
+		return lines
+	}
+	// the best three and four lines: every choice of two or three breaks
+	best := map[int][]string{2: lines}
+	bestW := map[int]float64{2: math.Max(measure(lines[0], 1, false), measure(lines[1], 1, false)), 3: math.Inf(1), 4: math.Inf(1)}
+	for i := 0; i < len(breaks); i++ {
+		for j := i + 1; j < len(breaks); j++ {
+			for k := j + 1; k <= len(breaks); k++ {
+				cut := []int{0, breaks[i], breaks[j]}
+				if k < len(breaks) {
+					cut = append(cut, breaks[k])
+				}
+				cut = append(cut, len(label))
+				var ls []string
+				w := 0.0
+				for c := 0; c+1 < len(cut); c++ {
+					p := piece(cut[c], cut[c+1])
+					if p == "" {
+						w = math.Inf(1)
+						break
+					}
+					ls = append(ls, p)
+					w = math.Max(w, measure(p, 1, false))
+				}
+				if n := len(ls); w < bestW[n] {
+					best[n], bestW[n] = ls, w
+				}
+			}
+		}
+	}
+	// the fewest lines that fit wrapWide, else the narrowest by a margin
+	pick := 2
+	for _, n := range []int{3, 4} {
+		if bestW[pick] > wrapWide && bestW[n] < bestW[pick]-0.3 {
+			pick = n
+		}
+	}
+	return best[pick]
+}
+
+// nodeLines2 splits a long label in two balanced lines when wrapping.
+func nodeLines2(label string, wrap bool) []string {
 	if strings.Contains(label, "\n") {
 		return strings.Split(label, "\n")
 	}
@@ -397,32 +460,83 @@ func layoutDAG(g DAGInput, p layoutParams) (*dagLayout, error) {
 	}
 	l.routeArcs(g, idx)
 	l.placeLabels()
+	if !fixed && l.labelsCoverBoxes() && p.layerGap < 4*maxLayerGap {
+		// estimate labels crowd the columns: give them more room
+		p.layerGap = p.layerGap*1.4 + 1
+		return layoutDAG(g, p)
+	}
 	l.normalise()
 	return l, nil
 }
 
-// placeFixed scales the given positions so that no two boxes overlap, then
-// stretches them where an edge needs room for its marks (stretchForMarks).
+// labelsCoverBoxes reports whether an edge label covers a node's box.
+func (l *dagLayout) labelsCoverBoxes() bool {
+	for _, e := range l.edges {
+		if len(e.label) == 0 {
+			continue
+		}
+		for i := range l.nodes {
+			if e.labelBox.overlaps(l.nodes[i].box()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// placeFixed scales the given positions so that boxes keep apart, pushes
+// apart any that still overlap (separate), then stretches them where an
+// edge needs room for its marks (stretchForMarks).
+//
+// The scale is the smallest that separates every pair of boxes along at
+// least one axis, but no more than the scale at which the drawing would be,
+// along either axis, four times as long as all boxes laid end to end (with
+// their gaps): two nodes
+// given (nearly) the same position would otherwise blow the drawing up
+// without bound. Nodes given exactly the same position do not count
+// (dagitty writes pos="0,0" for nodes never moved). Pairs the scale leaves
+// overlapping are separated by separate.
 func (l *dagLayout) placeFixed(g DAGInput) {
 	s := 0.0
 	gap := l.p.nodeGap
+	var lo, hi [2]float64 = [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	var total [2]float64 // all boxes end to end, with their gaps
 	for i := range l.nodes {
+		for k := 0; k < 2; k++ {
+			lo[k] = math.Min(lo[k], g.Nodes[i].Pos[k])
+			hi[k] = math.Max(hi[k], g.Nodes[i].Pos[k])
+		}
+		total[0] += l.nodes[i].W + 2*gap
+		total[1] += l.nodes[i].H + gap
 		for j := i + 1; j < len(l.nodes); j++ {
 			a, b := &l.nodes[i], &l.nodes[j]
 			dx := math.Abs(g.Nodes[i].Pos[0] - g.Nodes[j].Pos[0])
 			dy := math.Abs(g.Nodes[i].Pos[1] - g.Nodes[j].Pos[1])
-			needX := ((a.W+b.W)/2 + gap*2) / math.Max(dx, 1e-9)
-			needY := ((a.H+b.H)/2 + gap) / math.Max(dy, 1e-9)
+			if dx == 0 && dy == 0 {
+				continue // one place: separate stacks them
+			}
+			needX := ((a.W+b.W)/2 + gap*2) / math.Max(dx, 1e-300)
+			needY := ((a.H+b.H)/2 + gap) / math.Max(dy, 1e-300)
 			s = math.Max(s, math.Min(needX, needY))
 		}
 	}
-	if s == 0 || math.IsInf(s, 0) {
-		s = 1
+	limit := math.Inf(1)
+	for k := 0; k < 2; k++ {
+		if span := hi[k] - lo[k]; span > 0 {
+			limit = math.Min(limit, 4*total[k]/span)
+		}
+	}
+	if math.IsInf(limit, 1) { // every node at one point
+		limit = 1
+	}
+	if !(s > 0) || s > limit {
+		s = limit
 	}
 	for i := range l.nodes {
 		l.nodes[i].X = g.Nodes[i].Pos[0] * s
 		l.nodes[i].Y = g.Nodes[i].Pos[1] * s
 	}
+	l.separate()
 	l.stretchForMarks(g)
 	// order within layers by y, for NodePos.Order
 	byLayer := map[int][]int{}
@@ -470,4 +584,57 @@ func boxExit(r rect, c, q point) point {
 		t = math.Min(t, math.Abs((r.y1-r.y0)/2/dy))
 	}
 	return point{c.X + t*dx, c.Y + t*dy}
+}
+
+// separate removes the overlaps of a fixed-position layout. For each
+// overlapping pair it shifts the second box of the pair (by y, then x, then
+// input order), with every box beyond it along the axis of the shift, by
+// the shortfall along that axis; the axis is the one needing the smaller
+// shift (y when the two centres coincide). A shift of everything beyond a
+// line keeps the order of the positions along both axes, brings no two
+// boxes closer, and so never makes a new overlap: each step removes one,
+// and the loop ends.
+func (l *dagLayout) separate() {
+	gap := l.p.nodeGap
+	n := len(l.nodes)
+	for step := 0; step < n*n+1; step++ {
+		moved := false
+		for i := 0; i < n && !moved; i++ {
+			for j := i + 1; j < n && !moved; j++ {
+				a, b := &l.nodes[i], &l.nodes[j]
+				needX := (a.W+b.W)/2 + 2*gap - math.Abs(a.X-b.X)
+				needY := (a.H+b.H)/2 + gap - math.Abs(a.Y-b.Y)
+				if needX <= 1e-9 || needY <= 1e-9 {
+					continue
+				}
+				first, second := i, j
+				coincide := a.X == b.X && a.Y == b.Y
+				if needY <= needX || coincide {
+					if b.Y < a.Y || b.Y == a.Y && (b.X < a.X || b.X == a.X && j < i) {
+						first, second = j, i
+					}
+					y0 := l.nodes[first].Y
+					for k := range l.nodes {
+						if k == second || l.nodes[k].Y > y0 {
+							l.nodes[k].Y += needY
+						}
+					}
+				} else {
+					if b.X < a.X || b.X == a.X && j < i {
+						first, second = j, i
+					}
+					x0 := l.nodes[first].X
+					for k := range l.nodes {
+						if k == second || l.nodes[k].X > x0 {
+							l.nodes[k].X += needX
+						}
+					}
+				}
+				moved = true
+			}
+		}
+		if !moved {
+			return
+		}
+	}
 }

@@ -326,9 +326,9 @@ func Energy(o Options, energy [][]float64) (*Figure, error) {
 	}
 	p.X.Min, p.X.Max = x[0], x[len(x)-1]
 	p.Y.Min, p.Y.Max = 0, ymax*1.05
-	margFill := tint(blue, 0.6)
-	margSty := draw.LineStyle{Color: blue, Width: t.lw}
-	transSty := draw.LineStyle{Color: vermil, Width: t.lw * 1.5, Dashes: []vg.Length{t.lw * 4, t.lw * 2.5}}
+	margFill := tint(EnergyMarginal.Colour, 0.6)
+	margSty := EnergyMarginal.line(t, t.lw)
+	transSty := EnergyTransition.line(t, t.lw*1.5)
 	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
 		zeros := make([]float64, len(x))
 		fillBand(c, p, margFill, x, zeros, dm)

@@ -286,7 +286,8 @@ func (l *dagLayout) placeLabels() {
 		for _, f := range fracs {
 			c, _ := alongRoute(pts, f)
 			r := rect{c.X - w/2, c.Y - h/2, c.X + w/2, c.Y + h/2}
-			if ov := overlap(r) + crossed(r, k); ov < bestOv-1e-9 {
+			// covering a box (a node's name) is worse than crossing a line
+			if ov := 1000*overlap(r) + crossed(r, k); ov < bestOv-1e-9 {
 				best, bestOv = r, ov
 				if ov == 0 {
 					break

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -44,11 +43,11 @@ func levelCols(level float64) (string, string) {
 // summaryCells are the cells of a summary: mean, sd, lo, hi, P(<0), P(>0),
 // expected sign, P(expected sign).
 func summaryCells(s Summary) []string {
-	pe := "-"
+	pe := "n/a"
 	if s.Expected != 0 {
 		pe = num(s.PExpected, 3)
 	}
-	return []string{sci(s.Mean), sci(s.SD), sci(s.Lo), sci(s.Hi), num(s.PNeg, 3), num(s.PPos, 3), SignString(s.Expected), pe}
+	return []string{sci(s.Mean), sci(s.SD), sci(s.Lo), sci(s.Hi), num(s.PNeg, 3), num(s.PPos, 3), table.SignCell(s.Expected), pe}
 }
 
 func summaryColumns(level float64) []string {
@@ -105,7 +104,7 @@ func (r *EffectReport) Table() *table.Table {
 
 // WriteDraws writes the per-draw effects: draw, then one column per period.
 func (r *EffectReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	for _, p := range r.Periods {
 		head = append(head, fmt.Sprintf("effect_p%d", p.Period))
@@ -163,19 +162,19 @@ func (r *RemediesReport) Table() *table.Table {
 			t.Rows = append(t.Rows, []string{"-", row.Remedy, row.Shift, "", "", "", "", "", "", "", row.Paths, row.Status})
 			continue
 		}
-		pe := "-"
+		pe := "n/a"
 		if row.Expected != 0 {
 			pe = num(row.PExpected, 3)
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), row.Remedy, row.Shift, sci(row.Mean), sci(row.SD), sci(row.Lo), sci(row.Hi),
-			num(row.PReduces, 3), SignString(row.Expected), pe, row.Paths, row.Status})
+			num(row.PReduces, 3), table.SignCell(row.Expected), pe, row.Paths, row.Status})
 	}
 	return t
 }
 
 // WriteDraws writes draw, then one column per computed remedy.
 func (r *RemediesReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	var cols [][]float64
 	for _, row := range r.Rows {
@@ -235,14 +234,14 @@ func (r *CounterfactualReport) Table() *table.Table {
 	cols := []string{"unit", "time", "period", "factual", "counterfactual", "cf " + lo, "cf " + hi, "difference", "diff " + lo, "diff " + hi, "P(diff<0)", "P(diff>0)", "expected", "P(expected)"}
 	t := &table.Table{Columns: cols, Align: aligns(2, len(cols))}
 	for _, row := range r.Rows {
-		pe := "-"
+		pe := "n/a"
 		if row.Difference.Expected != 0 {
 			pe = num(row.Difference.PExpected, 3)
 		}
 		t.Rows = append(t.Rows, []string{row.Unit, row.Time, strconv.Itoa(row.Period), sci(row.Factual.Mean),
 			sci(row.Counterfactual.Mean), sci(row.Counterfactual.Lo), sci(row.Counterfactual.Hi),
 			sci(row.Difference.Mean), sci(row.Difference.Lo), sci(row.Difference.Hi),
-			num(row.Difference.PNeg, 3), num(row.Difference.PPos, 3), SignString(row.Difference.Expected), pe})
+			num(row.Difference.PNeg, 3), num(row.Difference.PPos, 3), table.SignCell(row.Difference.Expected), pe})
 	}
 	return t
 }
@@ -250,7 +249,7 @@ func (r *CounterfactualReport) Table() *table.Table {
 // WriteDraws writes one line per unit, period and draw: unit, time, period,
 // draw, factual, counterfactual, difference.
 func (r *CounterfactualReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	if err := cw.Write([]string{"unit", "time", "period", "draw", "factual", "counterfactual", "difference"}); err != nil {
 		return err
 	}
@@ -309,7 +308,7 @@ func (r *MediationReport) Table() *table.Table {
 
 // WriteDraws writes draw, then one column per component.
 func (r *MediationReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	head := []string{"draw"}
 	for _, e := range r.Effects {
 		head = append(head, e.Name)
@@ -345,7 +344,7 @@ func (r *SensitivityReport) Header() []string {
 		out = append(out, "  "+d)
 	}
 	out = append(out, fmt.Sprintf("  fitted effect: mean %s, %g%% interval %s … %s, P(expected sign %s) %s",
-		sci(r.Base.Mean), 100*r.Base.Level, sci(r.Base.Lo), sci(r.Base.Hi), SignString(r.Base.Expected), num(r.Base.PExpected, 3)))
+		sci(r.Base.Mean), 100*r.Base.Level, sci(r.Base.Lo), sci(r.Base.Hi), table.SignCell(r.Base.Expected), num(r.Base.PExpected, 3)))
 	out = append(out, "  the conclusion flips (a = b = r, confounding toward zero): "+flipText(r.FlipMean, "the mean reaches 0")+"; "+flipText(r.FlipInterval, "the interval includes 0"))
 	if r.Prior != nil {
 		out = append(out, fmt.Sprintf("  averaged over a, b ~ normal(0, prior sd) per draw: mean %s, %g%% interval %s … %s",
@@ -374,7 +373,7 @@ func (r *SensitivityReport) Table() *table.Table {
 	t := &table.Table{Columns: cols, Align: aligns(0, len(cols)-1)}
 	for _, row := range r.Cells {
 		for _, c := range row {
-			pe := "-"
+			pe := "n/a"
 			if c.Expected != 0 {
 				pe = num(c.PExpected, 3)
 			}
@@ -391,7 +390,7 @@ func (r *SensitivityReport) Table() *table.Table {
 // WriteDraws writes draw, the fitted effect and the bias factor: the
 // effect corrected for strengths a, b is effect − a·b·bias_factor.
 func (r *SensitivityReport) WriteDraws(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := table.NewCSVWriter(w)
 	if err := cw.Write([]string{"draw", "effect", "bias_factor"}); err != nil {
 		return err
 	}

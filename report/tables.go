@@ -46,7 +46,7 @@ func EdgeTable(f *fit.Fit, style TableStyle) *table.Table {
 	}
 	t := &table.Table{
 		Columns: []string{"parent", "child", "lag", "expected", "median", "90% interval", "P(expected sign)", "contraction"},
-		Align:   []table.Align{table.Left, table.Left, table.Right, table.Left, table.Right, table.Left, table.Right, table.Right},
+		Align:   []table.Align{table.Left, table.Left, table.Right, table.Left, table.Right, table.Right, table.Right, table.Right},
 	}
 	for _, e := range f.Edges {
 		if e.Loading {
@@ -56,14 +56,7 @@ func EdgeTable(f *fit.Fit, style TableStyle) *table.Table {
 		if e.Lag > 0 {
 			lag = strconv.Itoa(e.Lag)
 		}
-		exp := "none"
-		switch {
-		case e.Sign > 0:
-			exp = "+"
-		case e.Sign < 0:
-			exp = "-"
-		}
-		t.Rows = append(t.Rows, []string{e.Parent, e.Child, lag, exp, fixed(e.Q50, 2),
+		t.Rows = append(t.Rows, []string{e.Parent, e.Child, lag, table.SignCell(e.Sign), fixed(e.Q50, 2),
 			"[" + fixed(e.Q5, 2) + ", " + fixed(e.Q95, 2) + "]", prob(e.PSign, e.Sign), fixed(e.Contraction, 2)})
 	}
 	return t

@@ -5,10 +5,10 @@
 package table
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -87,6 +87,13 @@ func (t *Table) Text(w io.Writer) error {
 	}
 	width := make([]int, len(t.Columns))
 	all := append([][]string{t.Columns}, rows...)
+	for i, r := range all {
+		r = append([]string(nil), r...)
+		for j, c := range r {
+			r[j] = shorten(Printable(c), textCellLimit, len(c))
+		}
+		all[i] = r
+	}
 	for _, r := range all {
 		for j, c := range r {
 			width[j] = max(width[j], utf8.RuneCountInString(c))
@@ -113,13 +120,14 @@ func (t *Table) Text(w io.Writer) error {
 	return err
 }
 
-// CSV writes the table as RFC 4180 CSV with a header row.
+// CSV writes the table as RFC 4180 CSV with a header row, every cell
+// escaped against formula injection with CSVCell (numbers stay numbers).
 func (t *Table) CSV(w io.Writer) error {
 	rows, err := t.rows()
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(t.Columns); err != nil {
 		return err
 	}
@@ -129,8 +137,11 @@ func (t *Table) CSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// Markdown writes a GitHub-flavoured Markdown table; "|" in cells is
-// escaped and line breaks become spaces.
+// Markdown writes a GitHub-flavoured Markdown table. In cells, "|" and the
+// characters that start inline markup (\ * ` < and the ] of a link's
+// "](") are escaped with a backslash, line breaks become spaces and other control characters are
+// escaped with Printable. Text columns are aligned left (:---), numbers
+// right (---:).
 func (t *Table) Markdown(w io.Writer) error {
 	rows, err := t.rows()
 	if err != nil {
@@ -162,10 +173,19 @@ func (t *Table) Markdown(w io.Writer) error {
 }
 
 func escapeMarkdown(s string) string {
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\r\n", " ")
-	return strings.ReplaceAll(s, "\n", " ")
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	s = Printable(s)
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == '\\', r == '|', r == '*', r == '`', r == '<',
+			r == ']' && strings.HasPrefix(s[i+1:], "("): // a link's "]("
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // LaTeX writes a tabular environment with booktabs rules (\toprule,
@@ -206,22 +226,32 @@ func (t *Table) LaTeX(w io.Writer) error {
 }
 
 // EscapeLaTeX escapes the characters that LaTeX treats specially in text
-// mode: \ & % $ # _ { } ~ ^, writes < and > as \textless{} and
-// \textgreater{} (the default OT1 encoding prints them as ¡ and ¿), and
-// turns line breaks into spaces. The arrows -> and <-> of edge names become
-// $\rightarrow$ and $\leftrightarrow$.
+// mode: \ & % $ # _ { } ~ ^, writes <, > and | as \textless{},
+// \textgreater{} and \textbar{} (the default OT1 encoding prints them as ¡,
+// ¿ and an em dash), and turns line breaks into spaces and other control
+// characters into Printable escapes. A minus sign is typeset as $-$, not as
+// a hyphen: the Unicode minus −, and a '-' that starts a number ("-0.5",
+// "[-0.12, 0.30]", "1e-05"); a hyphen inside a word ("t-1" aside) stays a
+// hyphen. The arrows -> and <-> of edge names become $\rightarrow$ and
+// $\leftrightarrow$, and the few other symbols the toolkit prints (→ ← ↔ ≤
+// ≥ × ± … – —) their LaTeX commands, so that the output compiles with
+// pdfLaTeX's default encoding.
 func EscapeLaTeX(s string) string {
+	s = Printable(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
 	var b strings.Builder
+	prev := rune(0) // the previous character of s
 	for i := 0; i < len(s); {
 		// Arrows of edge names read as arrows.
 		switch {
 		case strings.HasPrefix(s[i:], "<->"):
 			b.WriteString(`$\leftrightarrow$`)
 			i += 3
+			prev = '>'
 			continue
 		case strings.HasPrefix(s[i:], "->"):
 			b.WriteString(`$\rightarrow$`)
 			i += 2
+			prev = '>'
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -240,11 +270,49 @@ func EscapeLaTeX(s string) string {
 			b.WriteString(`\textless{}`)
 		case '>':
 			b.WriteString(`\textgreater{}`)
-		case '\n', '\r':
-			b.WriteByte(' ')
+		case '|':
+			b.WriteString(`\textbar{}`)
+		case '-':
+			if minusSign(prev, s[i:]) {
+				b.WriteString(`$-$`)
+			} else {
+				b.WriteByte('-')
+			}
 		default:
-			b.WriteRune(r)
+			if tex, ok := latexSymbols[r]; ok {
+				b.WriteString(tex)
+			} else {
+				b.WriteRune(r)
+			}
 		}
+		prev = r
 	}
 	return b.String()
+}
+
+// latexSymbols are the non-ASCII symbols the toolkit prints, in LaTeX.
+var latexSymbols = map[rune]string{
+	'−': `$-$`, '→': `$\rightarrow$`, '←': `$\leftarrow$`, '↔': `$\leftrightarrow$`,
+	'≤': `$\leq$`, '≥': `$\geq$`, '×': `$\times$`, '±': `$\pm$`, '…': `\dots{}`,
+	'–': `--`, '—': `---`, '≈': `$\approx$`, '·': `$\cdot$`, '⊕': `$\oplus$`, '⊖': `$\ominus$`,
+}
+
+// minusSign reports whether a '-' after prev and before rest is a minus
+// sign: it precedes a digit (or a point and a digit) and follows no letter
+// or digit, or follows the e of an exponent ("1e-05").
+func minusSign(prev rune, rest string) bool {
+	if rest == "" {
+		return false
+	}
+	c := rest[0]
+	if c == '.' && len(rest) > 1 {
+		c = rest[1]
+	}
+	if c < '0' || c > '9' {
+		return false
+	}
+	if prev == 'e' || prev == 'E' {
+		return true // an exponent; a word ending in e before a digit is rare
+	}
+	return !unicode.IsLetter(prev) && !unicode.IsDigit(prev)
 }

@@ -104,7 +104,7 @@ func TestDiagnoseFormats(t *testing.T) {
 	for format, want := range map[string][]string{
 		"csv":      {"parameter,mean,sd,q5,median,q95,rhat,ess_bulk,ess_tail,mcse_mean\n", "\ntheta,0.251297,"},
 		"markdown": {"| parameter | mean |", "|:---|---:|", "| theta | 0.2513 |", "no problems detected"},
-		"latex":    {"\\begin{tabular}{lrrrrrrrrr}\n\\toprule\n", "lp\\_\\_ & -7.287", "ess\\_bulk", "\\bottomrule\n\\end{tabular}\n"},
+		"latex":    {"\\begin{tabular}{lrrrrrrrrr}\n\\toprule\n", "lp\\_\\_ & $-$7.287", "ess\\_bulk", "\\bottomrule\n\\end{tabular}\n"},
 	} {
 		out, errOut, status := diagRun(append([]string{"diagnose", "--format", format}, diagBern...)...)
 		if status != 0 {

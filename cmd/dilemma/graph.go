@@ -504,7 +504,7 @@ func runGraphShow(e *env, args []string) error {
 	fmt.Fprintln(w)
 	et := &table.Table{Columns: []string{"EDGE", "LAG", "SIGN", "PRIOR"}, Align: []table.Align{table.Left, table.Right, table.Left, table.Left}}
 	for _, j := range edges {
-		et.Rows = append(et.Rows, []string{j.From + " " + j.Kind + " " + j.To, strconv.Itoa(j.Lag), dash(j.Sign), dash(j.Prior)})
+		et.Rows = append(et.Rows, []string{j.From + " " + j.Kind + " " + j.To, strconv.Itoa(j.Lag), signCell(j.Sign), dash(j.Prior)})
 	}
 	if err := et.Render(w, *format); err != nil {
 		return err
@@ -519,6 +519,11 @@ func runGraphShow(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// signCell shows an edge's sign ("+", "-" or "") as table.SignCell does.
+func signCell(s string) string {
+	return table.SignCell(map[string]int{"+": 1, "-": -1}[s])
 }
 
 func dash(s string) string {

@@ -14,6 +14,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"dilemma/table"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's
@@ -171,7 +173,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	msg := table.Message(strings.ReplaceAll(err.Error(), "\n", "; "))
 	fmt.Fprintf(stderr, "dilemma %s: %s\n", c.name, msg)
 	return exitStatus(err)
 }

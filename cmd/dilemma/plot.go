@@ -41,6 +41,17 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
   counterfactual
                factual against counterfactual outcome for --units at --time
 
+The dag layout: boxes are sized to their full names (long names wrap at
+spaces and underscores, never cut) and placed in columns by causal order,
+roots left and outcomes right, spaced so that no two boxes overlap. To
+place the nodes yourself, give every node a position as dagitty.net
+writes it, pos="x,y" (y grows downwards), e.g.
+  fear [pos="1,0"]   threat [pos="0,0"]   unilateralism [pos="2,0.5"]
+The positions are scaled to the boxes and, where boxes would still
+overlap (two nodes at one place), pushed apart along one axis; their
+order along each axis is kept. Unless every node has pos=, all positions
+are ignored.
+
 --params takes parameter names, as the fit names them (b.fear.unilateralism)
 or as the chain CSV files spell them (b__fear__unilateralism), or edges as
 the model writes them ("fear -> unilateralism"), separated by commas. --do
