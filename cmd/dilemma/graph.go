@@ -294,13 +294,17 @@ func runGraphShow(e *env, args []string) error {
 	if err != nil {
 		return inputErr(err)
 	}
+	st, err := m.Structure()
+	if err != nil {
+		return inputErr(err)
+	}
 	var nodes []graphNodeJSON
 	for _, n := range m.Nodes {
-		parents, err := m.Parents(n.Name)
+		parents, err := st.Parents(n.Name)
 		if err != nil {
 			return err
 		}
-		spouses, _ := m.Spouses(n.Name)
+		spouses, _ := st.Spouses(n.Name)
 		for _, s := range spouses {
 			parents = append(parents, "<-> "+s)
 		}
@@ -770,7 +774,7 @@ func runGraphPaths(e *env, args []string) error {
 	}
 	graphNotes(e, m)
 	if t1 || t2 {
-		e.logf("note: only the first %d paths of each kind are listed\n", model.MaxPaths)
+		e.logf("note: the lists are truncated (at most %d paths of each kind, %d nodes on them in all, %d search steps)\n", model.MaxPaths, model.MaxPathNodes, model.MaxPathSteps)
 	}
 	if *asJSON {
 		type bp struct {
