@@ -340,6 +340,17 @@ type Manifest struct {
 	ParamNames []string `json:"parameter_names"`
 	Timing     Timing   `json:"timing"`
 	Notes      []string `json:"notes,omitempty"`
+	// Files records the chain files and summary.csv as Write wrote them:
+	// Open refuses a fit directory whose files differ (see Open).
+	Files []FileRef `json:"files,omitempty"`
+}
+
+// FileRef is one file of a fit directory as the fit wrote it.
+type FileRef struct {
+	File   string `json:"file"` // name inside the fit directory: chain-1.csv, summary.csv
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Draws  int    `json:"draws,omitempty"` // chain files: the draws after warm-up
 }
 
 // ModelRef is the model a fit used: its name and full text.

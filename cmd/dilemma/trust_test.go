@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"dilemma/data"
+	"dilemma/inference"
+	"dilemma/model"
+)
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// TestTamperedFitRefused runs commands that open a fit on a fit directory
+// changed after the fit: each exits 1 with one line naming the file (and
+// the line where there is one) and never prints a foreign file's content.
+func TestTamperedFitRefused(t *testing.T) {
+	orig := queryFitDir(t)
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(orig, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	chain1 := read("chain-1.csv")
+	manifest := read("manifest.json")
+	lines := strings.Split(string(chain1), "\n")
+	var rows []int // line numbers (1-based) of the draws
+	for i, l := range lines {
+		if l != "" && l[0] != '#' && !strings.HasPrefix(l, "lp__") {
+			rows = append(rows, i+1)
+		}
+	}
+	secret := writeFile(t, "secret.txt", "root:x:0:0:TOPSECRET\n")
+	cases := []struct {
+		name  string
+		file  string
+		bytes []byte
+		want  string
+	}{
+		{"number edited", "chain-1.csv", []byte(strings.Replace(string(chain1), lines[rows[3]-1], strings.Replace(lines[rows[3]-1], ".", ".9", 1), 1)),
+			"chain-1.csv: changed after the fit"},
+		{"truncated", "chain-1.csv", []byte(strings.Join(lines[:rows[100]-1], "\n") + "\n"),
+			fmt.Sprintf("chain-1.csv:%d: the file ends after 100 draws, the manifest records 300", rows[100]-1)},
+		{"NaN", "chain-1.csv", []byte(strings.Replace(string(chain1), lines[rows[7]-1], nanField(lines[rows[7]-1], 8), 1)),
+			fmt.Sprintf("chain-1.csv:%d: column", rows[7])},
+		{"data is another file", "manifest.json", bytes.Replace(manifest, []byte(filepath.Join(filepath.Dir(orig), "panel.csv")), []byte(secret), 1),
+			"has changed since the fit"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, cmd := range [][]string{{"summary"}, {"query", "", "do(x = +1)", "--outcome", "y"}, {"plot", "", "--kind", "forest", "--out", filepath.Join(t.TempDir(), "x.png")}} {
+				dir := filepath.Join(t.TempDir(), "fit")
+				os.MkdirAll(dir, 0o755)
+				for _, name := range []string{"chain-1.csv", "chain-2.csv", "manifest.json", "summary.csv", "edges.csv"} {
+					os.WriteFile(filepath.Join(dir, name), read(name), 0o644)
+				}
+				os.WriteFile(filepath.Join(dir, c.file), c.bytes, 0o644)
+				args := append([]string{cmd[0], dir}, cmd[1:]...)
+				if len(cmd) > 1 {
+					args = append([]string{cmd[0], dir}, cmd[2:]...)
+				}
+				out, errOut, st := runCLI(t, args...)
+				if st != 1 {
+					t.Errorf("%s: exit %d, want 1; stderr %q", cmd[0], st, errOut)
+				}
+				if l := firstLine(errOut); !strings.Contains(l, c.want) || c.name == "NaN" && !strings.Contains(l, "is NaN") {
+					t.Errorf("%s: first line %q lacks %q", cmd[0], l, c.want)
+				}
+				if strings.Contains(out+errOut, "TOPSECRET") {
+					t.Errorf("%s: output shows the foreign file", cmd[0])
+				}
+			}
+		})
+	}
+}
+
+// nanField replaces field k (0-based) of a CSV line by NaN.
+func nanField(line string, k int) string {
+	f := strings.Split(line, ",")
+	f[k] = "NaN"
+	return strings.Join(f, ",")
+}
+
+// TestEndlessInput reads models and CSVs from sources that never end: a
+// device of NUL bytes stops at once, a pipe of text at the size limit
+// (lowered here), each with exit 1 and a one-line error.
+func TestEndlessInput(t *testing.T) {
+	oldCSV, oldModel := data.MaxCSVBytes, model.MaxModelBytes
+	data.MaxCSVBytes, model.MaxModelBytes = 1<<20, 1<<20
+	defer func() { data.MaxCSVBytes, model.MaxModelBytes = oldCSV, oldModel }()
+
+	fifo := func(line string) string {
+		path := filepath.Join(t.TempDir(), "fifo")
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+		go func() {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			chunk := []byte(strings.Repeat(line, 1000))
+			for {
+				if _, err := f.Write(chunk); err != nil {
+					return // the reader stopped
+				}
+			}
+		}()
+		return path
+	}
+	modelPath := writeFile(t, "m.dag", "dag { a -> b }\nsettings { a [column=\"a\"] b [column=\"b\"] }\n")
+	cases := []struct {
+		name string
+		args func() []string
+		want string
+	}{
+		{"model from /dev/zero", func() []string { return []string{"graph", "show", "/dev/zero"} }, "/dev/zero:1: a NUL byte"},
+		{"model from a pipe", func() []string { return []string{"graph", "show", fifo("a -> b\n")} }, "larger than 1 MiB, the size limit of a model file"},
+		{"CSV from /dev/zero", func() []string { return []string{"data", "validate", "/dev/zero"} }, "/dev/zero:1: a NUL byte"},
+		{"CSV from a pipe", func() []string { return []string{"data", "validate", fifo("1,2\n")} }, "larger than 1 MiB, the size limit of a panel CSV"},
+		{"fit data from /dev/zero", func() []string { return []string{"fit", modelPath, "--data", "/dev/zero", "--out", t.TempDir() + "/f"} }, "/dev/zero:1: a NUL byte"},
+		{"fit data from a pipe", func() []string {
+			return []string{"fit", modelPath, "--data", fifo("1,2\n"), "--out", t.TempDir() + "/f"}
+		}, "larger than 1 MiB, the size limit of a panel CSV"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			_, errOut, st := runCLI(t, c.args()...)
+			if st != 1 {
+				t.Errorf("exit %d, want 1; stderr %q", st, errOut)
+			}
+			if l := firstLine(errOut); !strings.Contains(l, c.want) {
+				t.Errorf("first line %q lacks %q", l, c.want)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+// TestProgressPlain feeds progress reports to the progress printer writing
+// to a buffer (not a terminal): plain lines, no escape codes, nothing for a
+// chain that has not reported, a line when a chain starts and at each tenth.
+func TestProgressPlain(t *testing.T) {
+	var buf bytes.Buffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &buf}
+	p := newProgress(e, 4)
+	if p.tty {
+		t.Fatal("a buffer taken for a terminal")
+	}
+	for it := 1; it <= 200; it++ {
+		p.update(inference.Progress{Chain: 2, Iteration: it, Total: 200, Warmup: it <= 100, Elapsed: time.Duration(it) * time.Millisecond})
+	}
+	p.done()
+	out := buf.String()
+	if strings.ContainsRune(out, '\033') || strings.ContainsRune(out, '\r') {
+		t.Errorf("escape codes in plain progress: %q", out)
+	}
+	ls := strings.Split(strings.TrimSpace(out), "\n")
+	if len(ls) != 11 {
+		t.Errorf("%d lines, want 11 (the start and each tenth):\n%s", len(ls), out)
+	}
+	for _, l := range ls {
+		if !strings.HasPrefix(l, "chain 2: ") {
+			t.Errorf("line %q is not chain 2's", l)
+		}
+	}
+	if !strings.Contains(ls[len(ls)-1], "200/200") {
+		t.Errorf("last line %q does not show the end", ls[len(ls)-1])
+	}
+
+	// On a terminal the chains that have not reported get no line either.
+	buf.Reset()
+	p = newProgress(e, 4)
+	p.tty = true
+	p.update(inference.Progress{Chain: 3, Iteration: 200, Total: 200})
+	p.done()
+	if out := buf.String(); strings.Contains(out, "chain 0") || strings.Count(out, "chain 3") != 2 || strings.Contains(out, "0/0") {
+		t.Errorf("terminal progress: %q", out)
+	}
+}
