@@ -118,11 +118,15 @@ func (f *Fit) writeFiles(dir string) error {
 	return os.WriteFile(filepath.Join(dir, ManifestFile), append(mb, '\n'), 0o644)
 }
 
-// WriteChainCSV writes chain c (0-based) in CmdStan's CSV layout. The file
-// holds no timing or date, so the same seed gives the same bytes.
+// WriteChainCSV writes chain c (0-based) in CmdStan's CSV layout, its
+// header naming dilemma and its version. The file holds no date, and its
+// elapsed-time block (which rstan looks for) says 0 seconds and that the
+// times are not recorded there (the manifest has them), so the same seed
+// gives the same bytes.
 func (f *Fit) WriteChainCSV(w io.Writer, c int) error {
 	s := f.Settings
-	cw := stancsv.NewWriter(w, stancsv.Options{OmitTiming: true, DataFile: f.Manifest.Data.Source})
+	cw := stancsv.NewWriter(w, stancsv.Options{FixedTiming: true, DataFile: f.Manifest.Data.Source,
+		Generator: "dilemma", GeneratorVersion: f.Manifest.Version})
 	keep := f.saved()
 	names := make([]string, len(keep))
 	for i, j := range keep {

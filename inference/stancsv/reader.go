@@ -111,6 +111,8 @@ func Read(r io.Reader, name string) (*File, error) {
 					f.Timing.Warmup, f.HasTiming = v, true
 					timingState = 1
 				}
+			case text == timesNotRecorded:
+				f.Timing, f.HasTiming = inference.Timing{}, false
 			case timingState == 1 && strings.HasSuffix(text, "(Sampling)"):
 				if v, ok := parseSeconds(text); ok {
 					f.Timing.Sampling = v
