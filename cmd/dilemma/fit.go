@@ -48,7 +48,12 @@ Examples:
 		usage: `Usage: dilemma summary FITDIR [--all] [--format text|csv|markdown|latex] [--json]
 
 Reprints a fit's edge table and diagnostics warnings; --all adds every
-parameter's summary.
+parameter's summary. Like every command that opens a fit directory, it
+first checks the chain files against the SHA-256, size and draw counts the
+manifest records and refuses (exit 1, naming the file and line) a chain
+that was edited, truncated or given a NaN, and a directory from before
+the manifest kept checksums (re-run: dilemma fit --from DIR/manifest.json
+--out NEWDIR).
 
 Examples:
   dilemma summary fit-fig2
