@@ -31,16 +31,34 @@ func (c Independence) String() string {
 // out: they repeat the pairs at t. The list is sorted, X before Y
 // alphabetically within a pair.
 func (m *Model) Implications() ([]Independence, error) {
+	imps, _, err := m.ImplicationsWithin(0)
+	return imps, err
+}
+
+// MaxImplicationWork is the work bound the command line gives
+// ImplicationsWithin (nodes and edges visited): a few seconds. Every pair of nodes is a search
+// for separators, so a graph of hundreds of nodes has tens of thousands
+// of them and would take hours.
+const MaxImplicationWork = 100_000_000
+
+// ImplicationsWithin is Implications with a bound on the work (the nodes
+// and edges the separator searches visit; 0 for no bound): when the bound
+// is reached it returns the implications of the pairs examined so far (in
+// the graph's declaration order), sorted, and complete = false.
+func (m *Model) ImplicationsWithin(work int) (imps []Independence, complete bool, err error) {
 	g, err := m.analysis()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	n := g.n()
+	complete = true
+	spent := 0
 	obs := make([]bool, n)
 	for v := 0; v < n; v++ {
 		obs[v] = !g.latent[v]
 	}
 	var out []Independence
+pairs:
 	for a := 0; a < n; a++ {
 		if !obs[a] || m.Nodes[g.base[a]].Fixed() {
 			continue
@@ -55,7 +73,16 @@ func (m *Model) Implications() ([]Independence, error) {
 			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
 				continue
 			}
-			given, ok := g.smallestSeparator(a, b, obs)
+			if work > 0 && spent > work {
+				complete = false
+				break pairs
+			}
+			left := 0
+			if work > 0 {
+				left = work - spent
+			}
+			given, ok, w := g.smallestSeparator(a, b, obs, left)
+			spent += w
 			if !ok {
 				continue
 			}
@@ -75,13 +102,15 @@ func (m *Model) Implications() ([]Independence, error) {
 		}
 		return slices.Compare(p.Given, q.Given)
 	})
-	return out, nil
+	return out, complete, nil
 }
 
 // smallestSeparator returns a smallest minimal set of observed nodes that
 // d-separates a and b (ties: alphabetical by sorted names), or false when
-// none exists.
-func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
+// none exists, and the work it took. With budget > 0 the search for
+// separators stops after about that much work and the smallest found so
+// far is returned.
+func (g *agraph) smallestSeparator(a, b int, obs []bool, budget int) ([]int, bool, int) {
 	allowed := slices.Clone(obs)
 	allowed[a], allowed[b] = false, false
 	anc := g.ancestors([]int{a, b})
@@ -91,12 +120,14 @@ func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
 			canon = append(canon, v)
 		}
 	}
+	work := 2 * g.n()
 	if !g.separated([]int{a}, []int{b}, g.mask(canon)) {
-		return nil, false
+		return nil, false, work
 	}
-	sets, _ := g.minimalSeparators([]int{a}, []int{b}, nil, allowed, 1000)
+	sets, _, w := g.minimalSeparatorsWithin([]int{a}, []int{b}, nil, allowed, 1000, budget)
+	work += w
 	if len(sets) == 0 {
-		return nil, false
+		return nil, false, work
 	}
 	best := sets[0]
 	bestNames := sortedNames(g, best)
@@ -106,5 +137,5 @@ func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
 			best, bestNames = s, names
 		}
 	}
-	return best, true
+	return best, true, work
 }
