@@ -189,3 +189,53 @@ func TestLargeGraphImplications(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEdgeIdentified5000 checks every edge of a 5,000-node model
+// with the single-door criterion, as 'dilemma fit' does before sampling,
+// on one Structure.
+func BenchmarkEdgeIdentified5000(b *testing.B) {
+	m := bigDAG(b, 5000)
+	for b.Loop() {
+		s, err := m.Structure()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range m.Edges {
+			if e.Kind == Directed {
+				s.EdgeIdentified(e)
+			}
+		}
+	}
+}
+
+// TestEdgeIdentifiedShortcut checks EdgeIdentified's answer without search
+// against the single-door search on random graphs with latent nodes,
+// bidirected and lagged edges.
+func TestEdgeIdentifiedShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	checked, identified := 0, 0
+	for k := 0; k < 300; k++ {
+		m := randomDAG(rng, 4+rng.IntN(10), 0.35, 0.15, rng.IntN(3), rng.IntN(3))
+		s, err := m.Structure()
+		if err != nil {
+			continue
+		}
+		for _, e := range m.Edges {
+			if e.Kind != Directed {
+				continue
+			}
+			ok, reason, err := s.EdgeIdentified(e)
+			ok2, reason2, err2 := s.edgeIdentifiedSearch(e)
+			if ok != ok2 || reason != reason2 || (err == nil) != (err2 == nil) {
+				t.Fatalf("%s in\n%s\nshortcut: %v %q %v; search: %v %q %v", e, m, ok, reason, err, ok2, reason2, err2)
+			}
+			checked++
+			if ok {
+				identified++
+			}
+		}
+	}
+	if checked < 500 || identified == 0 || identified == checked {
+		t.Errorf("%d edges checked, %d identified: not a test of both answers", checked, identified)
+	}
+}
