@@ -131,6 +131,7 @@ func TestEndlessInput(t *testing.T) {
 		{"model from a pipe", func() []string { return []string{"graph", "show", fifo("a -> b\n")} }, "larger than 1 MiB, the size limit of a model file"},
 		{"CSV from /dev/zero", func() []string { return []string{"data", "validate", "/dev/zero"} }, "/dev/zero:1: a NUL byte"},
 		{"CSV from a pipe", func() []string { return []string{"data", "validate", fifo("1,2\n")} }, "larger than 1 MiB, the size limit of a panel CSV"},
+		{"chain CSV from /dev/zero", func() []string { return []string{"diagnose", "/dev/zero"} }, "/dev/zero:1: a NUL byte"},
 		{"fit data from /dev/zero", func() []string { return []string{"fit", modelPath, "--data", "/dev/zero", "--out", t.TempDir() + "/f"} }, "/dev/zero:1: a NUL byte"},
 		{"fit data from a pipe", func() []string {
 			return []string{"fit", modelPath, "--data", fifo("1,2\n"), "--out", t.TempDir() + "/f"}

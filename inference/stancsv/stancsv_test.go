@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -577,5 +578,32 @@ func TestGeneratorAndFixedTiming(t *testing.T) {
 	w.End(inference.Timing{Warmup: 1.5, Sampling: 2})
 	if f, err := Read(&b, "t.csv"); err != nil || !f.HasTiming || f.Timing.Warmup != 1.5 || f.Timing.Sampling != 2 {
 		t.Errorf("timing read back: %+v %v", f, err)
+	}
+}
+
+// endless is a reader that never ends: the same line, over and over.
+type endless struct{ line string }
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e.line) <= len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// TestReadStopsOnEndlessInput reads a source of NUL bytes and an endless
+// text stream: both end with an error, the second at MaxFileBytes.
+func TestReadStopsOnEndlessInput(t *testing.T) {
+	_, err := Read(strings.NewReader("lp__,x\n1,2\n\x00\x00"), "z.csv")
+	if err == nil || !strings.Contains(err.Error(), "z.csv:3: a NUL byte") {
+		t.Errorf("NUL: %v", err)
+	}
+	old := MaxFileBytes
+	MaxFileBytes = 1 << 20
+	defer func() { MaxFileBytes = old }()
+	_, err = Read(io.MultiReader(strings.NewReader("lp__,x\n"), endless{"1,2\n"}), "pipe")
+	if err == nil || !strings.Contains(err.Error(), "larger than the size limit of 1048576 bytes") {
+		t.Errorf("endless: %v", err)
 	}
 }
