@@ -554,8 +554,9 @@ func (m *Manifest) checkFiles(dir string) ([]FileRef, *FileRef, error) {
 		return nil, nil, fmt.Errorf("%s: the manifest records no checksums of the chain files (it was written before dilemma recorded them), so they cannot be verified; %s",
 			dir, rerun(dir))
 	}
-	if m.Settings.Chains < 1 {
-		return nil, nil, fmt.Errorf("%s: the manifest records %d chains", dir, m.Settings.Chains)
+	if m.Settings.Chains < 1 || m.Settings.Chains > len(m.Files) {
+		return nil, nil, fmt.Errorf("%s: the manifest records %d chains and checksums of %d files: the manifest was changed; %s",
+			dir, m.Settings.Chains, len(m.Files), rerun(dir))
 	}
 	chains := make([]FileRef, m.Settings.Chains)
 	var summary *FileRef

@@ -156,6 +156,9 @@ func TestOpenRefusesTamperedFit(t *testing.T) {
 				files[0].(map[string]any)["file"] = secret
 			})
 		}, []string{"lists a file", "not part of a fit directory"}},
+		{"a manifest claiming a billion chains", func(dir string) {
+			editManifest(t, dir, func(m map[string]any) { m["settings"].(map[string]any)["chains"] = 1e9 })
+		}, []string{"records 1000000000 chains and checksums of 5 files"}},
 		{"data pointing at another file", func(dir string) {
 			editManifest(t, dir, func(m map[string]any) { m["data"].(map[string]any)["source"] = secret })
 		}, []string{"has changed since the fit", "its content is not used"}},
