@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -95,6 +96,7 @@ func (f *Fit) writeFiles(dir string) error {
 		if err := write(ChainFile(c+1), buf.Bytes(), len(f.Stats[c][0])); err != nil {
 			return err
 		}
+		refs[len(refs)-1].LineCRC32 = lineCRCs(buf.Bytes())
 	}
 	var buf bytes.Buffer
 	if err := f.WriteEdgesCSV(&buf); err != nil {
@@ -488,10 +490,44 @@ func readChain(dir string, ref FileRef, want []string) (*stancsv.File, error) {
 			path, lastLine(b), len(b), ref.Bytes, rerun(dir))
 	}
 	if !sameBytes {
+		if no := changedLine(b, ref.LineCRC32); no > 0 {
+			return nil, fmt.Errorf("%s:%d: changed after the fit (the line's checksum is not the one the manifest records); %s",
+				path, no, rerun(dir))
+		}
 		return nil, fmt.Errorf("%s: changed after the fit (SHA-256 %s, the manifest records %s: a number or a comment was edited); %s",
 			path, shortHash(data.SHA256(b)), shortHash(ref.SHA256), rerun(dir))
 	}
 	return sf, nil
+}
+
+// lineCRCs is the CRC-32 of each line of b (without its newline), in 8 hex
+// digits each.
+func lineCRCs(b []byte) string {
+	var out strings.Builder
+	lines(b, func(_ int, text []byte) bool {
+		fmt.Fprintf(&out, "%08x", crc32.ChecksumIEEE(text))
+		return true
+	})
+	return out.String()
+}
+
+// changedLine is the number of the first line of b whose CRC-32 is not the
+// one recorded in crcs (lineCRCs of the file as written), or 0 if none
+// differs or nothing is recorded.
+func changedLine(b []byte, crcs string) int {
+	if crcs == "" {
+		return 0
+	}
+	found := 0
+	lines(b, func(no int, text []byte) bool {
+		i := 8 * (no - 1)
+		if i+8 > len(crcs) || crcs[i:i+8] != fmt.Sprintf("%08x", crc32.ChecksumIEEE(text)) {
+			found = no
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // clip shortens a message to at most n characters.

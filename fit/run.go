@@ -351,6 +351,9 @@ type FileRef struct {
 	SHA256 string `json:"sha256"`
 	Bytes  int64  `json:"bytes"`
 	Draws  int    `json:"draws,omitempty"` // chain files: the draws after warm-up
+	// LineCRC32 holds, for chain files, the CRC-32 (IEEE) of every line in
+	// 8 hex digits each, so that Open can name the line that was changed.
+	LineCRC32 string `json:"line_crc32,omitempty"`
 }
 
 // ModelRef is the model a fit used: its name and full text.

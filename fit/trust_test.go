@@ -115,7 +115,20 @@ func TestOpenRefusesTamperedFit(t *testing.T) {
 				return l[:i] + string(rune('0'+(d+1)%10)) + l[i+1:]
 			})
 			os.WriteFile(filepath.Join(dir, ChainFile(2)), b, 0o644)
+		}, []string{fmt.Sprintf("%s:%d: changed after the fit", ChainFile(2), rows[9]), "re-run the fit"}},
+		{"a number edited, no line checksums", func(dir string) {
+			b := editLine(chain2, rows[9], func(l string) string { return strings.Replace(l, ".", ".9", 1) })
+			os.WriteFile(filepath.Join(dir, ChainFile(2)), b, 0o644)
+			editManifest(t, dir, func(m map[string]any) {
+				for _, f := range m["files"].([]any) {
+					delete(f.(map[string]any), "line_crc32")
+				}
+			})
 		}, []string{ChainFile(2) + ": changed after the fit", "SHA-256", "re-run the fit"}},
+		{"a comment edited", func(dir string) {
+			b := editLine(chain2, 3, func(l string) string { return l + " " })
+			os.WriteFile(filepath.Join(dir, ChainFile(2)), b, 0o644)
+		}, []string{ChainFile(2) + ":3: changed after the fit"}},
 		{"truncated at a line", func(dir string) {
 			cut := bytes.Index(chain2, []byte(strings.Split(string(chain2), "\n")[rows[30]-1]))
 			os.WriteFile(filepath.Join(dir, ChainFile(2)), chain2[:cut], 0o644)

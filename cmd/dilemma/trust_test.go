@@ -47,7 +47,7 @@ func TestTamperedFitRefused(t *testing.T) {
 		want  string
 	}{
 		{"number edited", "chain-1.csv", []byte(strings.Replace(string(chain1), lines[rows[3]-1], strings.Replace(lines[rows[3]-1], ".", ".9", 1), 1)),
-			"chain-1.csv: changed after the fit"},
+			fmt.Sprintf("chain-1.csv:%d: changed after the fit", rows[3])},
 		{"truncated", "chain-1.csv", []byte(strings.Join(lines[:rows[100]-1], "\n") + "\n"),
 			fmt.Sprintf("chain-1.csv:%d: the file ends after 100 draws, the manifest records 300", rows[100]-1)},
 		{"NaN", "chain-1.csv", []byte(strings.Replace(string(chain1), lines[rows[7]-1], nanField(lines[rows[7]-1], 8), 1)),
