@@ -9,7 +9,8 @@ import (
 )
 
 // analysisBuilds counts calls of analysis, for tests that bound how often
-// a question rebuilds the graph.
+// a question rebuilds the graph (such tests must not run in parallel with
+// others of this package).
 var analysisBuilds atomic.Int64
 
 // agraph is the graph identification reasons on: the model's directed
