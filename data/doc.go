@@ -56,6 +56,13 @@
 // counts, World Bank population and trade, and OWID vaccinations. Its
 // documentation and attribution are in data/embedded/ (DATA.md and NOTICE).
 //
+// # Size limits
+//
+// LoadFile and Load read at most MaxCSVBytes (1 GiB) and stop at the first
+// NUL byte (ReadAllLimited): a pipe that never closes, /dev/zero or a
+// binary file ends with an error naming the file, not with memory
+// exhausted.
+//
 // # Simulation
 //
 // Simulate draws a panel from a structural model with known parameters; the

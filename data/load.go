@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -43,7 +42,7 @@ func DefaultOptions() Options {
 
 // LoadFile reads and validates the panel CSV at path (see Load).
 func LoadFile(path string, opt Options) (*Panel, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadFileLimited(path, "a panel CSV", MaxCSVBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +50,12 @@ func LoadFile(path string, opt Options) (*Panel, error) {
 }
 
 // Load reads and validates a panel CSV from r; name is used in errors. On
-// failure the error is a Problems value listing every problem found.
+// failure the error is a Problems value listing every problem found. It
+// reads at most MaxCSVBytes and stops at a NUL byte (see ReadAllLimited).
 func Load(r io.Reader, name string, opt Options) (*Panel, error) {
-	b, err := io.ReadAll(r)
+	b, err := ReadAllLimited(r, name, "a panel CSV", MaxCSVBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	return parse(b, name, opt)
 }

@@ -3,7 +3,6 @@ package fit
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -386,7 +385,7 @@ func Prepare(modelNameOrPath, dataPath string, keys data.Options, opt Options) (
 		ref.SHA256 = data.EmbeddedSHA256()
 		ref.UnitKey, ref.TimeKey = "iso3", "month"
 	} else {
-		b, err := os.ReadFile(dataPath)
+		b, err := data.ReadFileLimited(dataPath, "a panel CSV", data.MaxCSVBytes)
 		if err != nil {
 			return nil, err
 		}

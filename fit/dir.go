@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -83,14 +84,20 @@ func (f *Fit) Write(dir string) (err error) {
 }
 
 func (f *Fit) writeFiles(dir string) error {
+	var refs []FileRef
+	write := func(name string, b []byte, draws int) error {
+		refs = append(refs, FileRef{File: name, SHA256: data.SHA256(b), Bytes: int64(len(b)), Draws: draws})
+		return os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
 	for c := range f.Draws {
 		var buf bytes.Buffer
 		if err := f.WriteChainCSV(&buf, c); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, ChainFile(c+1)), buf.Bytes(), 0o644); err != nil {
+		if err := write(ChainFile(c+1), buf.Bytes(), len(f.Stats[c][0])); err != nil {
 			return err
 		}
+		refs[len(refs)-1].LineCRC32 = lineCRCs(buf.Bytes())
 		if f.Settings.SaveLogLik {
 			buf.Reset()
 			if err := f.WriteLogLikCSV(&buf, c); err != nil {
@@ -112,9 +119,10 @@ func (f *Fit) writeFiles(dir string) error {
 	if err := f.WriteSummaryCSV(&buf); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, SummaryFile), buf.Bytes(), 0o644); err != nil {
+	if err := write(SummaryFile, buf.Bytes(), 0); err != nil {
 		return err
 	}
+	f.Manifest.Files = refs
 	mb, err := json.MarshalIndent(f.Manifest, "", "  ")
 	if err != nil {
 		return err
@@ -122,11 +130,15 @@ func (f *Fit) writeFiles(dir string) error {
 	return os.WriteFile(filepath.Join(dir, ManifestFile), append(mb, '\n'), 0o644)
 }
 
-// WriteChainCSV writes chain c (0-based) in CmdStan's CSV layout. The file
-// holds no timing or date, so the same seed gives the same bytes.
+// WriteChainCSV writes chain c (0-based) in CmdStan's CSV layout, its
+// header naming dilemma and its version. The file holds no date, and its
+// elapsed-time block (which rstan looks for) says 0 seconds and that the
+// times are not recorded there (the manifest has them), so the same seed
+// gives the same bytes.
 func (f *Fit) WriteChainCSV(w io.Writer, c int) error {
 	s := f.Settings
-	cw := stancsv.NewWriter(w, stancsv.Options{OmitTiming: true, DataFile: f.Manifest.Data.Source})
+	cw := stancsv.NewWriter(w, stancsv.Options{FixedTiming: true, DataFile: f.Manifest.Data.Source,
+		Generator: "dilemma", GeneratorVersion: f.Manifest.Version})
 	keep := f.saved()
 	names := make([]string, len(keep))
 	for i, j := range keep {
@@ -255,13 +267,13 @@ func exactFloat(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// readSummaryCSV reads the summaries WriteSummaryCSV wrote and reports
-// whether they are those of the parameters names, in order (after lp__). A
-// missing file, one from an older layout, or one that does not match
-// returns false: the caller computes the summaries from the draws.
-func readSummaryCSV(path string, names []string) ([]diagnostics.Summary, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
+// readSummaryCSV reads the summaries WriteSummaryCSV wrote (b, nil when
+// the file is missing or changed) and reports whether they are those of the
+// parameters names, in order (after lp__). A missing file, one from an
+// older layout, or one that does not match returns false: the caller
+// computes the summaries from the draws.
+func readSummaryCSV(b []byte, names []string) ([]diagnostics.Summary, bool) {
+	if b == nil {
 		return nil, false
 	}
 	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
@@ -293,15 +305,19 @@ func readSummaryCSV(path string, names []string) ([]diagnostics.Summary, bool) {
 	return out, true
 }
 
+// MaxManifestBytes is the size limit of a manifest.json (256 MiB: it holds
+// the model's text and every parameter name).
+const MaxManifestBytes = 256 << 20
+
 // ReadManifest reads a fit's manifest.json.
 func ReadManifest(path string) (*Manifest, error) {
-	b, err := os.ReadFile(path)
+	b, err := data.ReadFileLimited(path, "a fit manifest", MaxManifestBytes)
 	if err != nil {
 		return nil, err
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: not a dilemma fit manifest: %v", path, err)
 	}
 	if m.Tool != "dilemma" || m.Model.Text == "" {
 		return nil, fmt.Errorf("%s is not a dilemma fit manifest", path)
@@ -309,31 +325,81 @@ func ReadManifest(path string) (*Manifest, error) {
 	return &m, nil
 }
 
-// LoadData loads the data a manifest names and checks its SHA-256.
+// LoadData loads the data a manifest names. The manifest's path is read
+// only if it is a regular file no larger than data.MaxCSVBytes, and parsed
+// only after its SHA-256 matches the manifest's: a manifest that names
+// another file (/etc/passwd) gets an error that shows nothing of it.
 func (m *Manifest) LoadData() (*data.Panel, error) {
 	opt := data.Options{UnitKey: m.Data.UnitKey, TimeKey: m.Data.TimeKey}
-	var p *data.Panel
-	var err error
-	var sum string
 	if m.Data.Source == "embedded" {
-		if p, err = data.Embedded(); err != nil {
-			return nil, err
+		if data.EmbeddedSHA256() != m.Data.SHA256 {
+			return nil, fmt.Errorf("the manifest records data SHA-256 %s, but the embedded panel's is %s: the fit used another version of it",
+				shortHash(m.Data.SHA256), shortHash(data.EmbeddedSHA256()))
 		}
-		sum = data.EmbeddedSHA256()
-	} else {
-		b, rerr := os.ReadFile(m.Data.Source)
-		if rerr != nil {
-			return nil, rerr
-		}
-		sum = data.SHA256(b)
-		if p, err = data.Load(bytes.NewReader(b), m.Data.Source, opt); err != nil {
-			return nil, err
+		return data.Embedded()
+	}
+	src := m.Data.Source
+	b, err := readRegular(src, "the fit's data file", data.MaxCSVBytes)
+	if err != nil {
+		return nil, err
+	}
+	if sum := data.SHA256(b); sum != m.Data.SHA256 {
+		return nil, fmt.Errorf("data %s has changed since the fit (SHA-256 %s, the manifest records %s); its content is not used",
+			quoteShort(src), shortHash(sum), shortHash(m.Data.SHA256))
+	}
+	return data.Load(bytes.NewReader(b), src, opt)
+}
+
+// readRegular reads path if it is a regular file (not a device, a pipe or
+// a directory) of at most limit bytes; errors name path but nothing of its
+// content.
+func readRegular(path, what string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, quoteShort(path), errors.Unwrap(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %s is not a regular file", what, quoteShort(path))
+	}
+	if st.Size() > limit {
+		return nil, &data.LimitError{Name: quoteShort(path), What: what, Limit: limit}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, quoteShort(path), err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &data.LimitError{Name: quoteShort(path), What: what, Limit: limit}
+	}
+	return b, nil
+}
+
+// quoteShort quotes a path from a manifest for a message: control
+// characters escaped, at most 120 characters.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:60]) + "…" + string(r[len(r)-59:])
+	}
+	return strconv.Quote(s)
+}
+
+// shortHash is the first 12 characters of a SHA-256 in hex, for messages
+// (a manifest's value is quoted if it is not hex).
+func shortHash(h string) string {
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	for _, r := range h {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return strconv.Quote(h)
 		}
 	}
-	if sum != m.Data.SHA256 {
-		return nil, fmt.Errorf("data %s has changed since the fit (SHA-256 %s, the manifest records %s)", m.Data.Source, sum[:12], m.Data.SHA256[:min(12, len(m.Data.SHA256))])
-	}
-	return p, nil
+	return h
 }
 
 // Plan rebuilds the manifest's plan: its model text bound to its data.
@@ -353,12 +419,13 @@ func (m *Manifest) Plan() (*Plan, error) {
 	return NewPlan(mod, p, opt)
 }
 
-// readChains reads the chain files of dir, on all cores (parsing a
-// thousand columns of draws is most of opening a fit); the first error in
-// chain order is returned.
-func readChains(dir string, chains int) ([]*stancsv.File, error) {
-	files := make([]*stancsv.File, chains)
-	errs := make([]error, chains)
+// readChains reads and verifies the chain files of dir (see Open), on all
+// cores (parsing a thousand columns of draws is most of opening a fit); the
+// first error in chain order is returned.
+func readChains(dir string, m *Manifest, refs []FileRef) ([]*stancsv.File, error) {
+	want := append(slices.Clone(inference.SamplerColumns), CSVNames(m.ParamNames)...)
+	files := make([]*stancsv.File, len(refs))
+	errs := make([]error, len(refs))
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for k := range files {
@@ -367,7 +434,7 @@ func readChains(dir string, chains int) ([]*stancsv.File, error) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			files[k], errs[k] = stancsv.ReadFile(filepath.Join(dir, ChainFile(k+1)))
+			files[k], errs[k] = readChain(dir, refs[k], want)
 		}()
 	}
 	wg.Wait()
@@ -379,14 +446,221 @@ func readChains(dir string, chains int) ([]*stancsv.File, error) {
 	return files, nil
 }
 
+// rerun is the advice that ends every refusal of a fit directory.
+func rerun(dir string) string {
+	return fmt.Sprintf("re-run the fit (dilemma fit --from %s --out NEWDIR)", filepath.Join(dir, ManifestFile))
+}
+
+// readChain reads one chain file and checks it against the manifest: the
+// columns it names, finite draws, the number of draws, the size and the
+// SHA-256. Problems it can place are reported with file and line.
+func readChain(dir string, ref FileRef, want []string) (*stancsv.File, error) {
+	path := filepath.Join(dir, ref.File)
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; %s", path, errors.Unwrap(err), rerun(dir))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (a fit directory holds its own chain files); %s", path, rerun(dir))
+	}
+	if st.Size() > 2*ref.Bytes+1<<20 {
+		return nil, fmt.Errorf("%s has %d bytes, the fit wrote %d: it was changed after the fit; %s", path, st.Size(), ref.Bytes, rerun(dir))
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sameBytes := int64(len(b)) == ref.Bytes && data.SHA256(b) == ref.SHA256
+	sf, err := stancsv.Read(bytes.NewReader(b), path)
+	if err != nil {
+		var pe *stancsv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s: the file was changed after the fit; %s", pe.File, pe.Line, clip(pe.Msg, 100), rerun(dir))
+		}
+		return nil, fmt.Errorf("%s: %s; %s", path, clip(err.Error(), 160), rerun(dir))
+	}
+	if !slices.Equal(sf.Columns, want) {
+		return nil, fmt.Errorf("%s:%d: the header's %d columns are not the %d the manifest names: the file was changed after the fit; %s",
+			path, headerLine(b), len(sf.Columns), len(want), rerun(dir))
+	}
+	for j, col := range sf.Draws {
+		for i, v := range col {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s:%d: column %s is %v, and a chain holds finite draws only: the file was changed after the fit; %s",
+					path, dataLine(b, i), want[j], v, rerun(dir))
+			}
+		}
+	}
+	if n := sf.NumDraws(); n != ref.Draws {
+		what := "ends after"
+		if n > ref.Draws {
+			what = "holds"
+		}
+		return nil, fmt.Errorf("%s:%d: the file %s %d draws, the manifest records %d: it was truncated or changed after the fit; %s",
+			path, lastLine(b), what, n, ref.Draws, rerun(dir))
+	}
+	if int64(len(b)) < ref.Bytes {
+		return nil, fmt.Errorf("%s:%d: the file ends after %d of the %d bytes the fit wrote: it was truncated; %s",
+			path, lastLine(b), len(b), ref.Bytes, rerun(dir))
+	}
+	if !sameBytes {
+		if no := changedLine(b, ref.LineCRC32); no > 0 {
+			return nil, fmt.Errorf("%s:%d: changed after the fit (the line's checksum is not the one the manifest records); %s",
+				path, no, rerun(dir))
+		}
+		return nil, fmt.Errorf("%s: changed after the fit (SHA-256 %s, the manifest records %s: a number or a comment was edited); %s",
+			path, shortHash(data.SHA256(b)), shortHash(ref.SHA256), rerun(dir))
+	}
+	return sf, nil
+}
+
+// lineCRCs is the CRC-32 of each line of b (without its newline), in 8 hex
+// digits each.
+func lineCRCs(b []byte) string {
+	var out strings.Builder
+	lines(b, func(_ int, text []byte) bool {
+		fmt.Fprintf(&out, "%08x", crc32.ChecksumIEEE(text))
+		return true
+	})
+	return out.String()
+}
+
+// changedLine is the number of the first line of b whose CRC-32 is not the
+// one recorded in crcs (lineCRCs of the file as written), or 0 if none
+// differs or nothing is recorded.
+func changedLine(b []byte, crcs string) int {
+	if crcs == "" {
+		return 0
+	}
+	found := 0
+	lines(b, func(no int, text []byte) bool {
+		i := 8 * (no - 1)
+		if i+8 > len(crcs) || crcs[i:i+8] != fmt.Sprintf("%08x", crc32.ChecksumIEEE(text)) {
+			found = no
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// clip shortens a message to at most n characters.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// lines calls line with each line of b and its number until line returns
+// false; it returns the last number it reached.
+func lines(b []byte, line func(no int, text []byte) bool) int {
+	no := 0
+	for len(b) > 0 {
+		no++
+		text, rest, _ := bytes.Cut(b, []byte{'\n'})
+		if !line(no, text) {
+			return no
+		}
+		b = rest
+	}
+	return no
+}
+
+// lastLine is the number of b's last line.
+func lastLine(b []byte) int { return lines(b, func(int, []byte) bool { return true }) }
+
+// isDataLine reports whether a CSV line is a row (not blank, not a comment).
+func isDataLine(text []byte) bool {
+	t := bytes.TrimSpace(text)
+	return len(t) > 0 && t[0] != '#'
+}
+
+// headerLine is the line number of the header row of a chain file.
+func headerLine(b []byte) int {
+	return lines(b, func(_ int, text []byte) bool { return !isDataLine(text) })
+}
+
+// dataLine is the line number of draw i (0-based) of a chain file written
+// without its warm-up.
+func dataLine(b []byte, i int) int {
+	seen := -1 // the header is the first data line
+	return lines(b, func(_ int, text []byte) bool {
+		if isDataLine(text) {
+			seen++
+		}
+		return seen <= i
+	})
+}
+
+// checkFiles checks the manifest's list of files against the fit directory
+// layout and returns the chain files' records in chain order and
+// summary.csv's (nil if not recorded). A manifest without the list (written
+// before dilemma recorded checksums) is refused: its chain files cannot be
+// verified. Names the list holds are never opened: Open reads only the
+// fixed names chain-K.csv and summary.csv.
+func (m *Manifest) checkFiles(dir string) ([]FileRef, *FileRef, error) {
+	if len(m.Files) == 0 {
+		return nil, nil, fmt.Errorf("%s: the manifest records no checksums of the chain files (it was written before dilemma recorded them), so they cannot be verified; %s",
+			dir, rerun(dir))
+	}
+	if m.Settings.Chains < 1 || m.Settings.Chains > len(m.Files) {
+		return nil, nil, fmt.Errorf("%s: the manifest records %d chains and checksums of %d files: the manifest was changed; %s",
+			dir, m.Settings.Chains, len(m.Files), rerun(dir))
+	}
+	chains := make([]FileRef, m.Settings.Chains)
+	var summary *FileRef
+	for _, r := range m.Files {
+		k := -1
+		for c := range chains {
+			if r.File == ChainFile(c+1) {
+				k = c
+			}
+		}
+		switch {
+		case k >= 0:
+			if r.Draws != m.Settings.Samples {
+				return nil, nil, fmt.Errorf("%s: the manifest records %d draws for %s but %d samples per chain: the manifest was changed",
+					dir, r.Draws, r.File, m.Settings.Samples)
+			}
+			chains[k] = r
+		case r.File == SummaryFile:
+			summary = &r
+		default:
+			return nil, nil, fmt.Errorf("%s: the manifest lists a file %s that is not part of a fit directory of %d chains", dir, quoteShort(r.File), m.Settings.Chains)
+		}
+	}
+	for c, r := range chains {
+		if r.File == "" {
+			return nil, nil, fmt.Errorf("%s: the manifest records no checksum for %s", dir, ChainFile(c+1))
+		}
+	}
+	return chains, summary, nil
+}
+
 // Open reads a fit directory: the manifest, the chains' draws, and the
-// model bound again to its data (whose hash must match).
+// model bound again to its data. Every chain file must be the one the fit
+// wrote: the manifest records each one's SHA-256, size and number of
+// draws, and a changed, truncated or extended file, one with a draw that is
+// not a finite number, or a manifest without these records (written before
+// dilemma kept them) is refused with the file and, where it can be placed,
+// the line; the advice is to re-run the fit. summary.csv is used when its
+// checksum matches and otherwise computed again from the draws. The data
+// file is read only if its SHA-256 matches the manifest's (see LoadData).
 func Open(dir string) (*Fit, error) {
 	m, err := ReadManifest(filepath.Join(dir, ManifestFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s is not a fit directory (no %s); run 'dilemma fit MODEL --out %s' first", dir, ManifestFile, dir)
 		}
+		return nil, err
+	}
+	refs, sumRef, err := m.checkFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	files, err := readChains(dir, m, refs)
+	if err != nil {
 		return nil, err
 	}
 	pl, err := m.Plan()
@@ -397,24 +671,13 @@ func Open(dir string) (*Fit, error) {
 	if f.Posterior, err = sem.Compile(pl.Spec); err != nil {
 		return nil, err
 	}
-	files, err := readChains(dir, m.Settings.Chains)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := stancsv.CommonColumns(files)
-	if err != nil {
-		return nil, err
-	}
 	var csvNames []string
-	for _, c := range cols {
+	for _, c := range files[0].Columns {
 		if !stancsv.IsSamplerColumn(c) {
 			csvNames = append(csvNames, c)
 		}
 	}
 	f.Names = m.ParamNames
-	if len(f.Names) != len(csvNames) {
-		return nil, fmt.Errorf("%s: the chains have %d parameters but the manifest names %d", dir, len(csvNames), len(f.Names))
-	}
 	for _, sf := range files {
 		draws := make([][]float64, len(f.Names))
 		for j, n := range csvNames {
@@ -428,7 +691,14 @@ func Open(dir string) (*Fit, error) {
 		f.Stats = append(f.Stats, stats)
 		f.Adaptation = append(f.Adaptation, inference.Adaptation{StepSize: sf.StepSize, InvMetric: sf.InvMetric})
 	}
-	if sums, ok := readSummaryCSV(filepath.Join(dir, SummaryFile), f.summarized()); ok {
+	var sumBytes []byte
+	if sumRef != nil {
+		b, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+		if err == nil && int64(len(b)) == sumRef.Bytes && data.SHA256(b) == sumRef.SHA256 {
+			sumBytes = b
+		}
+	}
+	if sums, ok := readSummaryCSV(sumBytes, f.summarized()); ok {
 		f.setSummaries(sums)
 	} else {
 		f.summarize()

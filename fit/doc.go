@@ -53,13 +53,26 @@
 //	chain-1.csv … chain-K.csv   draws in CmdStan's CSV layout
 //	edges.csv                   every edge's posterior summary and prior sensitivity
 //	summary.csv                 every parameter's summary and diagnostics, full precision
-//	manifest.json               model text, data hash, seed, settings, versions, timings
+//	manifest.json               model text, data hash, seed, settings, versions, timings,
+//	                            and each chain file's and summary.csv's SHA-256, size and draws
+//	                            (and a CRC-32 per line of each chain file)
 //
 // The directory is written whole or not at all. A manifest reproduces the
 // same draws byte for byte (same model text, data, seed and settings).
-// Open reads the summaries back from summary.csv (computing R-hat and ESS
-// for a thousand parameters takes seconds); when that file is missing or
-// does not match the chains, it computes them from the draws.
+//
+// Open verifies the directory before it uses it: each chain file must be a
+// regular file with the columns, the number of finite draws, the size and
+// the SHA-256 the manifest records, or Open refuses it, naming the file
+// and the line: of a NaN or infinite draw, of a row that cannot be parsed,
+// of the end of a short file, or of an edited line (found by the CRC-32 of
+// each line the manifest records). A manifest without these records (from before they were
+// kept) is refused too: re-run the fit with 'dilemma fit --from'. The data
+// file the manifest names is read only if it is a regular file of at most
+// data.MaxCSVBytes and parsed only after its SHA-256 matches; no error shows
+// its content, and no other path in a manifest is ever opened. Open reads
+// the summaries back from summary.csv when its checksum matches (computing
+// R-hat and ESS for a thousand parameters takes seconds); otherwise it
+// computes them from the verified draws.
 //
 // # Prior sensitivity
 //

@@ -29,11 +29,15 @@ func (e EdgeIdentification) String() string {
 // break it. Lagged edges are checked on the graph unrolled over the lags.
 func Identify(m *model.Model) []EdgeIdentification {
 	var out []EdgeIdentification
+	st, serr := m.Structure()
 	for _, e := range m.Edges {
 		if e.Kind != model.Directed {
 			continue
 		}
-		ok, reason, err := m.EdgeIdentified(e)
+		ok, reason, err := false, "", serr
+		if serr == nil {
+			ok, reason, err = st.EdgeIdentified(e)
+		}
 		if err != nil {
 			reason = fmt.Sprintf("cannot be checked: %v", err)
 		}

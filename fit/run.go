@@ -364,6 +364,20 @@ type Manifest struct {
 	ParamNames []string `json:"parameter_names"`
 	Timing     Timing   `json:"timing"`
 	Notes      []string `json:"notes,omitempty"`
+	// Files records the chain files and summary.csv as Write wrote them:
+	// Open refuses a fit directory whose files differ (see Open).
+	Files []FileRef `json:"files,omitempty"`
+}
+
+// FileRef is one file of a fit directory as the fit wrote it.
+type FileRef struct {
+	File   string `json:"file"` // name inside the fit directory: chain-1.csv, summary.csv
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Draws  int    `json:"draws,omitempty"` // chain files: the draws after warm-up
+	// LineCRC32 holds, for chain files, the CRC-32 (IEEE) of every line in
+	// 8 hex digits each, so that Open can name the line that was changed.
+	LineCRC32 string `json:"line_crc32,omitempty"`
 }
 
 // ModelRef is the model a fit used: its name and full text.

@@ -70,6 +70,11 @@ func (m *Model) identification(x, y string, effect Effect, measured func(*Node) 
 	if err != nil {
 		return nil, err
 	}
+	return m.identificationOn(g, x, y, effect, measured)
+}
+
+// identificationOn is identification on an analysis graph already built.
+func (m *Model) identificationOn(g *agraph, x, y string, effect Effect, measured func(*Node) bool) (*identification, error) {
 	xv, yv, err := g.pair(x, y)
 	if err != nil {
 		return nil, err
@@ -283,12 +288,60 @@ func (id *identification) check(z []string) (bool, string, error) {
 // without indicators and implicit latent parents (bidirected edges) do
 // not. When it is not identified, reason names a path that stays open.
 func (m *Model) EdgeIdentified(e *Edge) (ok bool, reason string, err error) {
+	s, err := m.Structure()
+	if err != nil {
+		return false, "", err
+	}
+	return s.EdgeIdentified(e)
+}
+
+// EdgeIdentified is Model.EdgeIdentified on the snapshot: checking every
+// edge of a large model this way builds its graph once.
+func (s *Structure) EdgeIdentified(e *Edge) (ok bool, reason string, err error) {
 	if e.Kind != Directed {
 		return false, "", fmt.Errorf("edge %s is not directed", e)
 	}
+	// The common case needs no search: when the parent, the child and the
+	// child's other parents are all measured and none of those parents is
+	// the hidden parent of a bidirected edge, the other parents block every
+	// path but the edge (a path into the child ends through one of them, a
+	// non-collider; a path out of the child needs a collider among its
+	// descendants, none of which is conditioned on).
+	g, m := s.g, s.g.model
+	xv, yv, err := g.pair(sliceName(e.From, e.Lag), e.To)
+	if err != nil {
+		return false, "", err
+	}
+	measured := func(v int) bool {
+		n := m.Nodes[g.base[v]]
+		return !n.Latent || len(n.Indicators) > 0
+	}
+	for _, v := range []int{xv, yv} {
+		if !measured(v) {
+			return false, fmt.Sprintf("%s is latent without indicators: the data cannot inform its edges", m.Nodes[g.base[v]].Name), nil
+		}
+	}
+	if slices.Contains(g.pa[yv], xv) {
+		plain := true
+		for _, p := range g.pa[yv] {
+			if p != xv && (g.hidden[p] || !measured(p)) {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return true, "", nil
+		}
+	}
+	return s.edgeIdentifiedSearch(e)
+}
+
+// edgeIdentifiedSearch is EdgeIdentified by the single-door search.
+func (s *Structure) edgeIdentifiedSearch(e *Edge) (ok bool, reason string, err error) {
+	m := s.g.model
 	x := sliceName(e.From, e.Lag)
 	measured := func(n *Node) bool { return !n.Latent || len(n.Indicators) > 0 }
-	id, err := m.identification(x, e.To, Direct, measured)
+	id, err := m.identificationOn(s.g, x, e.To, Direct, measured)
 	if err != nil {
 		return false, "", err
 	}

@@ -5,7 +5,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
+
+// analysisBuilds counts calls of analysis, for tests that bound how often
+// a question rebuilds the graph (such tests must not run in parallel with
+// others of this package).
+var analysisBuilds atomic.Int64
 
 // agraph is the graph identification reasons on: the model's directed
 // edges, unrolled over the periods its lags need, with each bidirected edge
@@ -42,6 +48,7 @@ func (m *Model) analysis() (*agraph, error) {
 	if err := m.checkAcyclic(); err != nil {
 		return nil, err
 	}
+	analysisBuilds.Add(1)
 	m.reindex()
 	P := m.MaxLag() + 1
 	nm := len(m.Nodes)

@@ -178,6 +178,10 @@ type ImplicationReport struct {
 	Alpha   float64
 	Tests   []ImplicationTest // in the order of PanelImplications
 	Summary map[ImplicationGroup]GroupSummary
+	// Complete is false when the graph was too large to list every
+	// implication within MaxImplicationWork: only the first pairs' are
+	// tested.
+	Complete bool
 }
 
 // TestPanel tests the graph's panel implications (PanelImplications; on a
@@ -213,7 +217,7 @@ func (m *Model) TestPanel(p *data.Panel, opt PanelTestOptions) (*ImplicationRepo
 	if p.IsPanel() {
 		periods = max(periods, 2)
 	}
-	imps, err := m.panelImplications(periods)
+	imps, complete, err := m.panelImplications(periods, MaxImplicationWork)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +234,7 @@ func (m *Model) TestPanel(p *data.Panel, opt PanelTestOptions) (*ImplicationRepo
 	if p.IsPanel() {
 		unit, period, ordinal = p.UnitIndex(), p.TimeIndex(), p.TimeOrdinal()
 	}
-	rep := &ImplicationReport{Data: p.Name, Method: opt.Method, Alpha: opt.Alpha, Summary: map[ImplicationGroup]GroupSummary{}}
+	rep := &ImplicationReport{Data: p.Name, Method: opt.Method, Alpha: opt.Alpha, Summary: map[ImplicationGroup]GroupSummary{}, Complete: complete}
 	for _, imp := range imps {
 		t := m.testOne(imp, cols, unit, period, ordinal, rank, opt.Method)
 		t.Contradicted = t.Skipped == "" && t.P < opt.Alpha

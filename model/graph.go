@@ -156,7 +156,8 @@ type Model struct {
 	Nodes      []*Node
 	Edges      []*Edge
 
-	index map[string]int
+	index  map[string]int
+	eindex map[edgeKey]int // for Edge; rebuilt when its size is not len(Edges)
 }
 
 // New returns an empty model called name.
@@ -199,8 +200,12 @@ func (m *Model) AddNode(n *Node) error {
 	if old := m.Node(n.Name); old != nil {
 		return errAt(m.Name, n.At, "duplicate node %q (first declared at %s)", n.Name, old.At)
 	}
+	// m.Node has just brought the index up to date: extend it rather than
+	// rebuild it, so that adding n nodes costs O(n), not O(n²).
+	if m.index == nil {
+		m.index = map[string]int{}
+	}
 	m.Nodes = append(m.Nodes, n)
-	m.reindex()
 	m.index[n.Name] = len(m.Nodes) - 1
 	return nil
 }
@@ -223,12 +228,47 @@ func checkName(name string) error {
 // Edge returns the edge from -> to with the given lag (or the bidirected
 // edge between them, in either order, when kind is Bidirected), or nil.
 func (m *Model) Edge(from, to string, kind EdgeKind, lag int) *Edge {
-	for _, e := range m.Edges {
-		if e.same(from, to, kind, lag) {
-			return e
+	k := newEdgeKey(from, to, kind, lag)
+	if len(m.eindex) != len(m.Edges) {
+		m.eindex = make(map[edgeKey]int, len(m.Edges))
+		for i, e := range m.Edges {
+			ek := newEdgeKey(e.From, e.To, e.Kind, e.Lag)
+			if _, dup := m.eindex[ek]; !dup {
+				m.eindex[ek] = i
+			}
+		}
+	}
+	if i, ok := m.eindex[k]; ok && m.Edges[i].same(from, to, kind, lag) {
+		return m.Edges[i]
+	}
+	if _, ok := m.eindex[k]; ok {
+		// An edge was changed in place since the index was built: search.
+		m.eindex = nil
+		for _, e := range m.Edges {
+			if e.same(from, to, kind, lag) {
+				return e
+			}
 		}
 	}
 	return nil
+}
+
+// edgeKey identifies an edge for Model.Edge; a bidirected edge's ends are
+// kept in sorted order, so that both spellings find it.
+type edgeKey struct {
+	from, to string
+	kind     EdgeKind
+	lag      int
+}
+
+func newEdgeKey(from, to string, kind EdgeKind, lag int) edgeKey {
+	if kind == Bidirected {
+		lag = 0
+		if to < from {
+			from, to = to, from
+		}
+	}
+	return edgeKey{from, to, kind, lag}
 }
 
 // AddEdge adds e. Both ends must be nodes of m; a second edge with the same
@@ -252,6 +292,9 @@ func (m *Model) AddEdge(e *Edge) error {
 		return errAt(m.Name, e.At, "duplicate edge %s (first declared at %s)", e, old.At)
 	}
 	m.Edges = append(m.Edges, e)
+	if m.eindex != nil && len(m.eindex) == len(m.Edges)-1 {
+		m.eindex[newEdgeKey(e.From, e.To, e.Kind, e.Lag)] = len(m.Edges) - 1
+	}
 	return nil
 }
 

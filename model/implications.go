@@ -31,16 +31,34 @@ func (c Independence) String() string {
 // out: they repeat the pairs at t. The list is sorted, X before Y
 // alphabetically within a pair.
 func (m *Model) Implications() ([]Independence, error) {
+	imps, _, err := m.ImplicationsWithin(0)
+	return imps, err
+}
+
+// MaxImplicationWork is the work bound the command line gives
+// ImplicationsWithin (nodes and edges visited): a few seconds. Every pair of nodes is a search
+// for separators, so a graph of hundreds of nodes has tens of thousands
+// of them and would take hours.
+const MaxImplicationWork = 100_000_000
+
+// ImplicationsWithin is Implications with a bound on the work (the nodes
+// and edges the separator searches visit; 0 for no bound): when the bound
+// is reached it returns the implications of the pairs examined so far (in
+// the graph's declaration order), sorted, and complete = false.
+func (m *Model) ImplicationsWithin(work int) (imps []Independence, complete bool, err error) {
 	g, err := m.analysis()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	n := g.n()
+	complete = true
+	spent := 0
 	obs := make([]bool, n)
 	for v := 0; v < n; v++ {
 		obs[v] = !g.latent[v]
 	}
 	var out []Independence
+pairs:
 	for a := 0; a < n; a++ {
 		if !obs[a] || m.Nodes[g.base[a]].Fixed() {
 			continue
@@ -55,7 +73,16 @@ func (m *Model) Implications() ([]Independence, error) {
 			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
 				continue
 			}
-			given, ok := g.smallestSeparator(a, b, obs)
+			if work > 0 && spent > work {
+				complete = false
+				break pairs
+			}
+			left := 0
+			if work > 0 {
+				left = work - spent
+			}
+			given, ok, w := g.smallestSeparator(a, b, obs, left)
+			spent += w
 			if !ok {
 				continue
 			}
@@ -75,13 +102,15 @@ func (m *Model) Implications() ([]Independence, error) {
 		}
 		return slices.Compare(p.Given, q.Given)
 	})
-	return out, nil
+	return out, complete, nil
 }
 
 // smallestSeparator returns a smallest minimal set of observed nodes that
 // d-separates a and b (ties: alphabetical by sorted names), or false when
-// none exists.
-func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
+// none exists, and the work it took. With budget > 0 the search for
+// separators stops after about that much work and the smallest found so
+// far is returned.
+func (g *agraph) smallestSeparator(a, b int, obs []bool, budget int) ([]int, bool, int) {
 	allowed := slices.Clone(obs)
 	allowed[a], allowed[b] = false, false
 	anc := g.ancestors([]int{a, b})
@@ -91,12 +120,14 @@ func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
 			canon = append(canon, v)
 		}
 	}
+	work := 2 * g.n()
 	if !g.separated([]int{a}, []int{b}, g.mask(canon)) {
-		return nil, false
+		return nil, false, work
 	}
-	sets, _ := g.minimalSeparators([]int{a}, []int{b}, nil, allowed, 1000)
+	sets, _, w := g.minimalSeparatorsWithin([]int{a}, []int{b}, nil, allowed, 1000, budget)
+	work += w
 	if len(sets) == 0 {
-		return nil, false
+		return nil, false, work
 	}
 	best := sets[0]
 	bestNames := sortedNames(g, best)
@@ -106,7 +137,7 @@ func (g *agraph) smallestSeparator(a, b int, obs []bool) ([]int, bool) {
 			best, bestNames = s, names
 		}
 	}
-	return best, true
+	return best, true, work
 }
 
 // ImplicationGroup sorts the implications of a panel model by what a
@@ -153,20 +184,36 @@ type PanelImplication struct {
 // graph separates, and a node paired with its own lag, form the
 // Autocorrelation group, with the separator of the memoryless graph.
 func (m *Model) PanelImplications() ([]PanelImplication, error) {
-	return m.panelImplications(m.Periods())
+	imps, _, err := m.panelImplications(m.Periods(), 0)
+	return imps, err
 }
 
-// panelImplications is PanelImplications over periods observed periods
-// (at least m.Periods()).
-func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
+// PanelImplicationsWithin is PanelImplications with a bound on the work
+// (the nodes and edges the separator searches visit; 0 for none), as
+// ImplicationsWithin: past it the implications of the pairs examined so
+// far are returned with complete = false.
+func (m *Model) PanelImplicationsWithin(work int) (imps []PanelImplication, complete bool, err error) {
+	return m.panelImplications(m.Periods(), work)
+}
+
+// panelImplications is PanelImplicationsWithin over periods observed
+// periods (at least m.Periods()).
+func (m *Model) panelImplications(periods, work int) ([]PanelImplication, bool, error) {
 	periods = max(periods, m.Periods())
 	g, err := m.unrolled(periods, 0, false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	h, err := m.unrolled(periods, periods, true)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	complete, spent := true, 0
+	budget := func() int {
+		if work > 0 {
+			return max(1, work-spent)
+		}
+		return 0
 	}
 	n := g.n()
 	obsG := make([]bool, n)
@@ -178,6 +225,7 @@ func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
 		obsH[v] = !h.latent[v]
 	}
 	var out []PanelImplication
+pairs:
 	for a := 0; a < n; a++ {
 		if !obsG[a] || m.Nodes[g.base[a]].Fixed() {
 			continue
@@ -192,16 +240,23 @@ func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
 			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
 				continue
 			}
+			if work > 0 && spent > work {
+				complete = false
+				break pairs
+			}
 			group := Autocorrelation
 			var given []string
 			if g.base[a] != g.base[b] {
 				// Node ids of the observed periods coincide in g and h.
-				if z, ok := h.smallestSeparator(a, b, obsH); ok {
+				z, ok, w := h.smallestSeparator(a, b, obsH, budget())
+				spent += w
+				if ok {
 					group, given = CrossNode, sortedNames(h, z)
 				}
 			}
 			if given == nil {
-				z, ok := g.smallestSeparator(a, b, obsG)
+				z, ok, w := g.smallestSeparator(a, b, obsG, budget())
+				spent += w
 				if !ok {
 					continue
 				}
@@ -226,7 +281,7 @@ func (m *Model) panelImplications(periods int) ([]PanelImplication, error) {
 		}
 		return slices.Compare(p.Given, q.Given)
 	})
-	return out, nil
+	return out, complete, nil
 }
 
 // unrolled is the identification graph of m (as analysis builds it)

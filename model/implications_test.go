@@ -183,7 +183,7 @@ func TestPanelImplicationsKnown(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := mustParse(t, c.src)
-		imps, err := m.panelImplications(c.periods)
+		imps, _, err := m.panelImplications(c.periods, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

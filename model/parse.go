@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"dilemma/data"
 )
 
 // maxDepth bounds the nesting of groups ({ { … } }) so that hostile input
@@ -19,9 +21,9 @@ const maxDepth = 64
 // name is used in error messages ("name:line:col: message") and becomes the
 // model's Name.
 func Parse(r io.Reader, name string) (*Model, error) {
-	b, err := io.ReadAll(r)
+	b, err := data.ReadAllLimited(r, name, "a model file", MaxModelBytes)
 	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, err
 	}
 	return ParseString(string(b), name)
 }
@@ -45,14 +47,19 @@ func ParseString(src, name string) (*Model, error) {
 	return p.m, nil
 }
 
+// MaxModelBytes is the size limit of a model file (64 MiB, hundreds of
+// times the largest model a person writes): Parse and ParseFile refuse a
+// larger input, so that an endless source (a pipe, /dev/zero) ends with an
+// error. A program may change it before parsing.
+var MaxModelBytes int64 = 64 << 20
+
 // ParseFile reads the model file at path.
 func ParseFile(path string) (*Model, error) {
-	f, err := os.Open(path)
+	b, err := data.ReadFileLimited(path, "a model file", MaxModelBytes)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return Parse(f, path)
+	return ParseString(string(b), path)
 }
 
 // Load returns the built-in model called nameOrPath if there is one and no

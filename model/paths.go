@@ -9,6 +9,16 @@ import (
 // truncated result says when there were more.
 const MaxPaths = 10000
 
+// MaxPathNodes bounds the nodes of all listed paths together, and
+// MaxPathSteps the steps of the search for them: in a large graph with
+// long paths either is reached long before MaxPaths, and the list is then
+// truncated too (it would not be read, and the search, exponential in the
+// worst case, would not end).
+const (
+	MaxPathNodes = 200_000
+	MaxPathSteps = 20_000_000
+)
+
 // DirectedPaths returns every directed path from x to y (x -> … -> y), in
 // depth-first order, and whether the list was cut at MaxPaths.
 func (m *Model) DirectedPaths(x, y string) (paths []Path, truncated bool, err error) {
@@ -20,23 +30,29 @@ func (m *Model) DirectedPaths(x, y string) (paths []Path, truncated bool, err er
 	if err != nil {
 		return nil, false, err
 	}
+	// Only ancestors of y lead to y: the search never enters a branch
+	// without a path at its end, so its work is bounded by the paths it
+	// lists.
+	toY := g.ancestors([]int{yv})
 	onPath := make([]bool, g.n())
 	var seq []int
+	nodes := 0
 	var dfs func(v int) bool
 	dfs = func(v int) bool {
 		seq = append(seq, v)
 		onPath[v] = true
 		defer func() { seq = seq[:len(seq)-1]; onPath[v] = false }()
 		if v == yv {
-			if len(paths) == MaxPaths {
+			if len(paths) == MaxPaths || nodes+len(seq) > MaxPathNodes {
 				truncated = true
 				return false
 			}
+			nodes += len(seq)
 			paths = append(paths, g.toPath(seq))
 			return true
 		}
 		for _, c := range g.ch[v] {
-			if !onPath[c] && !dfs(c) {
+			if toY[c] && !onPath[c] && !dfs(c) {
 				return false
 			}
 		}
@@ -92,14 +108,16 @@ func (m *Model) BackdoorPaths(x, y string, given []string) (paths []BackdoorPath
 	}
 	zm := g.mask(z)
 	anZ := g.ancestors(z)
-	g.simplePaths(xv, yv, func(seq []int) bool {
+	nodes := 0
+	complete := g.simplePaths(xv, yv, func(seq []int) bool {
 		if !slices.Contains(g.pa[xv], seq[1]) {
 			return true // not a back-door path
 		}
-		if len(paths) == MaxPaths {
+		if len(paths) == MaxPaths || nodes+len(seq) > MaxPathNodes {
 			truncated = true
 			return false
 		}
+		nodes += len(seq)
 		bp := BackdoorPath{Path: g.toPath(seq), Open: true}
 		if v, collider := g.blocker(seq, zm, anZ); v >= 0 {
 			bp.Open = false
@@ -112,20 +130,26 @@ func (m *Model) BackdoorPaths(x, y string, given []string) (paths []BackdoorPath
 		paths = append(paths, bp)
 		return true
 	})
-	return paths, truncated, nil
+	return paths, truncated || !complete, nil
 }
 
 // simplePaths calls visit with every simple path from x to y in the
-// skeleton (interior nodes never x or y) until visit returns false.
-func (g *agraph) simplePaths(x, y int, visit func(seq []int) bool) {
+// skeleton (interior nodes never x or y) until visit returns false or the
+// search has taken MaxPathSteps steps. It reports whether the search ran
+// to its end (or visit stopped it) rather than out of steps.
+func (g *agraph) simplePaths(x, y int, visit func(seq []int) bool) bool {
 	onPath := make([]bool, g.n())
 	seq := []int{x}
 	onPath[x] = true
+	steps := 0
 	var dfs func(v int) bool
 	dfs = func(v int) bool {
 		step := func(w int) bool {
 			if onPath[w] {
 				return true
+			}
+			if steps++; steps > MaxPathSteps {
+				return false
 			}
 			seq = append(seq, w)
 			defer func() { seq = seq[:len(seq)-1] }()
@@ -150,6 +174,7 @@ func (g *agraph) simplePaths(x, y int, visit func(seq []int) bool) {
 		return true
 	}
 	dfs(x)
+	return steps <= MaxPathSteps
 }
 
 // blocker returns the first interior node of seq that blocks it given z

@@ -18,6 +18,16 @@ const MaxSets = 10000
 // one vertex at a time away from xs, each step taking the separator closest
 // to xs beyond the enlarged region (Berry, Bordat and Cogis; Takata).
 func (g *agraph) minimalSeparators(xs, ys, must []int, allowed []bool, limit int) ([][]int, bool) {
+	sets, truncated, _ := g.minimalSeparatorsWithin(xs, ys, must, allowed, limit, 0)
+	return sets, truncated
+}
+
+// minimalSeparatorsWithin is minimalSeparators with a bound on the work
+// (nodes and edges visited; 0 for none), reached before the list is
+// complete only in large graphs: the list is then truncated. It also
+// returns the work done.
+func (g *agraph) minimalSeparatorsWithin(xs, ys, must []int, allowed []bool, limit, budget int) ([][]int, bool, int) {
+	work := 0
 	anc := g.ancestors(slices.Concat(xs, ys, must))
 	n := g.n()
 	// Moral graph on anc, with must removed (those nodes are always in Z).
@@ -60,9 +70,11 @@ func (g *agraph) minimalSeparators(xs, ys, must []int, allowed []bool, limit int
 				stack = append(stack, s)
 			}
 		}
+		work += n
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
+			work += 1 + len(adj[v])
 			for _, w := range adj[v] {
 				if !in[w] && !blocked(w) {
 					in[w] = true
@@ -117,7 +129,7 @@ func (g *agraph) minimalSeparators(xs, ys, must []int, allowed []bool, limit int
 	}
 	first, ok := closest(xs)
 	if !ok {
-		return nil, false
+		return nil, false, work
 	}
 	seen := map[string]bool{key(first): true}
 	queue := [][]int{first}
@@ -127,7 +139,7 @@ func (g *agraph) minimalSeparators(xs, ys, must []int, allowed []bool, limit int
 		s := queue[0]
 		queue = queue[1:]
 		out = append(out, slices.Concat(s, must))
-		if len(out) >= limit {
+		if len(out) >= limit || budget > 0 && work > budget {
 			truncated = len(queue) > 0
 			break
 		}
@@ -153,5 +165,5 @@ func (g *agraph) minimalSeparators(xs, ys, must []int, allowed []bool, limit int
 	for _, z := range out {
 		slices.Sort(z)
 	}
-	return out, truncated
+	return out, truncated, work
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,7 +88,12 @@ Examples:
 		usage: `Usage: dilemma summary FITDIR [--all] [--format text|csv|markdown|latex] [--json]
 
 Reprints a fit's edge table and diagnostics warnings; --all adds every
-parameter's summary.
+parameter's summary. Like every command that opens a fit directory, it
+first checks the chain files against the SHA-256, size and draw counts the
+manifest records and refuses (exit 1, naming the file and line) a chain
+that was edited, truncated or given a NaN, and a directory from before
+the manifest kept checksums (re-run: dilemma fit --from DIR/manifest.json
+--out NEWDIR).
 
 Examples:
   dilemma summary fit-fig2
@@ -307,17 +313,37 @@ func sanitize(name string) string {
 	}, name)
 }
 
-// progress prints one line per chain on stderr.
+// progress prints each chain's progress on stderr. On a terminal it keeps
+// one line per chain and redraws them in place (ANSI cursor movement); on
+// anything else (a file, a pipe, a CI log) it writes plain lines, one per
+// chain at every tenth of its iterations, without escape codes. A chain
+// that has not reported yet has no line.
 type progress struct {
 	e     *env
+	tty   bool
 	mu    sync.Mutex
 	state []inference.Progress
+	tenth []int // plain lines: the last tenth printed per chain
 	last  time.Time
 	lines int
 }
 
 func newProgress(e *env, chains int) *progress {
-	return &progress{e: e, state: make([]inference.Progress, chains)}
+	p := &progress{e: e, tty: isTerminal(e.stderr), state: make([]inference.Progress, chains), tenth: make([]int, chains)}
+	for i := range p.tenth {
+		p.tenth[i] = -1
+	}
+	return p
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (p *progress) update(pr inference.Progress) {
@@ -327,10 +353,17 @@ func (p *progress) update(pr inference.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	i := pr.Chain - 1
-	if i < 0 || i >= len(p.state) {
+	if i < 0 || i >= len(p.state) || pr.Total <= 0 {
 		return
 	}
 	p.state[i] = pr
+	if !p.tty {
+		if t := pr.Iteration * 10 / pr.Total; t > p.tenth[i] {
+			p.tenth[i] = t
+			fmt.Fprintln(p.e.stderr, progressLine(pr))
+		}
+		return
+	}
 	if time.Since(p.last) < 500*time.Millisecond && pr.Iteration < pr.Total {
 		return
 	}
@@ -338,27 +371,38 @@ func (p *progress) update(pr inference.Progress) {
 	p.draw()
 }
 
+// progressLine describes one chain's progress.
+func progressLine(s inference.Progress) string {
+	phase := "sampling"
+	if s.Warmup {
+		phase = "warm-up "
+	}
+	return fmt.Sprintf("chain %d: %s %4d/%d  divergences %d  elapsed %s  ETA %s", s.Chain, phase, s.Iteration, s.Total,
+		s.Divergences, s.Elapsed.Round(time.Second), s.Remaining().Round(time.Second))
+}
+
+// draw redraws the terminal lines of the chains that have reported.
 func (p *progress) draw() {
 	var b strings.Builder
 	if p.lines > 0 {
 		fmt.Fprintf(&b, "\033[%dA", p.lines)
 	}
+	n := 0
 	for _, s := range p.state {
-		phase := "sampling"
-		if s.Warmup {
-			phase = "warm-up "
+		if s.Chain == 0 {
+			continue
 		}
-		fmt.Fprintf(&b, "\r\033[Kchain %d: %s %4d/%d  divergences %d  elapsed %s  ETA %s\n", s.Chain, phase, s.Iteration, s.Total,
-			s.Divergences, s.Elapsed.Round(time.Second), s.Remaining().Round(time.Second))
+		fmt.Fprintf(&b, "\r\033[K%s\n", progressLine(s))
+		n++
 	}
-	p.lines = len(p.state)
+	p.lines = n
 	fmt.Fprint(p.e.stderr, b.String())
 }
 
 func (p *progress) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lines > 0 && !p.e.quiet {
+	if p.tty && p.lines > 0 && !p.e.quiet {
 		p.draw()
 	}
 }

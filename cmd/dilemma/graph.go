@@ -398,13 +398,17 @@ func runGraphShow(e *env, args []string) error {
 	if err != nil {
 		return inputErr(err)
 	}
+	st, err := m.Structure()
+	if err != nil {
+		return inputErr(err)
+	}
 	var nodes []graphNodeJSON
 	for _, n := range m.Nodes {
-		parents, err := m.Parents(n.Name)
+		parents, err := st.Parents(n.Name)
 		if err != nil {
 			return err
 		}
-		spouses, _ := m.Spouses(n.Name)
+		spouses, _ := st.Spouses(n.Name)
 		for _, s := range spouses {
 			parents = append(parents, "<-> "+s)
 		}
@@ -757,11 +761,14 @@ func runGraphImplications(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	imps, err := m.PanelImplications()
+	imps, complete, err := m.PanelImplicationsWithin(model.MaxImplicationWork)
 	if err != nil {
 		return inputErr(err)
 	}
 	graphNotes(e, m)
+	if !complete {
+		e.logf("note: the graph is too large to list every implication; only those of the first pairs of nodes are listed (%d)\n", len(imps))
+	}
 	if *dataPath == "" && !*test {
 		if *asJSON {
 			type imp struct {
@@ -802,6 +809,9 @@ func runGraphImplications(e *env, args []string) error {
 		method = citest.Pooled
 	}
 	rep, err := m.TestPanel(p, model.PanelTestOptions{Method: method, Alpha: *alpha})
+	if err == nil && !rep.Complete {
+		e.logf("note: the graph is too large to test every implication; only those of the first pairs of nodes are tested\n")
+	}
 	if err != nil {
 		return inputErr(err)
 	}
@@ -1153,7 +1163,7 @@ func runGraphPaths(e *env, args []string) error {
 	}
 	graphNotes(e, m)
 	if t1 || t2 {
-		e.logf("note: only the first %d paths of each kind are listed\n", model.MaxPaths)
+		e.logf("note: the lists are truncated (at most %d paths of each kind, %d nodes on them in all, %d search steps)\n", model.MaxPaths, model.MaxPathNodes, model.MaxPathSteps)
 	}
 	if *asJSON {
 		type bp struct {

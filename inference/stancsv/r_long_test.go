@@ -22,7 +22,10 @@ import (
 const rScript = `
 suppressMessages({library(rstan); library(posterior)})
 files <- commandArgs(trailingOnly = TRUE)
-fit <- rstan::read_stan_csv(files)
+fit <- withCallingHandlers(rstan::read_stan_csv(files), warning = function(w) {
+  cat("WARNING:", conditionMessage(w), "\n", file = stderr())
+  invokeRestart("muffleWarning")
+})
 x <- posterior::as_draws_array(as.array(fit))
 s <- posterior::summarise_draws(x, "mean", "sd", "rhat", "ess_bulk", "ess_tail", "mcse_mean")
 cat("variable,mean,sd,rhat,ess_bulk,ess_tail,mcse_mean\n")
@@ -36,7 +39,8 @@ cat("nrow", nrow(sp[[1]]), "\n")
 
 // TestRReadsOurFiles writes four chains with our Writer, has R read them
 // with rstan::read_stan_csv and summarise them with posterior, and compares
-// the result with package diagnostics on the same draws.
+// the result with package diagnostics on the same draws; rstan must not
+// warn (it did once per file when the elapsed-time block was missing).
 func TestRReadsOurFiles(t *testing.T) {
 	if _, err := exec.LookPath("Rscript"); err != nil {
 		t.Skip("Rscript not installed")
@@ -55,7 +59,13 @@ func TestRReadsOurFiles(t *testing.T) {
 			info.Chain, info.NumSamples, info.NumWarmup = chain, 300, 50
 			info.SaveWarmup = full // warm-up rows in one pass, none in the other
 			var b bytes.Buffer
-			if err := fakeRun(NewWriter(&b, Options{FullPrecision: full}), info, false); err != nil {
+			// The pass without warm-up rows writes files as a fit
+			// directory does: named generator, times fixed at 0.
+			opts := Options{FullPrecision: full}
+			if !full {
+				opts = Options{FixedTiming: true, Generator: "dilemma", GeneratorVersion: "test"}
+			}
+			if err := fakeRun(NewWriter(&b, opts), info, false); err != nil {
 				t.Fatal(err)
 			}
 			p := filepath.Join(dir, fmt.Sprintf("fit_%v_%d.csv", full, chain))
@@ -77,6 +87,9 @@ func TestRReadsOurFiles(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("Rscript: %v\n%s", err, errb.String())
+		}
+		if strings.Contains(errb.String(), "WARNING:") {
+			t.Errorf("full=%v: rstan warned reading our files:\n%s", full, errb.String())
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 		if last := lines[len(lines)-1]; strings.TrimSpace(last) != "nrow 300" {

@@ -2,6 +2,8 @@ package stancsv
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -48,6 +50,31 @@ func ReadFile(path string) (*File, error) {
 	return Read(f, path)
 }
 
+// MaxFileBytes is the size limit of a file Read parses (4 GiB, several
+// times a chain of 1,000 draws of tens of thousands of quantities): a
+// larger or endless input (a pipe that never closes) stops with an error.
+// Read also stops at the first NUL byte, which no CSV file holds
+// (/dev/zero, a binary file).
+var MaxFileBytes int64 = 4 << 30
+
+// textReader passes a text input through, failing at a NUL byte or after
+// left bytes.
+type textReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (t *textReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if i := bytes.IndexByte(p[:n], 0); i >= 0 {
+		return i, errors.New("a NUL byte: this is not a text file")
+	}
+	if t.left -= int64(n); t.left < 0 {
+		return n, fmt.Errorf("larger than the size limit of %d bytes (an endless source, or the wrong file?)", MaxFileBytes)
+	}
+	return n, err
+}
+
 // ParseError is a problem at one line of a CSV file.
 type ParseError struct {
 	File string
@@ -62,7 +89,7 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.
 // give the file, the line and the column.
 func Read(r io.Reader, name string) (*File, error) {
 	f := &File{Name: name, Config: map[string]string{}, StepSize: math.NaN()}
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(&textReader{r: r, left: MaxFileBytes})
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<30)
 	var (
 		lineNo      int
@@ -111,6 +138,8 @@ func Read(r io.Reader, name string) (*File, error) {
 					f.Timing.Warmup, f.HasTiming = v, true
 					timingState = 1
 				}
+			case text == timesNotRecorded:
+				f.Timing, f.HasTiming = inference.Timing{}, false
 			case timingState == 1 && strings.HasSuffix(text, "(Sampling)"):
 				if v, ok := parseSeconds(text); ok {
 					f.Timing.Sampling = v

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -463,5 +465,145 @@ func TestAbort(t *testing.T) {
 	}
 	if err := w.End(inference.Timing{}); err == nil {
 		t.Error("End after Abort accepted")
+	}
+}
+
+// rstanComments reads the comment lines of a file as rstan's
+// parse_stancsv_comments does (rstan 2.21–2.32, R/stan_csv.R): key = value
+// lines before "Adaptation terminated" with every blank removed, and the
+// elapsed times from the line that holds "Elapsed Time" and the next. It
+// returns the settings, whether the time line was found (rstan warns once
+// per file when not), and the two times as get_time_from_csv cuts them out.
+func rstanComments(t *testing.T, text string) (settings map[string]string, hasTime bool, warmup, sampling string) {
+	t.Helper()
+	var comments []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "#") {
+			comments = append(comments, l)
+		}
+	}
+	settings = map[string]string{}
+	blank := regexp.MustCompile(`^#+\s*|\s*|\(Default\)`)
+	adapt := len(comments)
+	for i, c := range comments {
+		if strings.Contains(c, "Adaptation terminated") {
+			adapt = i
+			break
+		}
+	}
+	for _, c := range comments[:adapt] {
+		if strings.Contains(c, "=") {
+			c = blank.ReplaceAllString(c, "")
+			k, v, _ := strings.Cut(c, "=")
+			if _, dup := settings[k]; !dup { // R's values$k is the first
+				settings[k] = v
+			}
+		}
+	}
+	for i, c := range comments {
+		if strings.Contains(c, "Elapsed Time") && i+1 < len(comments) {
+			hasTime = true
+			w := regexp.MustCompile(`.*#\s*Elapsed.*:\s*`).ReplaceAllString(c, "")
+			warmup = regexp.MustCompile(`\s*seconds.*$`).ReplaceAllString(w, "")
+			s := regexp.MustCompile(`.*#\s*`).ReplaceAllString(comments[i+1], "")
+			sampling = regexp.MustCompile(`\s*seconds.*$`).ReplaceAllString(s, "")
+			break
+		}
+	}
+	return settings, hasTime, warmup, sampling
+}
+
+// TestGeneratorAndFixedTiming checks the header that names the writing
+// program and the elapsed-time block written without the run's times: the
+// layout CmdStan writes (rstan finds "Elapsed Time" and two numbers, so it
+// does not warn), the settings rstan reads unchanged, and Read reporting no
+// timing.
+func TestGeneratorAndFixedTiming(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b, Options{FixedTiming: true, Generator: "dilemma", GeneratorVersion: "0.1.0-dev", DataFile: "panel\n.csv"})
+	info := testInfo()
+	if err := w.Begin(info); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Adapted(inference.Adaptation{StepSize: 0.5, InvMetric: []float64{1, 1, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Draw(inference.Stats{TreeDepth: 2, NumLeapfrog: 3}, []float64{1, 2, 3}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.End(inference.Timing{Warmup: 1.5, Sampling: 2}); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	lines := strings.Split(text, "\n")
+	if lines[0] != "# Written by dilemma 0.1.0-dev in CmdStan's CSV layout (stan_version is the layout's)" {
+		t.Errorf("first line %q", lines[0])
+	}
+	tail := strings.Join(lines[len(lines)-7:], "\n")
+	want := "# \n" +
+		"#  Elapsed Time: 0 seconds (Warm-up)\n" +
+		"#                0 seconds (Sampling)\n" +
+		"#                0 seconds (Total)\n" +
+		"# \n" +
+		"# " + timesNotRecorded + "\n"
+	if tail != want {
+		t.Errorf("timing block:\n%q\nwant\n%q", tail, want)
+	}
+	// CmdStan indents the second and third time lines under the number of
+	// the first: "# " and the 15 characters of " Elapsed Time: ".
+	if i, j := strings.Index(lines[len(lines)-6], "0 seconds"), strings.Index(lines[len(lines)-5], "0 seconds"); i != j || i != 17 {
+		t.Errorf("time columns %d and %d, want 17", i, j)
+	}
+	settings, hasTime, wu, sa := rstanComments(t, text)
+	if !hasTime || wu != "0" || sa != "0" {
+		t.Errorf("rstan would read times %q, %q (found %v)", wu, sa, hasTime)
+	}
+	for k, v := range map[string]string{"generator": "dilemma", "generator_version": "0.1.0-dev", "stan_version_major": "2",
+		"num_samples": fmt.Sprint(info.NumSamples), "file": "panel.csv", "id": fmt.Sprint(info.Chain)} {
+		if settings[k] != v {
+			t.Errorf("rstan reads %s = %q, want %q", k, settings[k], v)
+		}
+	}
+	f, err := Read(strings.NewReader(text), "g.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.HasTiming || f.Config["generator"] != "dilemma" || f.Config["data.file"] != "panel .csv" || f.NumDraws() != 1 {
+		t.Errorf("read back: timing %v, generator %q, data file %q, %d draws", f.HasTiming, f.Config["generator"], f.Config["data.file"], f.NumDraws())
+	}
+	// With the run's times, Read reports them.
+	b.Reset()
+	w = NewWriter(&b, Options{})
+	w.Begin(info)
+	w.End(inference.Timing{Warmup: 1.5, Sampling: 2})
+	if f, err := Read(&b, "t.csv"); err != nil || !f.HasTiming || f.Timing.Warmup != 1.5 || f.Timing.Sampling != 2 {
+		t.Errorf("timing read back: %+v %v", f, err)
+	}
+}
+
+// endless is a reader that never ends: the same line, over and over.
+type endless struct{ line string }
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e.line) <= len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// TestReadStopsOnEndlessInput reads a source of NUL bytes and an endless
+// text stream: both end with an error, the second at MaxFileBytes.
+func TestReadStopsOnEndlessInput(t *testing.T) {
+	_, err := Read(strings.NewReader("lp__,x\n1,2\n\x00\x00"), "z.csv")
+	if err == nil || !strings.Contains(err.Error(), "z.csv:3: a NUL byte") {
+		t.Errorf("NUL: %v", err)
+	}
+	old := MaxFileBytes
+	MaxFileBytes = 1 << 20
+	defer func() { MaxFileBytes = old }()
+	_, err = Read(io.MultiReader(strings.NewReader("lp__,x\n"), endless{"1,2\n"}), "pipe")
+	if err == nil || !strings.Contains(err.Error(), "larger than the size limit of 1048576 bytes") {
+		t.Errorf("endless: %v", err)
 	}
 }

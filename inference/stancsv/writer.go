@@ -8,7 +8,10 @@
 // quantities), the warm-up draws when they are saved, the adaptation result
 // ("# Adaptation terminated", the step size and the inverse metric), the
 // draws, and the elapsed times. Writer is an inference.Sink that produces
-// this layout; Read parses it back, Stan's files included.
+// this layout; Read parses it back, Stan's files included. Options name the
+// program that wrote a file (Generator) and write the elapsed-time block
+// without the run's times (FixedTiming), so that files stay byte-identical
+// for a seed while rstan still finds the block it warns about.
 //
 // Quantity names are written as given. CmdStan writes array elements with
 // dot-separated 1-based indices (theta.1, Sigma.2.3), and rstan rebuilds
@@ -46,8 +49,23 @@ type Options struct {
 	// as CmdStan's default sig_figs.
 	FullPrecision bool
 	// OmitTiming leaves out the elapsed-time block, so that two runs with the
-	// same seed give byte-identical files.
+	// same seed give byte-identical files. rstan::read_stan_csv then warns
+	// once per file ('line with "Elapsed Time" not found'); FixedTiming
+	// avoids that.
 	OmitTiming bool
+	// FixedTiming writes the elapsed-time block with 0 seconds and a comment
+	// saying that the times are not recorded, instead of the run's times:
+	// readers that look for the block find it, and two runs with the same
+	// seed still give byte-identical files. Read reports such a file as
+	// having no timing. OmitTiming takes precedence.
+	FixedTiming bool
+	// Generator and GeneratorVersion, if not empty, name the program that
+	// wrote the file (dilemma and its version): the header then opens with
+	// a line saying so, and carries generator = … and generator_version = …
+	// among its settings, which rstan, cmdstanpy and ArviZ keep as settings
+	// they do not know. The stan_version lines stay: they date the layout.
+	Generator        string
+	GeneratorVersion string
 	// StartTime, if not empty, is written as start_datetime (CmdStan writes
 	// e.g. "2024-10-17 18:13:44 UTC"). The Writer never reads the clock.
 	StartTime string
@@ -160,12 +178,21 @@ func (w *Writer) Begin(info inference.RunInfo) error {
 	w.info = info
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, "# "+format+"\n", args...) }
+	if w.opts.Generator != "" {
+		line("Written by %s %s in CmdStan's CSV layout (stan_version is the layout's)", oneLine(w.opts.Generator), oneLine(w.opts.GeneratorVersion))
+	}
 	line("stan_version_major = 2")
 	line("stan_version_minor = 32")
 	line("stan_version_patch = 2")
-	line("model = %s", info.Model)
+	line("model = %s", oneLine(info.Model))
+	if w.opts.Generator != "" {
+		line("generator = %s", oneLine(w.opts.Generator))
+		if w.opts.GeneratorVersion != "" {
+			line("generator_version = %s", oneLine(w.opts.GeneratorVersion))
+		}
+	}
 	if w.opts.StartTime != "" {
-		line("start_datetime = %s", w.opts.StartTime)
+		line("start_datetime = %s", oneLine(w.opts.StartTime))
 	}
 	line("method = sample (Default)")
 	line("  sample")
@@ -194,7 +221,7 @@ func (w *Writer) Begin(info inference.RunInfo) error {
 	line("    num_chains = 1 (Default)")
 	line("id = %d%s", info.Chain, def(info.Chain == 1))
 	line("data")
-	line("  file = %s%s", w.opts.DataFile, def(w.opts.DataFile == ""))
+	line("  file = %s%s", oneLine(w.opts.DataFile), def(w.opts.DataFile == ""))
 	line("init = %s%s", w.num(info.InitRadius), def(info.InitRadius == defaultInit))
 	line("random")
 	line("  seed = %d", info.Seed)
@@ -202,7 +229,7 @@ func (w *Writer) Begin(info inference.RunInfo) error {
 	if w.opts.OutputFile == "" {
 		line("  file = output.csv (Default)")
 	} else {
-		line("  file = %s", w.opts.OutputFile)
+		line("  file = %s", oneLine(w.opts.OutputFile))
 	}
 	line("  diagnostic_file =  (Default)")
 	line("  refresh = 100 (Default)")
@@ -301,12 +328,20 @@ func (w *Writer) End(t inference.Timing) error {
 	}
 	w.state = stateEnded
 	if !w.opts.OmitTiming {
+		// CmdStan's layout: "# " before its " Elapsed Time: " title and
+		// before as many spaces on the next two lines.
+		if w.opts.FixedTiming {
+			t = inference.Timing{}
+		}
 		var b strings.Builder
 		b.WriteString("# \n")
 		fmt.Fprintf(&b, "#  Elapsed Time: %s seconds (Warm-up)\n", w.num(t.Warmup))
 		fmt.Fprintf(&b, "#                %s seconds (Sampling)\n", w.num(t.Sampling))
 		fmt.Fprintf(&b, "#                %s seconds (Total)\n", w.num(t.Warmup+t.Sampling))
 		b.WriteString("# \n")
+		if w.opts.FixedTiming {
+			b.WriteString("# " + timesNotRecorded + "\n")
+		}
 		if err := w.write(b.String()); err != nil {
 			return err
 		}
@@ -323,6 +358,21 @@ func (w *Writer) Abort(err error) {
 		err = errors.New("stancsv: chain aborted")
 	}
 	w.state, w.err = stateEnded, err
+}
+
+// timesNotRecorded is the comment after an elapsed-time block written with
+// Options.FixedTiming.
+const timesNotRecorded = "Times not recorded: written as 0 so that the same seed gives the same bytes"
+
+// oneLine keeps a header value on its comment line: line breaks and other
+// control characters become spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func (w *Writer) write(s string) error {
