@@ -12,8 +12,8 @@ import (
 	"dilemma/inference"
 )
 
-// firstLine is the first line of s.
-func firstLine(s string) string {
+// firstLineOf is the first line of s.
+func firstLineOf(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
@@ -72,7 +72,7 @@ func TestTamperedFitRefused(t *testing.T) {
 				if st != 1 {
 					t.Errorf("%s: exit %d, want 1; stderr %q", cmd[0], st, errOut)
 				}
-				if l := firstLine(errOut); !strings.Contains(l, c.want) || c.name == "NaN" && !strings.Contains(l, "is NaN") {
+				if l := firstLineOf(errOut); !strings.Contains(l, c.want) || c.name == "NaN" && !strings.Contains(l, "is NaN") {
 					t.Errorf("%s: first line %q lacks %q", cmd[0], l, c.want)
 				}
 				if strings.Contains(out+errOut, "TOPSECRET") {
@@ -149,14 +149,14 @@ func TestLargeGraphCommands(t *testing.T) {
 	start := time.Now()
 	out, errOut, st := runCLI(t, "graph", "show", path, "--json")
 	if st != 0 || strings.Count(out, `"kind": "observed"`) != 5000 {
-		t.Fatalf("graph show: exit %d, %d nodes; %s", st, strings.Count(out, `"kind": "observed"`), firstLine(errOut))
+		t.Fatalf("graph show: exit %d, %d nodes; %s", st, strings.Count(out, `"kind": "observed"`), firstLineOf(errOut))
 	}
 	for _, args := range [][]string{
 		{"graph", "adjust", path, "--exposure", "n10", "--outcome", "n4000"},
 		{"graph", "dsep", path, "n0", "n4999", "--given", "n2500"},
 	} {
 		if _, errOut, st := runCLI(t, args...); st != 0 {
-			t.Errorf("%s: exit %d: %s", args[1], st, firstLine(errOut))
+			t.Errorf("%s: exit %d: %s", args[1], st, firstLineOf(errOut))
 		}
 	}
 	if d := time.Since(start); d > 60*time.Second {
