@@ -65,7 +65,7 @@ func TestEndlessInput(t *testing.T) {
 			if st != 1 {
 				t.Errorf("exit %d, want 1; stderr %q", st, errOut)
 			}
-			if l := firstLine(errOut); !strings.Contains(l, c.want) {
+			if l := firstLineOf(errOut); !strings.Contains(l, c.want) {
 				t.Errorf("first line %q lacks %q", l, c.want)
 			}
 			if d := time.Since(start); d > 20*time.Second {
