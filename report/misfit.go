@@ -100,6 +100,13 @@ func atValue(y []float64, v float64) float64 {
 	return float64(k) / float64(len(y))
 }
 
+// massAt reports whether the data have a mass point at v: at least two
+// values and 5% of them equal to it (a single extreme value is no mass).
+func massAt(obs []float64, v float64) bool {
+	share := atValue(obs, v)
+	return share >= 0.05 && share*float64(len(obs)) >= 1.5
+}
+
 func moments(y []float64) (mean, variance, skew float64) {
 	n := float64(len(y))
 	for _, x := range y {
@@ -121,10 +128,10 @@ func moments(y []float64) (mean, variance, skew float64) {
 
 var statistics = []statistic{
 	{name: "share at the minimum", share: true,
-		applies: func(obs []float64) bool { return atValue(obs, slices.Min(obs)) >= 0.05 },
+		applies: func(obs []float64) bool { return massAt(obs, slices.Min(obs)) },
 		value:   func(y, obs []float64) float64 { return atValue(y, slices.Min(obs)) }},
 	{name: "share at the maximum", share: true,
-		applies: func(obs []float64) bool { return atValue(obs, slices.Max(obs)) >= 0.05 },
+		applies: func(obs []float64) bool { return massAt(obs, slices.Max(obs)) },
 		value:   func(y, obs []float64) float64 { return atValue(y, slices.Max(obs)) }},
 	{name: "minimum", applies: func([]float64) bool { return true },
 		value: func(y, _ []float64) float64 { return slices.Min(y) }},
