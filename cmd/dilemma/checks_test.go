@@ -158,23 +158,11 @@ func TestCheckBeforeWork(t *testing.T) {
 func lagFitDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	p, _, err := data.Simulate(data.SimSpec{Units: 15, Periods: 12, Seed: 5, Equations: []data.SimEquation{
+	csvPath := simulatedPanelCSV(t, dir, data.SimSpec{Units: 15, Periods: 12, Seed: 5, Equations: []data.SimEquation{
 		{Node: "x", Sigma: 1},
 		{Node: "m", Sigma: 1, Parents: []data.SimParent{{Node: "x", Lag: 1, Coef: 0.8}}},
 		{Node: "y", Sigma: 1, Parents: []data.SimParent{{Node: "m", Coef: 0.8}}},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	csvPath := filepath.Join(dir, "panel.csv")
-	fh, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Frame.WriteCSV(fh); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
 	modelPath := filepath.Join(dir, "lag.dag")
 	model := "dag {\n  x -> m [lag=1, sign=\"+\"]\n  m -> y [sign=\"+\"]\n  y [outcome]\n}\nsettings {\n  x [column=\"x\"]\n  m [column=\"m\"]\n  y [column=\"y\"]\n}\n"
 	if err := os.WriteFile(modelPath, []byte(model), 0o644); err != nil {

@@ -21,23 +21,11 @@ import (
 func compareFitDirs(t *testing.T) (truth, rival string) {
 	t.Helper()
 	dir := t.TempDir()
-	p, _, err := data.Simulate(data.SimSpec{Units: 30, Periods: 6, Seed: 9, Equations: []data.SimEquation{
+	csvPath := simulatedPanelCSV(t, dir, data.SimSpec{Units: 30, Periods: 6, Seed: 9, Equations: []data.SimEquation{
 		{Node: "x", Sigma: 1},
 		{Node: "m", Sigma: 1, Parents: []data.SimParent{{Node: "x", Coef: 0.5}}},
 		{Node: "y", Sigma: 0.7, UnitSD: 0.3, Parents: []data.SimParent{{Node: "m", Coef: 0.8}}},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	csvPath := filepath.Join(dir, "panel.csv")
-	fh, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Frame.WriteCSV(fh); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
 	models := map[string]string{
 		"truth": "dag { x -> m -> y\n y [outcome] }\nsettings { x [column=\"x\"]\n m [column=\"m\"]\n y [column=\"y\"] }",
 		"rival": "dag { x -> m\n x -> y\n y [outcome] }\nsettings { x [column=\"x\"]\n m [column=\"m\"]\n y [column=\"y\"] }",

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dilemma/data"
 )
 
 // runCLI runs one command line in-process and returns its streams and status.
@@ -97,4 +99,24 @@ func TestVersion(t *testing.T) {
 	if st != 0 || !strings.Contains(out, "sha256:") || !strings.Contains(out, "go1.") {
 		t.Errorf("version: %d %q", st, out)
 	}
+}
+
+// simulatedPanelCSV draws a panel from spec and writes it to dir/panel.csv,
+// returning the path.
+func simulatedPanelCSV(t *testing.T, dir string, spec data.SimSpec) string {
+	t.Helper()
+	p, _, err := data.Simulate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "panel.csv")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	if err := p.Frame.WriteCSV(fh); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

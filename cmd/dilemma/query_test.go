@@ -42,25 +42,13 @@ settings {
 func queryFitDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	p, _, err := data.Simulate(data.SimSpec{Units: 20, Periods: 8, Seed: 3, Equations: []data.SimEquation{
+	csvPath := simulatedPanelCSV(t, dir, data.SimSpec{Units: 20, Periods: 8, Seed: 3, Equations: []data.SimEquation{
 		{Node: "x", Sigma: 1, UnitSD: 0.5},
 		{Node: "z", Sigma: 1},
 		{Node: "w", Sigma: 1},
 		{Node: "m", Sigma: 1, UnitSD: 0.3, Parents: []data.SimParent{{Node: "x", Coef: 0.5}, {Node: "z", Coef: -0.4}}},
 		{Node: "y", Sigma: 1, UnitSD: 0.3, Parents: []data.SimParent{{Node: "m", Coef: 0.8}, {Node: "x", Coef: 0.3}, {Node: "w", Coef: 0.2}}},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	csvPath := filepath.Join(dir, "panel.csv")
-	fh, err := os.Create(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Frame.WriteCSV(fh); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
 	modelPath := filepath.Join(dir, "m.dag")
 	if err := os.WriteFile(modelPath, []byte(queryTestModel), 0o644); err != nil {
 		t.Fatal(err)
