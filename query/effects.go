@@ -133,7 +133,7 @@ func (e *Engine) outcome(name string) (int, error) {
 		return -1, &NodeError{Node: name, Msg: "outcome: " + err.Error()}
 	}
 	n := e.s.nodes[y]
-	if n.fam == famExogenous {
+	if n.kind == kindExogenous {
 		return -1, &NodeError{Node: name, Msg: fmt.Sprintf("outcome %s has no equation in the fit (it is exogenous): nothing can change it", name)}
 	}
 	return y, nil
@@ -171,7 +171,7 @@ func (e *Engine) resolve(d Do, y int) ([]action, error) {
 			}
 			act.value = a.Value * n.sd
 		case Quantile:
-			if n.fam == famLatent {
+			if n.kind == kindLatent {
 				return nil, fail("%s is latent: it has no observed values to take a quantile of; shift it instead (+1sd)", a.Node)
 			}
 			act.perUnit = s.unitQuantiles(n, a.Value)
@@ -233,17 +233,10 @@ type EffectReport struct {
 // scale describes the outcome's scale in words.
 func (s *system) scale(y int) string {
 	n := s.nodes[y]
-	switch n.fam {
-	case famLatent:
+	if n.kind == kindLatent {
 		return fmt.Sprintf("the latent scale of %s (in units of its residual sd, which is fixed at 1)", n.name)
-	case famBernoulli:
-		return fmt.Sprintf("the probability that %s = 1", n.name)
-	case famOrdered:
-		return fmt.Sprintf("the expected category of %s (0 … %d)", n.name, len(n.cuts))
-	case famPoisson:
-		return fmt.Sprintf("the expected count of %s", n.name)
 	}
-	return fmt.Sprintf("%s on the fit's transformed scale", n.name)
+	return n.fam.MeanLabel(n.name)
 }
 
 // describeActions says in words what each action does, e.g.
@@ -271,7 +264,7 @@ func (s *system) method(j *job, approx []string) (m string) {
 	var nl []string
 	p, _ := s.planJob(j)
 	for v, n := range s.nodes {
-		if n.fam.linear() || n.fam == famExogenous {
+		if n.linear() || n.kind == kindExogenous {
 			continue
 		}
 		for w := 0; w < p.nw; w++ {

@@ -27,7 +27,18 @@
 //	poisson     log link, y ~ poisson(exp(mu)); y a count
 //
 // A family is a small type implementing Family: its log likelihood and the
-// gradient with respect to the linear predictor and its own parameters.
+// gradient with respect to the linear predictor and its own parameters
+// (the sampler's hot path, which must not allocate), and what every other
+// consumer asks of it, at its parameters' natural values: whether it is
+// linear (identity link, additive noise), its expected value, support,
+// pointwise log density with every constant (LOO), random draws (PPC,
+// simulation through FamilyAt), CDF and Quantile. A unit counterfactual
+// keeps the unit's randomized quantile (Abduct) and reads Quantile at the
+// new linear predictor, so it stays in the support. Families whose value
+// is a count of logistic thresholds crossed implement Threshold, those
+// whose mean is a factor times exp(mu) ExpMean; queries use these forms
+// for exact abduction and closed-form means. Adding a family is one file
+// and its tests, and a line in FamilyByName.
 //
 // # Panel structure
 //

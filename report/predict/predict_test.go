@@ -214,9 +214,9 @@ func TestDrawFrequencies(t *testing.T) {
 		e  Equation
 		mu float64
 	}{
-		{Equation{Family: "bernoulli", Sigma: -1}, 0.8},
-		{Equation{Family: "poisson", Sigma: -1}, 0.9},
-		{Equation{Family: "ordered", Sigma: -1, Cutpoints: []int{1, 2, 3}}, 0.3},
+		{Equation{Family: "bernoulli", Fam: sem.Bernoulli{}}, 0.8},
+		{Equation{Family: "poisson", Fam: sem.Poisson{}}, 0.9},
+		{Equation{Family: "ordered", Fam: sem.Ordered{K: 4}, Params: []int{1, 2, 3}}, 0.3},
 	}
 	rng := rand.New(rand.NewPCG(4, 4))
 	const n = 200000
@@ -234,7 +234,7 @@ func TestDrawFrequencies(t *testing.T) {
 		}
 	}
 	// gaussian: mean and sd
-	g := Equation{Family: "gaussian", Sigma: 0}
+	g := Equation{Family: "gaussian", Fam: sem.Gaussian{}, Params: []int{0}}
 	var s, ss float64
 	for i := 0; i < n; i++ {
 		v := g.Draw(theta, 2, rng)
