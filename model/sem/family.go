@@ -149,8 +149,13 @@ type ValueError struct {
 // Error returns the message with the value.
 func (e *ValueError) Error() string { return fmt.Sprintf("%s, got %g", e.Msg, e.Value) }
 
-// FamilyByName returns the built-in family of that name: "gaussian",
-// "bernoulli", "ordered" or "poisson", with default priors.
+// FamilyNames lists the built-in families by their model-file names
+// (brms's names).
+var FamilyNames = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
+	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial"}
+
+// FamilyByName returns the built-in family of that name (one of
+// FamilyNames), with default priors.
 func FamilyByName(name string) (Family, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "gaussian", "normal":
@@ -161,8 +166,18 @@ func FamilyByName(name string) (Family, error) {
 		return Ordered{}, nil
 	case "poisson":
 		return Poisson{}, nil
+	case "negbinomial", "negative_binomial":
+		return NegBinomial{}, nil
+	case "zero_inflated_poisson":
+		return ZeroInflatedPoisson{}, nil
+	case "zero_inflated_negbinomial":
+		return ZeroInflatedNegBinomial{}, nil
+	case "hurdle_poisson":
+		return HurdlePoisson{}, nil
+	case "hurdle_negbinomial":
+		return HurdleNegBinomial{}, nil
 	}
-	return nil, fmt.Errorf("unknown family %q (want gaussian, bernoulli, ordered or poisson)", name)
+	return nil, fmt.Errorf("unknown family %q (want one of %s)", name, strings.Join(FamilyNames, ", "))
 }
 
 // noVariance reports whether all values of y are equal.
