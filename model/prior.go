@@ -188,11 +188,14 @@ var nodePriorSlots = []struct {
 	{"unit_sd", Positive, "the scale of the node's unit random intercepts"},
 	{"loading", RealLine, "the loadings of a latent node's indicators"},
 	{"cutpoint", RealLine, "the cutpoints of an ordered node"},
+	{"shape", Positive, "the shape of a negative binomial node (negbinomial, zero_inflated_negbinomial, hurdle_negbinomial; default gamma(0.01,0.01))"},
+	{"zi", UnitInterval, "the zero-inflation probability of a zero_inflated_* node (default beta(1,1))"},
+	{"hu", UnitInterval, "the hurdle probability of a hurdle_* node (default beta(1,1))"},
 }
 
 // NodePriorKeys returns the parameter names a node prior may set, in the
 // order they are written back: strength, intercept, sigma, unit_sd,
-// loading, cutpoint. In a model file they are the attributes prior_strength,
+// loading, cutpoint, shape, zi, hu. In a model file they are the attributes prior_strength,
 // prior_intercept, and so on.
 func NodePriorKeys() []string {
 	keys := make([]string, len(nodePriorSlots))

@@ -687,6 +687,11 @@ func (wk *worker) linPred(v, r, c, lo, hi int, out []float64) {
 	if t := s.timeOf(r); t >= 0 && n.g[t] >= 0 {
 		add(out, wk.col(c, n.g[t], lo, hi))
 	}
+	if n.off != nil {
+		for i := range out {
+			out[i] += n.off[r]
+		}
+	}
 	for k := range n.terms {
 		t := &n.terms[k]
 		b := wk.col(c, t.b, lo, hi)

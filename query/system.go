@@ -64,6 +64,7 @@ type sysNode struct {
 	expm  sem.ExpMean
 	ncut  int
 	obs   []float64 // factual transformed values per row; nil for a latent node
+	off   []float64 // the equation's offset per row (added to its linear predictor), or nil
 	terms []sysTerm
 	a     int   // intercept parameter or −1
 	par   []int // the family's parameters (natural scale), in ParamNames order
@@ -245,6 +246,7 @@ func newSystem(f *fit.Fit) (*system, error) {
 				n.ncut = n.thr.NumCuts()
 			}
 			n.obs = eq.Y
+			n.off = eq.Offset
 			if err := s.readTerms(n, eq.Terms); err != nil {
 				return nil, err
 			}
@@ -450,7 +452,7 @@ func (s *system) equationRows(n *sysNode) {
 		if !n.defined(r) {
 			continue
 		}
-		ok := true
+		ok := n.off == nil || !math.IsNaN(n.off[r])
 		if n.kind != kindLatent {
 			for k := range n.terms {
 				if !s.termDefined(&n.terms[k], r) {

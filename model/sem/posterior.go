@@ -606,6 +606,12 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 			mu[r] += w.gt[tix[r]]
 		}
 	}
+	if e.off != nil {
+		off := e.off[:n]
+		for r := range mu {
+			mu[r] += off[r]
+		}
+	}
 }
 
 // rowLik is the log likelihood summed over the rows, through the family

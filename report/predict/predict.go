@@ -9,7 +9,7 @@
 // sem.Posterior.ParamNames (one row of a fit's draws). For an equation of
 // node y at layout row r,
 //
-//	mu = a.y + Σ b.PARENT.y · x_PARENT[r] + Σ b.PARENT.lagK.y · x_PARENT[r − K] + u.y.UNIT + g.y.TIME
+//	mu = a.y + Σ b.PARENT.y · x_PARENT[r] + Σ b.PARENT.lagK.y · x_PARENT[r − K] + offset[r] + u.y.UNIT + g.y.TIME
 //
 // where observed parents are read from the Spec's Term.X (already lagged by
 // the caller of sem), latent parents from the draw's latent values at the
@@ -70,7 +70,10 @@ type Equation struct {
 	Y []float64
 	// Intercept is the intercept's parameter index, −1 when there is none.
 	Intercept int
-	Terms     []Term
+	// Offset is the equation's offset per layout row (sem.Equation.Offset),
+	// added to its linear predictor; nil when it has none.
+	Offset []float64
+	Terms  []Term
 	// Unit[j] is the index of u.NODE.UNITS[j], or −1 (no unit intercepts,
 	// or the unit has no rows in the equation); nil for an indicator.
 	Unit []int
@@ -202,6 +205,7 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
+		e.Offset = eq.Offset
 		add(e)
 	}
 	for _, l := range spec.Latents {
@@ -269,6 +273,12 @@ func (e *Equation) Mu(theta []float64, r int) (float64, bool) {
 			mu += theta[k]
 		}
 	}
+	if e.Offset != nil {
+		if math.IsNaN(e.Offset[r]) {
+			return math.NaN(), false
+		}
+		mu += e.Offset[r]
+	}
 	return mu, true
 }
 
@@ -296,7 +306,7 @@ func (e *Equation) Rows() []int {
 			if e.Eta[r] < 0 {
 				continue
 			}
-		} else if math.IsNaN(e.Y[r]) {
+		} else if math.IsNaN(e.Y[r]) || (e.Offset != nil && math.IsNaN(e.Offset[r])) {
 			continue
 		}
 		ok := true
