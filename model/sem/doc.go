@@ -25,6 +25,18 @@
 //	            P(y ≤ k) = 1/(1 + exp(−(c_{k+1} − mu))), y in 0 … K−1;
 //	            the cutpoints absorb the intercept, so a is absent
 //	poisson     log link, y ~ poisson(exp(mu)); y a count
+//	negbinomial log link, mean exp(mu), variance exp(mu) + exp(2mu)/phi
+//	            (shape phi, shape.NODE; default prior gamma(0.01, 0.01))
+//	zero_inflated_poisson, zero_inflated_negbinomial
+//	            a structural zero with probability zi (zi.NODE, default
+//	            prior beta(1, 1)), else the count family
+//	hurdle_poisson, hurdle_negbinomial
+//	            y = 0 with probability hu (hu.NODE, beta(1, 1)), else the
+//	            count family truncated to y > 0
+//
+// (brms's names and parameterizations; count.go has the likelihoods). An
+// equation may carry an Offset, added to its linear predictor with
+// coefficient 1 (log exposure for a count).
 //
 // A family is a small type implementing Family: its log likelihood and the
 // gradient with respect to the linear predictor and its own parameters
