@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"dilemma/data"
@@ -181,4 +182,23 @@ func TestCountFamiliesEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// interval90 is the central 90% posterior interval of parameter name.
+func interval90(t testing.TB, f *fit.Fit, name string) (lo, hi float64) {
+	t.Helper()
+	var v []float64
+	for i, n := range f.Names {
+		if n == name {
+			for c := range f.Draws {
+				v = append(v, f.Draws[c][i]...)
+			}
+		}
+	}
+	if len(v) == 0 {
+		t.Fatalf("no parameter %s", name)
+	}
+	slices.Sort(v)
+	at := func(q float64) float64 { return v[int(q*float64(len(v)-1))] }
+	return at(0.05), at(0.95)
 }
