@@ -188,7 +188,10 @@ func (c count) params(theta []float64) (phi, logPhi, z, lz, l1z float64) {
 }
 
 // LogLik is Σ log p(y | mu) up to a constant (−log y! dropped); see the
-// comment at the top of the file.
+// comment at the top of the file. Logarithms of sums of rows' factors are
+// taken as the log of their running product (logAcc), so that a row costs
+// one exp (batched) and, for the negative binomial, one log where it needs
+// one; a hurdle's zero rows cost nothing.
 func (c count) LogLik(y, mu, theta, dmu, grad []float64) float64 {
 	y = y[:len(mu)]
 	dmu = dmu[:len(mu)]
@@ -196,60 +199,106 @@ func (c count) LogLik(y, mu, theta, dmu, grad []float64) float64 {
 	copy(dmu, mu)
 	expInPlace(dmu)
 	lp, dphi, dz := 0.0, 0.0, 0.0
-	for i, m := range mu {
-		lam := dmu[i]
-		yi := y[i]
-		// The base: log B(y), log B(0) and their derivatives in mu and phi.
-		var lb, db, dbp, lb0, db0, db0p float64
-		if c.nb {
-			L := math.Log(phi + lam)
-			r := phi / (phi + lam) // phi/(phi+lambda)
-			lb0 = phi * (logPhi - L)
-			db0 = -lam * r
-			db0p = logPhi - L + 1 - r
-			lb = lb0 + yi*(m-L)
-			db = (yi - lam) * r
-			dbp = db0p - yi/(phi+lam)
-		} else {
-			lb0, db0 = -lam, -lam
-			lb, db = yi*m-lam, yi-lam
-		}
-		switch c.zero {
-		case zeroNone:
-			lp += lb
-			dmu[i] = db
-			dphi += dbp
-		case zeroInflated:
-			if yi == 0 {
-				b0 := math.Exp(lb0)
-				p0 := z + (1-z)*b0
-				w := (1 - z) * b0 / p0
-				lp += math.Log(p0)
-				dmu[i] = w * db0
-				dphi += w * db0p
-				dz += (1 - b0) / p0
-			} else {
-				lp += lb
-				dmu[i] = db
-				dphi += dbp
+	var acc logAcc // Σ log of the rows' factors
+	acc.reset()
+	switch {
+	case c.nb && c.zero == zeroNone:
+		// Σ_i φ(logφ − L_i) + y_i(m_i − L_i) with L = log(φ+λ):
+		// the φ·L_i part through the product of φ+λ.
+		sr, syi := 0.0, 0.0
+		for i, m := range mu {
+			lam, yi := dmu[i], y[i]
+			pl := phi + lam
+			inv := 1 / pl
+			r := phi * inv
+			acc.mul(pl)
+			if yi != 0 {
+				lp += yi * (m - math.Log(pl))
 			}
-		case zeroHurdle:
+			dmu[i] = (yi - lam) * r
+			sr += r
+			syi += yi * inv
+		}
+		sumL := acc.log()
+		n := float64(len(mu))
+		lp += n*phi*logPhi - phi*sumL
+		dphi = n*(logPhi+1) - sumL - sr - syi
+	case c.zero == zeroNone:
+		// (Poisson itself is the Poisson family; kept for completeness.)
+		for i, m := range mu {
+			lam := dmu[i]
+			lp += y[i]*m - lam
+			dmu[i] = y[i] - lam
+		}
+	case c.zero == zeroInflated:
+		for i, m := range mu {
+			lam, yi := dmu[i], y[i]
+			var lb0, db0, db0p, pl, r float64
+			if c.nb {
+				pl = phi + lam
+				r = phi / pl
+				L := math.Log(pl)
+				lb0 = phi * (logPhi - L)
+				db0 = -lam * r
+				db0p = logPhi - L + 1 - r
+				if yi != 0 {
+					lp += lb0 + yi*(m-L)
+					dmu[i] = (yi - lam) * r
+					dphi += db0p - yi/pl
+					continue
+				}
+			} else {
+				if yi != 0 {
+					lp += yi*m - lam
+					dmu[i] = yi - lam
+					continue
+				}
+				lb0, db0 = -lam, -lam
+			}
+			b0 := fastExp(lb0)
+			p0 := z + (1-z)*b0
+			ip := 1 / p0
+			w := (1 - z) * b0 * ip
+			acc.mul(p0)
+			dmu[i] = w * db0
+			dphi += w * db0p
+			dz += (1 - b0) * ip
+		}
+		lp += acc.log() + c.npos*l1z
+		dz -= c.npos / (1 - z)
+	default: // hurdle
+		for i, m := range mu {
+			yi := y[i]
 			if yi == 0 {
 				dmu[i] = 0
-			} else {
-				// − log(1 − B(0)), whose derivative is B(0)/(1−B(0))·d log B(0).
-				q := 1 / math.Expm1(-lb0)
-				lp += lb - math.Log(-math.Expm1(lb0))
-				dmu[i] = db + q*db0
-				dphi += dbp + q*db0p
+				continue
 			}
+			lam := dmu[i]
+			var lb, db, dbp, lb0, db0, db0p float64
+			if c.nb {
+				pl := phi + lam
+				r := phi / pl
+				L := math.Log(pl)
+				lb0 = phi * (logPhi - L)
+				db0 = -lam * r
+				db0p = logPhi - L + 1 - r
+				lb = lb0 + yi*(m-L)
+				db = (yi - lam) * r
+				dbp = db0p - yi/pl
+			} else {
+				lb0, db0 = -lam, -lam
+				lb, db = yi*m-lam, yi-lam
+			}
+			// −log(1 − B0) = −log(expm1(−lb0)) − lb0; its derivative is
+			// B0/(1−B0)·d log B0 = d log B0 / expm1(−lb0).
+			e1 := math.Expm1(-lb0)
+			q := 1 / e1
+			acc.mul(e1)
+			lp += lb - lb0
+			dmu[i] = db + q*db0
+			dphi += dbp + q*db0p
 		}
-	}
-	switch c.zero {
-	case zeroInflated:
-		lp += c.npos * l1z
-		dz -= c.npos / (1 - z)
-	case zeroHurdle:
+		lp -= acc.log()
 		lp += c.n0*lz + c.npos*l1z
 		dz += c.n0/z - c.npos/(1-z)
 	}
@@ -271,6 +320,26 @@ func (c count) LogLik(y, mu, theta, dmu, grad []float64) float64 {
 	}
 	return lp
 }
+
+// logAcc accumulates Σ log f_i for positive factors f_i as the log of their
+// running product, taking a logarithm only when the product leaves
+// [1e−150, 1e150] (a factor outside [1e−100, 1e100] is logged at once).
+type logAcc struct{ prod, acc float64 }
+
+func (l *logAcc) reset() { l.prod, l.acc = 1, 0 }
+
+func (l *logAcc) mul(f float64) {
+	if !(f > 1e-100 && f < 1e100) {
+		l.acc += math.Log(f)
+		return
+	}
+	if l.prod *= f; !(l.prod > 1e-150 && l.prod < 1e150) {
+		l.acc += math.Log(l.prod)
+		l.prod = 1
+	}
+}
+
+func (l *logAcc) log() float64 { return l.acc + math.Log(l.prod) }
 
 // CentreThreshold returns 10.
 func (count) CentreThreshold() float64 { return 10 }
