@@ -91,6 +91,9 @@ func RequiredColumns(m *model.Model) []string {
 		if col, _ := n.OffsetColumn(); col != "" {
 			add(col)
 		}
+		if _, constant := n.TrialsConstant(); n.Trials != "" && !constant {
+			add(n.Trials)
+		}
 		for _, c := range n.Indicators {
 			add(c)
 		}
@@ -342,6 +345,11 @@ func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Optio
 			return sem.Equation{}, err
 		}
 		fam = f
+	case sem.BetaBinomial:
+		if f.Phi, err = nodePrior(n, "phi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
 	case sem.HurdleNegBinomial:
 		if f.Shape, err = nodePrior(n, "shape"); err != nil {
 			return sem.Equation{}, err
@@ -353,6 +361,16 @@ func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Optio
 	}
 	eq := sem.Equation{Node: n.Name, Column: n.Column, Family: fam, Y: pl.Values[n.Name], Terms: terms,
 		UnitRE: unitRE, RE: opt.RE, Time: opt.Time}
+	if n.Trials != "" {
+		if v, ok := n.TrialsConstant(); ok {
+			eq.Trials = make([]float64, len(eq.Y))
+			for r := range eq.Trials {
+				eq.Trials[r] = v
+			}
+		} else if eq.Trials, err = pl.Panel.Numeric(n.Trials); err != nil {
+			return sem.Equation{}, &BuildError{Node: n.Name, Column: n.Trials, Msg: "trials: " + err.Error()}
+		}
+	}
 	if n.Offset != "" {
 		col, log := n.OffsetColumn()
 		v, err := pl.Panel.Numeric(col)

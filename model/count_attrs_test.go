@@ -22,6 +22,13 @@ settings { x [column="x"] y [column="days", family="hurdle_negbinomial", offset=
 	if p := n.Priors["hu"]; p.Family != "beta" {
 		t.Errorf("prior_hu %v", p)
 	}
+	bb := `dag { x -> y }
+settings { x [column="x"] y [column="days", family="beta_binomial", trials="31", prior_phi="gamma(2,0.1)"] }`
+	if m, err := ParseString(bb, "bb.dag"); err != nil {
+		t.Error(err)
+	} else if v, ok := m.Node("y").TrialsConstant(); !ok || v != 31 {
+		t.Errorf("trials %v %v", v, ok)
+	}
 	for _, c := range []struct{ attrs, want string }{
 		{`family="poisson", prior_shape="gamma(2,1)"`, "prior_shape applies to the families negbinomial"},
 		{`family="negbinomial", prior_zi="beta(1,1)"`, "prior_zi applies to the families zero_inflated_poisson"},
@@ -30,6 +37,10 @@ settings { x [column="x"] y [column="days", family="hurdle_negbinomial", offset=
 		{`offset="pop"`, "needs a count family"},
 		{`family="poisson", offset="log()"`, "want a column, or log(COLUMN)"},
 		{`family="binomialx"`, "binomialx"},
+		{`family="binomial"`, "needs trials="},
+		{`family="poisson", trials="31"`, "needs a binomial family"},
+		{`family="beta_binomial", trials="0"`, "positive integer"},
+		{`family="beta_binomial", trials="c8_days_observed", prior_phi="beta(1,1)"`, "prior_phi"},
 	} {
 		src := `dag { x -> y }
 settings { x [column="x"] y [column="y", ` + c.attrs + `] }`

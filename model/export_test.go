@@ -126,6 +126,9 @@ func randomModel(rng *rand.Rand, n int) *Model {
 			if slices.Contains(CountFamilies, nd.Family) && rng.IntN(2) == 0 {
 				nd.Offset = "log_pop"
 			}
+			if slices.Contains(TrialsFamilies, nd.Family) {
+				nd.Trials = []string{"31", "days_observed"}[rng.IntN(2)]
+			}
 		}
 		if rng.IntN(2) == 0 {
 			nd.Quality = Qualities[rng.IntN(len(Qualities))]

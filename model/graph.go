@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/graph"
@@ -13,7 +14,12 @@ import (
 
 // Families a node may declare (family="…").
 var Families = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
-	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial"}
+	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial",
+	"binomial", "beta_binomial"}
+
+// TrialsFamilies are the families of successes out of trials, which need
+// trials="COLUMN" or trials="N".
+var TrialsFamilies = []string{"binomial", "beta_binomial"}
 
 // CountFamilies are the families of counts with a log link, which take an
 // offset="COLUMN" on the link scale.
@@ -28,6 +34,7 @@ var familyPriors = map[string][]string{
 	"shape":    {"negbinomial", "zero_inflated_negbinomial", "hurdle_negbinomial"},
 	"zi":       {"zero_inflated_poisson", "zero_inflated_negbinomial"},
 	"hu":       {"hurdle_poisson", "hurdle_negbinomial"},
+	"phi":      {"beta_binomial"},
 }
 
 // Roles a node may declare (role="…").
@@ -59,6 +66,7 @@ type Node struct {
 	Transform  string   // transform pipeline applied to Column (data package syntax)
 	Family     string   // one of Families; "" = estimation default (gaussian)
 	Offset     string   // count families: a column added to the linear predictor (log link scale)
+	Trials     string   // binomial families: the column of trials, or a constant such as "31"
 	Role       string   // remedy, outcome, mediator or root; "" = none
 	Quality    string   // how well the data measure the construct: good, fair, poor, none
 	Indicators []string // observed columns that measure a latent node
@@ -532,6 +540,12 @@ func (m *Model) validateNode(n *Node) error {
 		}
 		seen[c] = true
 	}
+	if isTrials := slices.Contains(TrialsFamilies, n.Family); isTrials != (n.Trials != "") && !n.Latent {
+		if isTrials {
+			return errAt(m.Name, n.attrPos("family"), "node %s: family %s needs trials=\"COLUMN\" (or a constant such as trials=\"31\")", n.Name, n.Family)
+		}
+		return errAt(m.Name, n.attrPos("trials"), "node %s: trials=%q needs a binomial family (%s), not %s", n.Name, n.Trials, strings.Join(TrialsFamilies, ", "), familyOrDefault(n.Family))
+	}
 	if n.Offset != "" && !slices.Contains(CountFamilies, n.Family) {
 		return errAt(m.Name, n.attrPos("offset"), "node %s: offset=%q needs a count family (%s), not %s", n.Name, n.Offset, strings.Join(CountFamilies, ", "), familyOrDefault(n.Family))
 	}
@@ -649,4 +663,14 @@ func (n *Node) OffsetColumn() (column string, log bool) {
 		return strings.TrimSpace(strings.TrimSuffix(c, ")")), true
 	}
 	return o, false
+}
+
+// TrialsConstant returns the node's trials when they are a constant
+// (trials="31"), and false when they name a column.
+func (n *Node) TrialsConstant() (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(n.Trials), 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }

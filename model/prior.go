@@ -191,6 +191,7 @@ var nodePriorSlots = []struct {
 	{"shape", Positive, "the shape of a negative binomial node (negbinomial, zero_inflated_negbinomial, hurdle_negbinomial; default gamma(0.01,0.01))"},
 	{"zi", UnitInterval, "the zero-inflation probability of a zero_inflated_* node (default beta(1,1))"},
 	{"hu", UnitInterval, "the hurdle probability of a hurdle_* node (default beta(1,1))"},
+	{"phi", Positive, "the precision of a beta_binomial node (default gamma(0.01,0.01))"},
 }
 
 // NodePriorKeys returns the parameter names a node prior may set, in the

@@ -77,7 +77,7 @@ func pointwise(f *fit.Fit, node string, rows []int) ([][]float64, error) {
 			if !ok || !ok2 {
 				return nil, fmt.Errorf("%s: row %d has no prediction", node, r)
 			}
-			row[j] = eq.LogLik(theta, mu, y)
+			row[j] = eq.LogLik(theta, r, mu, y)
 		}
 		ll = append(ll, row)
 	}

@@ -600,7 +600,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 		case nd.expm != nil:
 			wk.expC[v] = make([]float64, n)
 		}
-		wk.parC[v] = make([]float64, n*len(nd.par))
+		wk.parC[v] = make([]float64, n*nd.width())
 	}
 	wk.e0 = make([][][]float64, H+1)
 	wk.m0 = make([][][]float64, H+1)
@@ -758,6 +758,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 				if p.needEta[h][v] {
 					eF := wk.eF[h][v][:m]
 					wk.linPred(v, r, c, lo, hi, eF)
+					wk.setTrials(v, r, m)
 					if j.cf {
 						wk.abduct(v, r, h, c, lo, hi, v == Y)
 					} else {
@@ -948,7 +949,7 @@ func (wk *worker) familyBlock(v, c, lo, hi int) {
 	if pc == nil {
 		return
 	}
-	m, P := hi-lo, len(n.par)
+	m, P := hi-lo, n.width()
 	for k, j := range n.par {
 		col := wk.col(c, j, lo, hi)
 		for i := 0; i < m; i++ {
@@ -972,8 +973,22 @@ func (wk *worker) familyBlock(v, c, lo, hi int) {
 	}
 }
 
-// parAt returns nonlinear node v's family parameters at draw i of the block.
+// parAt returns nonlinear node v's family parameters at draw i of the
+// block (with the current row's trials last, see setTrials).
 func (wk *worker) parAt(v, i int) []float64 {
-	P := len(wk.s.nodes[v].par)
+	P := wk.s.nodes[v].width()
 	return wk.parC[v][i*P : (i+1)*P]
+}
+
+// setTrials writes row r's trials into node v's parameters at the block's
+// m draws (a sem.TrialsFamily reads them last).
+func (wk *worker) setTrials(v, r, m int) {
+	n := wk.s.nodes[v]
+	if n.trials == nil || wk.parC[v] == nil {
+		return
+	}
+	P := n.width()
+	for i := 0; i < m; i++ {
+		wk.parC[v][i*P+P-1] = n.trials[r]
+	}
 }

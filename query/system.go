@@ -37,6 +37,15 @@ func (n *sysNode) famName() string {
 	return n.fam.Name()
 }
 
+// width is the number of values the family's methods read as par: its
+// parameters, and a row's trials for a sem.TrialsFamily.
+func (n *sysNode) width() int {
+	if n.trials != nil {
+		return len(n.par) + 1
+	}
+	return len(n.par)
+}
+
 // tabulated reports whether the node's expected value is worth a table per
 // block of draws: a threshold family with estimated cutpoints.
 func (n *sysNode) tabulated() bool { return n.thr != nil && len(n.par) > 0 }
@@ -59,18 +68,21 @@ type sysNode struct {
 	// fam is the family of an equation node (nil otherwise); thr and expm
 	// are fam as a sem.Threshold or sem.ExpMean when it is one, and ncut
 	// its number of cutpoints.
-	fam   sem.Family
-	thr   sem.Threshold
-	expm  sem.ExpMean
-	ncut  int
-	obs   []float64 // factual transformed values per row; nil for a latent node
-	off   []float64 // the equation's offset per row (added to its linear predictor), or nil
-	terms []sysTerm
-	a     int   // intercept parameter or −1
-	par   []int // the family's parameters (natural scale), in ParamNames order
-	u     []int // per layout unit: unit intercept parameter or −1
-	g     []int // per layout period: period effect parameter or −1
-	eta   []int // latent: per row the parameter holding its value, −1 where undefined
+	fam  sem.Family
+	thr  sem.Threshold
+	expm sem.ExpMean
+	ncut int
+	obs  []float64 // factual transformed values per row; nil for a latent node
+	off  []float64 // the equation's offset per row (added to its linear predictor), or nil
+	// trials is, for a sem.TrialsFamily, the trials per row: the family
+	// reads a row's trials as the last element of its parameters.
+	trials []float64
+	terms  []sysTerm
+	a      int   // intercept parameter or −1
+	par    []int // the family's parameters (natural scale), in ParamNames order
+	u      []int // per layout unit: unit intercept parameter or −1
+	g      []int // per layout period: period effect parameter or −1
+	eta    []int // latent: per row the parameter holding its value, −1 where undefined
 	// etaOK reports whether the fit kept the latent's values (in memory, or
 	// written with --save-latent); latRow marks the rows where it has one.
 	etaOK  bool
@@ -247,6 +259,9 @@ func newSystem(f *fit.Fit) (*system, error) {
 			}
 			n.obs = eq.Y
 			n.off = eq.Offset
+			if _, ok := n.fam.(sem.TrialsFamily); ok {
+				n.trials = eq.Trials
+			}
 			if err := s.readTerms(n, eq.Terms); err != nil {
 				return nil, err
 			}

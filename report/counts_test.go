@@ -161,7 +161,7 @@ func TestCountFamiliesEndToEnd(t *testing.T) {
 					row := make([]float64, len(rows))
 					for k, r := range rows {
 						mu, _ := e.Mu(theta, r)
-						row[k] = e.LogLik(theta, mu, e.Y[r])
+						row[k] = e.LogLik(theta, r, mu, e.Y[r])
 					}
 					ll = append(ll, row)
 				}

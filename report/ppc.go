@@ -209,7 +209,7 @@ func PPC(f *fit.Fit, node string, ndraws int, seed uint64) (*PPCData, error) {
 	}
 	// Bars for a discrete family with a finite upper bound (bernoulli,
 	// ordered), and for an unbounded one (counts) with few distinct values.
-	if sup := e.Fam.Support(e.Par(drawAt(f, idx, 0, 0))); sup.Discrete {
+	if sup := e.Fam.Support(e.Par(drawAt(f, idx, 0, 0), d.Rows[0])); sup.Discrete {
 		d.Discrete = !math.IsInf(sup.Upper, 1) || distinct(d.Observed, d.Replicated) <= maxDiscreteValues
 	}
 	return d, nil

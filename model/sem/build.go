@@ -14,6 +14,7 @@ type eqInput struct {
 	fam          Family
 	y            []float64
 	offset       []float64
+	trials       []float64
 	latent       int
 	terms        []Term
 	positive0    bool   // the only term is the latent's first loading (reported positive)
@@ -218,7 +219,28 @@ func (c *compiler) prepareFamily(e *equation, in *eqInput) error {
 	for i, r := range e.rows {
 		y[i] = in.y[r]
 	}
-	fam, err := in.fam.Prepare(y)
+	var fam Family
+	var err error
+	if tf, ok := in.fam.(TrialsFamily); ok {
+		if in.trials == nil {
+			return in.fail("%s needs the number of trials per row (trials=\"COLUMN\" or trials=\"31\")", in.fam.Name())
+		}
+		if len(in.trials) != c.lay.Rows {
+			return in.fail("trials has %d values for %d rows", len(in.trials), c.lay.Rows)
+		}
+		n := make([]float64, e.n)
+		for i, r := range e.rows {
+			n[i] = in.trials[r]
+		}
+		fam, err = tf.PrepareTrials(y, n)
+		var ve *ValueError
+		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < e.n {
+			i := ve.Index
+			return in.fail("%s at %s (successes %g, trials %g)", ve.Msg, c.rowLabel(int(e.rows[i])), y[i], n[i])
+		}
+	} else {
+		fam, err = in.fam.Prepare(y)
+	}
 	if err != nil {
 		var ve *ValueError
 		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < e.n {

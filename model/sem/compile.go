@@ -159,7 +159,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 			fam = Gaussian{}
 		}
 		eq, err := c.build(eqInput{
-			node: e.Node, column: e.Column, kind: kindObserved, fam: fam, y: e.Y, offset: e.Offset, latent: -1,
+			node: e.Node, column: e.Column, kind: kindObserved, fam: fam, y: e.Y, offset: e.Offset, trials: e.Trials, latent: -1,
 			terms: e.Terms, intercept: e.Intercept, unitRE: e.UnitRE, re: e.RE, tau: e.Tau,
 			time: e.Time, timePrior: e.TimePrior,
 		})

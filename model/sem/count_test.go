@@ -174,7 +174,13 @@ func embeddedCount(t testing.TB, fam Family) *Posterior {
 		xs[i] = v / 100
 	}
 	l := Layout{Rows: p.NumRows(), Units: p.Units(), Unit: p.UnitIndex(), Times: p.Times(), Time: p.TimeIndex(), Ordinal: p.TimeOrdinal()}
-	post, err := Compile(&Spec{Layout: l, Equations: []Equation{{Node: "ban", Family: fam, Y: y, UnitRE: true,
+	var trials []float64
+	if _, ok := fam.(TrialsFamily); ok {
+		if trials, err = p.Numeric("c8_days_observed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post, err := Compile(&Spec{Layout: l, Equations: []Equation{{Node: "ban", Family: fam, Y: y, Trials: trials, UnitRE: true,
 		Terms: []Term{{Parent: "stringency", X: xs}}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +194,13 @@ func TestCountNoAllocation(t *testing.T) {
 	for _, c := range append(countFamilies, struct {
 		fam Family
 		par []float64
-	}{Poisson{}, nil}) {
+	}{Poisson{}, nil}, struct {
+		fam Family
+		par []float64
+	}{Binomial{}, nil}, struct {
+		fam Family
+		par []float64
+	}{BetaBinomial{}, nil}) {
 		p := embeddedCount(t, c.fam)
 		rng := rand.New(rand.NewPCG(1, 9))
 		x := randomPoint(rng, p.Dim(), 0.3)
@@ -213,7 +225,8 @@ func benchCount(b *testing.B, fam Family) {
 }
 
 // Per-family log density and gradient on the embedded panel's
-// c8_days_total_ban (≈6,600 rows, 187 unit intercepts).
+// c8_days_total_ban (≈6,600 rows, 187 unit intercepts; binomial families
+// out of c8_days_observed).
 func BenchmarkEmbeddedPoisson(b *testing.B)     { benchCount(b, Poisson{}) }
 func BenchmarkEmbeddedNegBinomial(b *testing.B) { benchCount(b, NegBinomial{}) }
 func BenchmarkEmbeddedZeroInflatedPoisson(b *testing.B) {
@@ -224,3 +237,5 @@ func BenchmarkEmbeddedZeroInflatedNegBinomial(b *testing.B) {
 }
 func BenchmarkEmbeddedHurdlePoisson(b *testing.B)     { benchCount(b, HurdlePoisson{}) }
 func BenchmarkEmbeddedHurdleNegBinomial(b *testing.B) { benchCount(b, HurdleNegBinomial{}) }
+func BenchmarkEmbeddedBinomial(b *testing.B)          { benchCount(b, Binomial{}) }
+func BenchmarkEmbeddedBetaBinomial(b *testing.B)      { benchCount(b, BetaBinomial{}) }

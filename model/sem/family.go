@@ -152,7 +152,8 @@ func (e *ValueError) Error() string { return fmt.Sprintf("%s, got %g", e.Msg, e.
 // FamilyNames lists the built-in families by their model-file names
 // (brms's names).
 var FamilyNames = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
-	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial"}
+	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial",
+	"binomial", "beta_binomial"}
 
 // FamilyByName returns the built-in family of that name (one of
 // FamilyNames), with default priors.
@@ -176,6 +177,10 @@ func FamilyByName(name string) (Family, error) {
 		return HurdlePoisson{}, nil
 	case "hurdle_negbinomial":
 		return HurdleNegBinomial{}, nil
+	case "binomial":
+		return Binomial{}, nil
+	case "beta_binomial":
+		return BetaBinomial{}, nil
 	}
 	return nil, fmt.Errorf("unknown family %q (want one of %s)", name, strings.Join(FamilyNames, ", "))
 }

@@ -65,6 +65,10 @@ type Equation struct {
 	// layout row; a row with NaN is not used, like a row with a missing
 	// parent.
 	Offset []float64
+	// Trials is, for a family of successes out of trials (TrialsFamily:
+	// binomial, beta_binomial), the number of trials per layout row. A row
+	// with an observed response and missing or zero trials is an error.
+	Trials []float64
 	// Intercept is the prior of the intercept a (default normal(0, 2.5)).
 	// Families without an intercept (Ordered) ignore it.
 	Intercept Prior

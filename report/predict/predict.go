@@ -73,6 +73,9 @@ type Equation struct {
 	// Offset is the equation's offset per layout row (sem.Equation.Offset),
 	// added to its linear predictor; nil when it has none.
 	Offset []float64
+	// Trials is, for a sem.TrialsFamily, the trials per layout row
+	// (sem.Equation.Trials), which the family reads after its parameters.
+	Trials []float64
 	Terms  []Term
 	// Unit[j] is the index of u.NODE.UNITS[j], or −1 (no unit intercepts,
 	// or the unit has no rows in the equation); nil for an indicator.
@@ -206,6 +209,9 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 			return nil, err
 		}
 		e.Offset = eq.Offset
+		if _, ok := e.Fam.(sem.TrialsFamily); ok {
+			e.Trials = eq.Trials
+		}
 		add(e)
 	}
 	for _, l := range spec.Latents {
@@ -326,8 +332,9 @@ func (e *Equation) Rows() []int {
 // Discrete reports whether the family's values are integers.
 func (e *Equation) Discrete() bool { return e.Fam.Support(nil).Discrete }
 
-// par gathers the family's parameters from the draw theta into buf.
-func (e *Equation) par(theta []float64, buf *[sem.MaxCategories]float64) []float64 {
+// par gathers the family's parameters from the draw theta into buf, and
+// row r's trials after them for a sem.TrialsFamily.
+func (e *Equation) par(theta []float64, r int, buf *[sem.MaxCategories + 1]float64) []float64 {
 	if e.Kind == Latent {
 		buf[0] = 1
 		return buf[:1]
@@ -336,29 +343,34 @@ func (e *Equation) par(theta []float64, buf *[sem.MaxCategories]float64) []float
 	for k, i := range e.Params {
 		p[k] = theta[i]
 	}
+	if e.Trials != nil {
+		p = append(p, e.Trials[r])
+	}
 	return p
 }
 
 // Par returns the family's parameters at the draw theta, on their
-// natural scale (for a latent's equation the sd 1).
-func (e *Equation) Par(theta []float64) []float64 {
-	var buf [sem.MaxCategories]float64
-	return append([]float64(nil), e.par(theta, &buf)...)
+// natural scale (for a latent's equation the sd 1), with row r's trials
+// last for a sem.TrialsFamily.
+func (e *Equation) Par(theta []float64, r int) []float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return append([]float64(nil), e.par(theta, r, &buf)...)
 }
 
-// Draw draws one replicated response given the linear predictor mu, from
-// the equation's family.
-func (e *Equation) Draw(theta []float64, mu float64, rng *rand.Rand) float64 {
-	var buf [sem.MaxCategories]float64
-	return e.Fam.Rand(mu, e.par(theta, &buf), rng)
+// Draw draws one replicated response at row r given its linear predictor
+// mu, from the equation's family.
+func (e *Equation) Draw(theta []float64, r int, mu float64, rng *rand.Rand) float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return e.Fam.Rand(mu, e.par(theta, r, &buf), rng)
 }
 
-// LogLik returns the log likelihood of the response y given mu, with every
-// constant included (a density for a continuous family, a probability for
-// a discrete one), from the equation's family.
-func (e *Equation) LogLik(theta []float64, mu, y float64) float64 {
-	var buf [sem.MaxCategories]float64
-	return e.Fam.LogDensity(y, mu, e.par(theta, &buf))
+// LogLik returns the log likelihood of the response y at row r given its
+// linear predictor mu, with every constant included (a density for a
+// continuous family, a probability for a discrete one), from the
+// equation's family.
+func (e *Equation) LogLik(theta []float64, r int, mu, y float64) float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return e.Fam.LogDensity(y, mu, e.par(theta, r, &buf))
 }
 
 // Replicate draws a replicated data set of the equation at the draw theta
@@ -371,7 +383,7 @@ func (e *Equation) Replicate(theta []float64, rows []int, rng *rand.Rand) []floa
 			out[i] = math.NaN()
 			continue
 		}
-		out[i] = e.Draw(theta, mu, rng)
+		out[i] = e.Draw(theta, r, mu, rng)
 	}
 	return out
 }
