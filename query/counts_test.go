@@ -21,11 +21,14 @@ var countCases = []struct {
 	{"zero_inflated_negbinomial", sem.ZeroInflatedNegBinomial{}, map[string]float64{"shape.y": 1.5, "zi.y": 0.3}, []float64{1.5, 0.3}},
 	{"hurdle_poisson", sem.HurdlePoisson{}, map[string]float64{"hu.y": 0.6}, []float64{0.6}},
 	{"hurdle_negbinomial", sem.HurdleNegBinomial{}, map[string]float64{"shape.y": 3, "hu.y": 0.7}, []float64{3, 0.7}},
+	{"binomial", sem.Binomial{}, nil, []float64{31}},
+	{"beta_binomial", sem.BetaBinomial{}, map[string]float64{"phi.y": 3}, []float64{3, 31}},
 }
 
 // TestCountQueries: for every count family, with a point-mass posterior,
 // (1) the population effect of do(x = +1) on the count is the mean over the
-// rows of the family's Mean(eta + b) − Mean(eta), with the offset in eta;
+// rows of the family's Mean(eta + b) − Mean(eta), with the offset in eta
+// (binomial families: out of trials="31", no more successes than trials);
 // (2) a unit counterfactual that pushes the count down hard keeps it in
 // the support: the count is a parent of w = y + noise (strength 1), so
 // each draw's change of w is y_cf − y, and y_cf must be a non-negative
@@ -35,16 +38,25 @@ var countCases = []struct {
 func TestCountQueries(t *testing.T) {
 	for _, c := range countCases {
 		t.Run(c.name, func(t *testing.T) {
+			extra, a := `offset="expo"`, 0.8
+			_, trials := c.fam.(sem.TrialsFamily)
+			if trials {
+				extra, a = `trials="31"`, -0.5
+			}
 			src := `dag { x -> y -> w }
-settings { x [column="x"] y [column="y", family="` + c.name + `", offset="expo"] w [column="w", role="outcome"] }`
+settings { x [column="x"] y [column="y", family="` + c.name + `", ` + extra + `] w [column="w", role="outcome"] }`
+			expo := 1.0
+			if trials {
+				expo = 0
+			}
 			sim := data.SimSpec{Units: 10, Periods: 6, Seed: 21, Equations: []data.SimEquation{
 				{Node: "x", Sigma: 1},
 				{Node: "expo", Sigma: 0.3, Intercept: 0.2},
-				{Node: "y", Sampler: sem.FamilyAt{Family: prep(t, c.fam), Par: c.nat}, Intercept: 0.8,
-					Parents: []data.SimParent{{Node: "x", Coef: 0.5}, {Node: "expo", Coef: 1}}},
+				{Node: "y", Sampler: sem.FamilyAt{Family: prep(t, c.fam), Par: c.nat}, Intercept: a,
+					Parents: []data.SimParent{{Node: "x", Coef: 0.5}, {Node: "expo", Coef: expo}}},
 				{Node: "w", Sigma: 1, Parents: []data.SimParent{{Node: "y", Coef: 1}}},
 			}}
-			v := map[string]float64{"a.y": 0.8, "b.x.y": 0.5, "b.y.w": 1}
+			v := map[string]float64{"a.y": a, "b.x.y": 0.5, "b.y.w": 1}
 			for k, x := range c.par {
 				v[k] = x
 			}
@@ -71,7 +83,10 @@ settings { x [column="x"] y [column="y", family="` + c.name + `", offset="expo"]
 				if math.IsNaN(f.Plan.Values["y"][row]) || math.IsNaN(xs[row]) {
 					continue
 				}
-				eta := 0.8 + 0.5*xs[row] + off[row]
+				eta := a + 0.5*xs[row]
+				if off != nil {
+					eta += off[row]
+				}
 				sum += fam.Mean(eta+0.5, c.nat) - fam.Mean(eta, c.nat)
 				n++
 			}
@@ -87,7 +102,7 @@ settings { x [column="x"] y [column="y", family="` + c.name + `", offset="expo"]
 					rr, _ := f.Plan.Panel.Row(row.Unit, "4")
 					for d, diff := range row.DiffDraws {
 						ycf := ys[rr] + diff
-						if !(ycf >= 0) || math.Abs(ycf-math.Round(ycf)) > 1e-9 {
+						if !(ycf >= 0) || math.Abs(ycf-math.Round(ycf)) > 1e-9 || (trials && ycf > 31) {
 							t.Fatalf("%s, unit %s draw %d: counterfactual count %g", shift, row.Unit, d, ycf)
 						}
 						if (shift == "do(x = +2)" && diff < -1e-9) || (shift == "do(x = -6)" && diff > 1e-9) {
@@ -103,7 +118,7 @@ settings { x [column="x"] y [column="y", family="` + c.name + `", offset="expo"]
 			}
 			for _, row := range cf.Rows {
 				for d, v := range row.CFDraws {
-					if !(v >= 0) {
+					if !(v >= 0) || (trials && v > 31) {
 						t.Fatalf("unit %s draw %d: expected counterfactual count %g", row.Unit, d, v)
 					}
 				}
@@ -114,6 +129,9 @@ settings { x [column="x"] y [column="y", family="` + c.name + `", offset="expo"]
 
 func prep(t *testing.T, f sem.Family) sem.Family {
 	t.Helper()
+	if _, ok := f.(sem.TrialsFamily); ok {
+		return f // draws need no preparation
+	}
 	p, err := f.Prepare([]float64{0, 1})
 	if err != nil {
 		t.Fatal(err)

@@ -17,10 +17,14 @@ import (
 // gaussian parent x, a lagged parent v and a gaussian child w, with an
 // offset and unit intercepts.
 func countSrc(family string) string {
+	extra := `offset="expo"`
+	if family == "binomial" || family == "beta_binomial" {
+		extra = `trials="31"`
+	}
 	return `dag { x -> y; v -> y [lag=1]; y -> w }
 settings {
   x [column="x"] v [column="v"] w [column="w"]
-  y [column="y", family="` + family + `", offset="expo"]
+  y [column="y", family="` + family + `", ` + extra + `]
 }`
 }
 
@@ -30,16 +34,20 @@ var countTruth = map[string]float64{"b.x.y": 0.5, "b.v.lag1.y": -0.3, "b.y.w": 0
 // simCount draws a panel for countSrc from fam at par (natural scale).
 func simCount(t testing.TB, fam sem.Family, par []float64, units, periods int, seed uint64) *data.Panel {
 	t.Helper()
-	pf, err := fam.Prepare([]float64{0, 1})
-	if err != nil {
-		t.Fatal(err)
+	pf, a, expo := fam, -0.5, 0.0 // successes out of 31 trials
+	if _, trials := fam.(sem.TrialsFamily); !trials {
+		var err error
+		if pf, err = fam.Prepare([]float64{0, 1}); err != nil {
+			t.Fatal(err)
+		}
+		a, expo = 1, 1
 	}
 	p, _, err := data.Simulate(data.SimSpec{Units: units, Periods: periods, Seed: seed, Equations: []data.SimEquation{
 		{Node: "x", Sigma: 1, UnitSD: 0.5},
 		{Node: "v", Sigma: 1},
 		{Node: "expo", Sigma: 0.3},
-		{Node: "y", Sampler: sem.FamilyAt{Family: pf, Par: par}, Intercept: 1, UnitSD: 0.4,
-			Parents: []data.SimParent{{Node: "x", Coef: 0.5}, {Node: "v", Lag: 1, Coef: -0.3}, {Node: "expo", Coef: 1}}},
+		{Node: "y", Sampler: sem.FamilyAt{Family: pf, Par: par}, Intercept: a, UnitSD: 0.4,
+			Parents: []data.SimParent{{Node: "x", Coef: 0.5}, {Node: "v", Lag: 1, Coef: -0.3}, {Node: "expo", Coef: expo}}},
 		{Node: "w", Sigma: 1, UnitSD: 0.3, Parents: []data.SimParent{{Node: "y", Coef: 0.2}}},
 	}})
 	if err != nil {
@@ -105,6 +113,8 @@ var countFits = []struct {
 	{"zero_inflated_negbinomial", sem.ZeroInflatedNegBinomial{}, map[string]float64{"shape.y": 4, "zi.y": 0.3}, []float64{4, 0.3}},
 	{"hurdle_poisson", sem.HurdlePoisson{}, map[string]float64{"hu.y": 0.6}, []float64{0.6}},
 	{"hurdle_negbinomial", sem.HurdleNegBinomial{}, map[string]float64{"shape.y": 3, "hu.y": 0.7}, []float64{3, 0.7}},
+	{"binomial", sem.Binomial{}, nil, []float64{31}},
+	{"beta_binomial", sem.BetaBinomial{}, map[string]float64{"phi.y": 5}, []float64{5, 31}},
 }
 
 // TestCountFamiliesEndToEnd fits every count family, as the child of x
@@ -117,9 +127,9 @@ var countFits = []struct {
 func TestCountFamiliesEndToEnd(t *testing.T) {
 	for _, c := range countFits {
 		t.Run(c.family, func(t *testing.T) {
-			p := simCount(t, c.fam, c.nat, 60, 10, 11)
+			p := simCount(t, c.fam, c.nat, 40, 10, 11)
 			s := fit.DefaultSettings()
-			s.Chains, s.Warmup, s.Samples, s.Seed = 2, 250, 250, 3
+			s.Chains, s.Warmup, s.Samples, s.Seed = 2, 200, 200, 3
 			f := fitCount(t, c.family, p, s)
 			truth := map[string]float64{}
 			for k, v := range countTruth {
@@ -140,7 +150,7 @@ func TestCountFamiliesEndToEnd(t *testing.T) {
 			}
 			for _, rep := range d.Replicated {
 				for _, v := range rep {
-					if v < 0 || v != math.Trunc(v) {
+					if v < 0 || v != math.Trunc(v) || ((c.family == "binomial" || c.family == "beta_binomial") && v > 31) {
 						t.Fatalf("replicated count %g", v)
 					}
 				}
