@@ -45,14 +45,18 @@
 //	  family="f"          gaussian, bernoulli, ordered, poisson, negbinomial,
 //	                      zero_inflated_poisson, zero_inflated_negbinomial,
 //	                      hurdle_poisson or hurdle_negbinomial (brms's names)
+//	                      binomial or beta_binomial
 //	  offset="c"          count families: column c (or offset="log(c)", its
 //	                      log) added to the linear predictor on the log scale
+//	  trials="c"          binomial families: the column of trials, or a
+//	                      constant such as trials="31"
 //	  role="r"            remedy, outcome, mediator or root
 //	  quality="q"         good, fair, poor or none: how well the data measure it
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint
 //	  prior_shape         a negative binomial's shape (default gamma(0.01,0.01))
+//	  prior_phi           a beta_binomial's precision (default gamma(0.01,0.01))
 //	  prior_zi, prior_hu  zero-inflation / hurdle probability: beta(a,b)
 //	                      (default beta(1,1)); each family-specific prior is
 //	                      an error on a node of another family

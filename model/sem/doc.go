@@ -34,6 +34,11 @@
 //	            y = 0 with probability hu (hu.NODE, beta(1, 1)), else the
 //	            count family truncated to y > 0
 //
+//	binomial    logit link, y successes out of n trials (Equation.Trials)
+//	beta_binomial
+//	            y out of n with a beta-distributed probability of mean
+//	            1/(1+exp(−mu)) and precision phi (phi.NODE, gamma(0.01, 0.01))
+//
 // (brms's names and parameterizations; count.go has the likelihoods). An
 // equation may carry an Offset, added to its linear predictor with
 // coefficient 1 (log exposure for a count).
