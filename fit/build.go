@@ -345,6 +345,24 @@ func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Optio
 			return sem.Equation{}, err
 		}
 		fam = f
+	case sem.Student:
+		if f.Sigma, err = nodePrior(n, "sigma"); err != nil {
+			return sem.Equation{}, err
+		}
+		if f.Nu, err = nodePrior(n, "nu"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.LogNormal:
+		if f.Sigma, err = nodePrior(n, "sigma"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.BetaFamily:
+		if f.Phi, err = nodePrior(n, "phi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
 	case sem.BetaBinomial:
 		if f.Phi, err = nodePrior(n, "phi"); err != nil {
 			return sem.Equation{}, err

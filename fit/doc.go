@@ -15,7 +15,9 @@
 // families negbinomial, zero_inflated_poisson, zero_inflated_negbinomial,
 // hurdle_poisson and hurdle_negbinomial (log; a count node's offset="c"
 // or offset="log(c)" is added to its linear predictor), and binomial and
-// beta_binomial (logit) of successes out of trials="COLUMN" or trials="N".
+// beta_binomial (logit) of successes out of trials="COLUMN" or trials="N",
+// beta (logit, 0 < y < 1), student (identity, Student-t noise) and
+// lognormal (log y normal).
 // Unit random
 // intercepts are added per equation when the data have unit and time keys;
 // lags look up the same unit's earlier period.

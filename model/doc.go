@@ -45,7 +45,7 @@
 //	  family="f"          gaussian, bernoulli, ordered, poisson, negbinomial,
 //	                      zero_inflated_poisson, zero_inflated_negbinomial,
 //	                      hurdle_poisson or hurdle_negbinomial (brms's names)
-//	                      binomial or beta_binomial
+//	                      binomial, beta_binomial, beta, student or lognormal
 //	  offset="c"          count families: column c (or offset="log(c)", its
 //	                      log) added to the linear predictor on the log scale
 //	  trials="c"          binomial families: the column of trials, or a
@@ -56,7 +56,11 @@
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint
 //	  prior_shape         a negative binomial's shape (default gamma(0.01,0.01))
-//	  prior_phi           a beta_binomial's precision (default gamma(0.01,0.01))
+//	  prior_phi           a beta_binomial's or beta's precision (default
+//	                      gamma(0.01,0.01))
+//	  prior_nu            a student's degrees of freedom (default gamma(2,0.1),
+//	                      nu > 1); prior_sigma also sets a student's scale and
+//	                      a lognormal's sd of log y
 //	  prior_zi, prior_hu  zero-inflation / hurdle probability: beta(a,b)
 //	                      (default beta(1,1)); each family-specific prior is
 //	                      an error on a node of another family

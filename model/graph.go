@@ -15,7 +15,7 @@ import (
 // Families a node may declare (family="…").
 var Families = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
 	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial",
-	"binomial", "beta_binomial"}
+	"binomial", "beta_binomial", "beta", "student", "lognormal"}
 
 // TrialsFamilies are the families of successes out of trials, which need
 // trials="COLUMN" or trials="N".
@@ -29,12 +29,13 @@ var CountFamilies = []string{"poisson", "negbinomial", "zero_inflated_poisson",
 // familyPriors says which families have the parameter a family-specific
 // node prior sets.
 var familyPriors = map[string][]string{
-	"sigma":    {"gaussian"},
+	"sigma":    {"gaussian", "student", "lognormal"},
+	"nu":       {"student"},
 	"cutpoint": {"ordered"},
 	"shape":    {"negbinomial", "zero_inflated_negbinomial", "hurdle_negbinomial"},
 	"zi":       {"zero_inflated_poisson", "zero_inflated_negbinomial"},
 	"hu":       {"hurdle_poisson", "hurdle_negbinomial"},
-	"phi":      {"beta_binomial"},
+	"phi":      {"beta_binomial", "beta"},
 }
 
 // Roles a node may declare (role="…").

@@ -38,6 +38,11 @@
 //	beta_binomial
 //	            y out of n with a beta-distributed probability of mean
 //	            1/(1+exp(−mu)) and precision phi (phi.NODE, gamma(0.01, 0.01))
+//	beta        logit link, 0 < y < 1, beta with mean 1/(1+exp(−mu)) and
+//	            precision phi (phi.NODE)
+//	student     identity link, y = mu + sigma·t_nu (sigma.NODE, nu.NODE > 1,
+//	            default prior gamma(2, 0.1))
+//	lognormal   log y ~ normal(mu, sigma) (sigma.NODE); mean exp(mu + sigma²/2)
 //
 // (brms's names and parameterizations; count.go has the likelihoods). An
 // equation may carry an Offset, added to its linear predictor with

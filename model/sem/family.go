@@ -153,7 +153,7 @@ func (e *ValueError) Error() string { return fmt.Sprintf("%s, got %g", e.Msg, e.
 // (brms's names).
 var FamilyNames = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
 	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial",
-	"binomial", "beta_binomial"}
+	"binomial", "beta_binomial", "beta", "student", "lognormal"}
 
 // FamilyByName returns the built-in family of that name (one of
 // FamilyNames), with default priors.
@@ -181,6 +181,12 @@ func FamilyByName(name string) (Family, error) {
 		return Binomial{}, nil
 	case "beta_binomial":
 		return BetaBinomial{}, nil
+	case "beta":
+		return BetaFamily{}, nil
+	case "student", "student_t":
+		return Student{}, nil
+	case "lognormal":
+		return LogNormal{}, nil
 	}
 	return nil, fmt.Errorf("unknown family %q (want one of %s)", name, strings.Join(FamilyNames, ", "))
 }

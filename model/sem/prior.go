@@ -87,6 +87,7 @@ var (
 	defaultTimeStep  = HalfNormal(0.5)
 	defaultShape     = Gamma(0.01, 0.01) // a negative binomial's shape, as brms
 	defaultZero      = Beta(1, 1)        // a zero-inflation or hurdle probability, as brms
+	defaultNu        = Gamma(2, 0.1)     // a Student-t's degrees of freedom, as brms
 )
 
 // or returns p, or def when p is PriorDefault.

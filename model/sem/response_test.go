@@ -26,6 +26,9 @@ func responseCases() []responseCase {
 		{"zero_inflated_negbinomial", ZeroInflatedNegBinomial{}, []float64{1.5, 0.25}, []float64{-1, 0.5, 2.5}},
 		{"hurdle_poisson", HurdlePoisson{}, []float64{0.6}, []float64{-1, 0.5, 2.5}},
 		{"hurdle_negbinomial", HurdleNegBinomial{}, []float64{3, 0.7}, []float64{-1, 0.5, 2.5}},
+		{"student", Student{}, []float64{0.7, 4}, []float64{-1, 0.3, 2}},
+		{"lognormal", LogNormal{}, []float64{0.5}, []float64{-1, 0.3, 1}},
+		{"beta", BetaFamily{}, []float64{8}, []float64{-1, 0.3, 1.5}},
 	}
 }
 
@@ -38,7 +41,11 @@ func TestResponseMethods(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range responseCases() {
 		var err error
-		if c.fam, err = c.fam.Prepare([]float64{0, 1, 1, 0}); err != nil {
+		prepY := []float64{0, 1, 1, 0}
+		if c.name == "lognormal" || c.name == "beta" {
+			prepY = []float64{0.2, 0.5, 0.7, 0.4}
+		}
+		if c.fam, err = c.fam.Prepare(prepY); err != nil {
 			t.Fatal(err)
 		}
 		sup := c.fam.Support(c.par)
@@ -92,16 +99,26 @@ func TestResponseMethods(t *testing.T) {
 					}
 				}
 			} else {
-				for _, y := range []float64{mu - 1, mu, mu + 0.5} {
+				for _, u0 := range []float64{0.1, 0.5, 0.8} {
+					y := c.fam.Quantile(u0, mu, c.par)
+					if math.Abs(c.fam.CDF(y, mu, c.par)-u0) > 1e-9 {
+						t.Errorf("%s: CDF(Quantile(%g)) = %g", c.name, u0, c.fam.CDF(y, mu, c.par))
+					}
 					u := Abduct(c.fam, y, mu, c.par, 0.5)
-					if q := c.fam.Quantile(u, mu, c.par); math.Abs(q-y) > 1e-9 {
+					if q := c.fam.Quantile(u, mu, c.par); math.Abs(q-y) > 1e-9*(1+math.Abs(y)) {
 						t.Errorf("%s: Quantile(Abduct(%g)) = %g", c.name, y, q)
+					}
+				}
+				// Draws stay in the support.
+				for range 200 {
+					if y := c.fam.Rand(mu, c.par, rng); !sup.Contains(y) {
+						t.Fatalf("%s: drew %g outside the support", c.name, y)
 					}
 				}
 				// The density integrates to 1 and its mean is Mean.
 				tot, mean := 0.0, 0.0
 				const h = 1e-3
-				for y := mu - 40; y < mu+40; y += h {
+				for y := mu - 40 + h/2; y < mu+40; y += h {
 					p := math.Exp(c.fam.LogDensity(y, mu, c.par))
 					tot += p * h
 					mean += y * p * h
