@@ -225,7 +225,7 @@ func benchCount(b *testing.B, fam Family) {
 }
 
 // Per-family log density and gradient on the embedded panel's
-// c8_days_total_ban (≈6,600 rows, 187 unit intercepts; binomial families
+// c8_days_total_ban (6,660 rows, 185 unit intercepts; binomial families
 // out of c8_days_observed).
 func BenchmarkEmbeddedPoisson(b *testing.B)     { benchCount(b, Poisson{}) }
 func BenchmarkEmbeddedNegBinomial(b *testing.B) { benchCount(b, NegBinomial{}) }
