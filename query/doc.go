@@ -105,7 +105,9 @@
 // predictor, F⁻¹(U; eta′): it is always a value the family can produce (no
 // negative count, nothing outside the family's bounds). The query engine
 // asks the family (sem.Family, and the sem.Threshold and sem.ExpMean
-// forms) and never its name. The outcome itself, if discrete, is not drawn:
+// forms) and never its name. A count equation's offset enters its linear
+// predictor like a parent that never changes; a binomial family reads each
+// row's trials, so its counterfactual successes stay between 0 and them. The outcome itself, if discrete, is not drawn:
 // its counterfactual is its exact expectation given its noise interval
 // (for bernoulli, the counterfactual probability). The report compares the
 // unit's difference with the population-average effect: the two differ

@@ -125,7 +125,10 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 	rep := &SensitivityReport{Exposure: exposure, Outcome: yn.name, A: opt.A, B: opt.B, Basis: b}
 	rep.Scale = s.scale(y)
 	if !yn.linear() {
-		rep.Scale = fmt.Sprintf("the linear predictor (log-odds / latent logistic scale) of %s", yn.name)
+		rep.Scale = fmt.Sprintf("the linear predictor (link scale) of %s", yn.name)
+		if yn.thr != nil {
+			rep.Scale = fmt.Sprintf("the linear predictor (log-odds / latent logistic scale) of %s", yn.name)
+		}
 	}
 	// k[d] = σ_Y · sd_X / σ_X per draw: the bias is a·b·k.
 	sigY, whatY, err := e.residualSD(yn)
