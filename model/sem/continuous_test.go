@@ -124,3 +124,43 @@ func TestContinuousNoAllocation(t *testing.T) {
 		checkGradient(t, p, z, 1e-5)
 	}
 }
+
+// TestNewFamiliesUnitIntercepts: every family added for issue 15, with
+// centred and non-centred unit intercepts, fixed period effects and a
+// lagged parent, has a gradient that agrees with finite differences.
+func TestNewFamiliesUnitIntercepts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	l := panelLayout(12, 6)
+	x := normals(rng, l.Rows)
+	xl := lagged(l, x, 1)
+	trials := make([]float64, l.Rows)
+	for r := range trials {
+		trials[r] = 31
+	}
+	for _, c := range []struct {
+		fam Family
+		par []float64
+	}{
+		{NegBinomial{}, []float64{2}}, {ZeroInflatedPoisson{}, []float64{0.3}}, {ZeroInflatedNegBinomial{}, []float64{2, 0.3}},
+		{HurdlePoisson{}, []float64{0.5}}, {HurdleNegBinomial{}, []float64{2, 0.5}},
+		{Binomial{}, []float64{31}}, {BetaBinomial{}, []float64{5, 31}},
+		{Student{}, []float64{1, 4}}, {LogNormal{}, []float64{0.5}}, {BetaFamily{}, []float64{8}},
+	} {
+		y := make([]float64, l.Rows)
+		for r := range y {
+			y[r] = c.fam.Rand(0.2+0.4*x[r], c.par, rng)
+		}
+		var tr []float64
+		if _, ok := c.fam.(TrialsFamily); ok {
+			tr = trials
+		}
+		for _, re := range []REParam{RECentred, RENonCentred} {
+			p, err := Compile(&Spec{Layout: l, Equations: []Equation{{Node: "y", Family: c.fam, Y: y, Trials: tr, UnitRE: true, RE: re, Time: TimeFixed,
+				Terms: []Term{{Parent: "x", X: x}, {Parent: "x", Lag: 1, X: xl}}}}})
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.fam.Name(), re, err)
+			}
+			checkGradient(t, p, randomPoint(rng, p.Dim(), 0.3), 1e-5)
+		}
+	}
+}
