@@ -86,15 +86,23 @@ func risingLog(x, k float64) (lg, dg float64) {
 		return 0, 0
 	}
 	if k <= 48 {
+		// Two terms at a time: 1/v + 1/w = (v+w)/(v·w), one division.
 		prod := 1.0
-		for j := 0.0; j < k; j++ {
-			v := x + j
-			prod *= v
-			dg += 1 / v
-			if prod > 1e250 || prod < 1e-250 {
+		j := 0.0
+		for ; j+1 < k; j += 2 {
+			v, w := x+j, x+j+1
+			vw := v * w
+			prod *= vw
+			dg += (v + w) / vw
+			if prod > 1e200 || prod < 1e-200 {
 				lg += math.Log(prod)
 				prod = 1
 			}
+		}
+		if j < k {
+			v := x + j
+			prod *= v
+			dg += 1 / v
 		}
 		return lg + math.Log(prod), dg
 	}
