@@ -444,7 +444,13 @@ func (c count) walk(lam float64, par []float64, f func(k int, F float64) bool) {
 		sd = math.Sqrt(lam)
 	}
 	limit := int(math.Min(lam+60*sd+100, 1e7))
+	// Far from zero B(0) underflows: the probabilities are then taken in
+	// log space, one by one, instead of by recurrence.
+	logSpace := lb < -700
 	for k := 0; ; k++ {
+		if logSpace {
+			p = math.Exp(c.logB(float64(k), lam, phi))
+		}
 		cum += p
 		var F float64
 		switch c.zero {
@@ -464,9 +470,11 @@ func (c count) walk(lam float64, par []float64, f func(k int, F float64) bool) {
 			return
 		}
 		kf := float64(k)
-		if c.nb {
+		switch {
+		case logSpace:
+		case c.nb:
 			p *= (kf + phi) / (kf + 1) * (lam / (phi + lam))
-		} else {
+		default:
 			p *= lam / (kf + 1)
 		}
 		if p == 0 && k > int(lam) {

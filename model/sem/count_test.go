@@ -239,3 +239,29 @@ func BenchmarkEmbeddedHurdlePoisson(b *testing.B)     { benchCount(b, HurdlePois
 func BenchmarkEmbeddedHurdleNegBinomial(b *testing.B) { benchCount(b, HurdleNegBinomial{}) }
 func BenchmarkEmbeddedBinomial(b *testing.B)          { benchCount(b, Binomial{}) }
 func BenchmarkEmbeddedBetaBinomial(b *testing.B)      { benchCount(b, BetaBinomial{}) }
+
+// TestCountLargeMeans: far from zero (B(0) below the smallest float64) the
+// CDF and Quantile still work: at a mean count of 5,000 the 0.8 quantile
+// lies in the bulk, and Quantile inverts Abduct there.
+func TestCountLargeMeans(t *testing.T) {
+	mu := math.Log(5000)
+	for _, c := range countFamilies {
+		f := prepared(t, c.fam, []float64{0, 1})
+		y := f.Quantile(0.8, mu, c.par)
+		if !(y > 1000 && y < 50000) || !(f.CDF(y, mu, c.par) > 0.8) || !(f.CDF(y-1, mu, c.par) <= 0.8) {
+			t.Errorf("%s: 0.8 quantile %g at a mean count of 5000, CDF there %g", f.Name(), y, f.CDF(y, mu, c.par))
+			continue
+		}
+		if q := f.Quantile(Abduct(f, y, mu, c.par, 0.5), mu, c.par); q != y {
+			t.Errorf("%s: Quantile(Abduct(%g)) = %g", f.Name(), y, q)
+		}
+		// The CDF against the sum of the log-space probabilities.
+		sum := 0.0
+		for k := 0.0; k <= y; k++ {
+			sum += math.Exp(f.LogDensity(k, mu, c.par))
+		}
+		if got := f.CDF(y, mu, c.par); math.Abs(got-sum) > 1e-6 {
+			t.Errorf("%s: CDF(%g) = %g, Σ p(k) = %g", f.Name(), y, got, sum)
+		}
+	}
+}
