@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The count families beyond Poisson share one likelihood: a base count
@@ -512,9 +513,40 @@ func (c count) Quantile(u, mu float64, par []float64) float64 {
 	return float64(out)
 }
 
-// Rand draws a count by inverting the CDF at a uniform.
+// Rand draws a count (mu capped at 40): a structural zero with
+// probability zi, or the hurdle's zero with probability hu, else the base
+// (the negative binomial as a gamma mixture of poissons), redrawn until
+// positive for a hurdle (or, when B(0) > 0.9, by inverting the CDF).
 func (c count) Rand(mu float64, par []float64, rng *rand.Rand) float64 {
-	return c.Quantile(rng.Float64(), math.Min(mu, 40), par)
+	mu = math.Min(mu, 40)
+	phi, z := c.nat(par)
+	lam := math.Exp(mu)
+	if c.zero != zeroNone && rng.Float64() < z {
+		return 0
+	}
+	base := func() float64 {
+		l := lam
+		if c.nb {
+			l = distuv.Gamma{Alpha: phi, Beta: phi / lam, Src: rng}.Rand()
+		}
+		if !(l > 0) {
+			return 0
+		}
+		return distuv.Poisson{Lambda: l, Src: rng}.Rand()
+	}
+	if c.zero != zeroHurdle {
+		return base()
+	}
+	if c.logB0(lam, phi) > math.Log(0.9) {
+		// Rare positives: invert the truncated base's CDF.
+		u := rng.Float64()
+		return c.Quantile(z+(1-z)*u, mu, par)
+	}
+	for {
+		if y := base(); y > 0 {
+			return y
+		}
+	}
 }
 
 // NoiseSD is NaN: a count has no noise on the log scale.
