@@ -226,10 +226,14 @@ func printSummary(w io.Writer, s data.Summary, shapes map[string]data.Shape) err
 		kind, fam := "", ""
 		if sh, ok := shapes[c.Name]; ok {
 			kind = sh.Kind
-			fam = strings.Join(sh.Families, ", ")
-			if sh.Trials != "" && fam != "" {
-				fam += " (trials=" + sh.Trials + ")"
+			var fams []string
+			for _, f := range sh.Families {
+				if sh.Trials != "" && (f == "binomial" || f == "beta_binomial") {
+					f += " (trials=" + sh.Trials + ")"
+				}
+				fams = append(fams, f)
 			}
+			fam = strings.Join(fams, ", ")
 			if fam == "" {
 				fam = "(none available yet)"
 			}
