@@ -24,6 +24,10 @@ type Options struct {
 	RE sem.REParam
 	// NoUnitEffects leaves out unit random intercepts even on a panel.
 	NoUnitEffects bool
+	// UnitEffects is the default unit effects of the equations whose node
+	// does not set unit_effects=: "random" (or ""), "within" or "none"
+	// (see model.UnitEffectModes).
+	UnitEffects string
 	// LatentValues chooses the sampler's coordinates for latent values
 	// (default sem.LatentDirect; sem.LatentConditional removes the funnel
 	// between loadings, noise sds and the values, see package model/sem).
@@ -230,7 +234,18 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			}
 			continue
 		}
-		eq, err := pl.equation(n, terms, unitRE, opt)
+		mode := n.UnitEffects
+		if mode == "" {
+			mode = opt.UnitEffects
+		}
+		eqRE := unitRE && mode != "none"
+		if mode == "within" {
+			if !p.IsPanel() {
+				return nil, &BuildError{Node: name, Msg: "unit_effects=\"within\" needs a panel (unit and time keys); the data are a cross-section"}
+			}
+			terms = pl.withinTerms(n, terms)
+		}
+		eq, err := pl.equation(n, terms, eqRE, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -498,4 +513,48 @@ func Prepare(modelNameOrPath, dataPath string, keys data.Options, opt Options) (
 	pl.ModelRef = ModelRef{Name: modelNameOrPath, Text: text}
 	pl.DataRef = ref
 	return pl, nil
+}
+
+// withinTerms appends to a node's terms, for each parent read from data,
+// the parent's unit mean over the rows the equation uses (where the node
+// and every parent are observed): with them the parents' strengths are
+// within-unit effects and the unit means absorb whatever about a unit
+// correlates with its parents (Mundlak 1978). A latent parent has no
+// observed values to average and keeps a pooled strength (noted).
+func (pl *Plan) withinTerms(n *model.Node, terms []sem.Term) []sem.Term {
+	y := pl.Values[n.Name]
+	unit := pl.Panel.UnitIndex()
+	used := make([]bool, len(y))
+	for r := range used {
+		used[r] = !math.IsNaN(y[r])
+		for _, t := range terms {
+			if t.X != nil && math.IsNaN(t.X[r]) {
+				used[r] = false
+			}
+		}
+	}
+	out := terms
+	for _, t := range terms {
+		if t.X == nil {
+			pl.Notes = append(pl.Notes, fmt.Sprintf("%s: unit_effects=within: the latent parent %s has no observed values to average; its strength stays pooled (within and between)", n.Name, t.Parent))
+			continue
+		}
+		sum := map[int]float64{}
+		cnt := map[int]int{}
+		for r, ok := range used {
+			if ok {
+				sum[unit[r]] += t.X[r]
+				cnt[unit[r]]++
+			}
+		}
+		x := make([]float64, len(t.X))
+		for r := range x {
+			x[r] = math.NaN()
+			if c := cnt[unit[r]]; c > 0 {
+				x[r] = sum[unit[r]] / float64(c)
+			}
+		}
+		out = append(out, sem.Term{Parent: t.Parent, Column: t.Column, Lag: t.Lag, X: x, Prior: t.Prior, UnitMean: true})
+	}
+	return out
 }

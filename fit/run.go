@@ -29,6 +29,9 @@ type Settings struct {
 	Time       string  `json:"time_effects"`
 	RE         string  `json:"unit_intercepts"`
 	NoUnitRE   bool    `json:"no_unit_intercepts,omitempty"`
+	// UnitEffects is the default unit effects of every equation ("" or
+	// "random", "within", "none"); a node's unit_effects= overrides it.
+	UnitEffects string `json:"unit_effects,omitempty"`
 	// SaveLatent writes the latent values (one per row and latent node) to
 	// the chain files too; by default they stay in memory only, since they
 	// can outnumber everything else a hundredfold.
@@ -54,7 +57,12 @@ func DefaultSettings() Settings {
 
 // ModelOptions returns the modelling options the settings name.
 func (s Settings) ModelOptions() (Options, error) {
-	opt := Options{PriorOnly: s.PriorOnly, NoUnitEffects: s.NoUnitRE}
+	opt := Options{PriorOnly: s.PriorOnly, NoUnitEffects: s.NoUnitRE, UnitEffects: s.UnitEffects}
+	switch s.UnitEffects {
+	case "", "random", "within", "none":
+	default:
+		return opt, fmt.Errorf("unit effects %q: want random, within or none", s.UnitEffects)
+	}
 	switch s.Time {
 	case "", "none":
 	case "fixed":
@@ -265,9 +273,11 @@ func (f *Fit) setSummaries(sums []diagnostics.Summary) {
 	f.index = nil
 	f.Summaries = sums
 	f.Edges = f.Edges[:0]
-	for _, c := range f.Posterior.Coefficients() {
+	coefs := f.Posterior.Coefficients()
+	for _, c := range coefs {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
 	}
+	f.Edges = append(f.Edges, betweenEdges(coefs, f.Param)...)
 	f.powerScale()
 	draws := 0
 	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
@@ -313,6 +323,13 @@ type EdgeSummary struct {
 	// from 0.05 on an edge is sensitive); SensDiagnosis says what they mean
 	// together: "" (fine), "prior-data conflict" or "strong prior / weak
 	// likelihood". NaN and "" for prior-only fits.
+	// Kind is "" for an edge strength (the within-unit effect when the
+	// child has unit_effects=within), "unit mean" for the coefficient of
+	// the parent's unit mean (between minus within: a value away from 0
+	// says random intercepts alone would have biased the pooled strength)
+	// and "between" for the between-unit effect, strength + unit-mean
+	// coefficient per draw.
+	Kind          string  `json:"kind,omitempty"`
 	PriorSens     float64 `json:"prior_sensitivity"`
 	LikSens       float64 `json:"likelihood_sensitivity"`
 	SensDiagnosis string  `json:"sensitivity_diagnosis,omitempty"`
@@ -326,6 +343,10 @@ func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
 	e.Edge = c.Parent + " -> " + c.Child
 	if c.Lag > 0 {
 		e.Edge += fmt.Sprintf(" [lag=%d]", c.Lag)
+	}
+	if c.UnitMean {
+		e.Kind = "unit mean"
+		e.Edge += " [unit mean]"
 	}
 	if c.Loading {
 		e.Edge = c.Parent + " =~ " + c.Child
@@ -476,6 +497,39 @@ func summarizeParallel(f *Fit, idx []int) []diagnostics.Summary {
 	wg.Wait()
 	if panicked != nil {
 		panic(panicked)
+	}
+	return out
+}
+
+// betweenEdges summarizes, for each unit-mean coefficient bw.P.C, the
+// between-unit effect of P on C: b.P.C + bw.P.C per draw.
+func betweenEdges(coefs []sem.Coef, param func(string) [][]float64) []EdgeSummary {
+	var out []EdgeSummary
+	for _, c := range coefs {
+		if !c.UnitMean {
+			continue
+		}
+		within := sem.TermParamName(c.Child, sem.Term{Parent: c.Parent, Lag: c.Lag})
+		bw, b := param(c.Name), param(within)
+		if bw == nil || b == nil {
+			continue
+		}
+		sum := make([][]float64, len(b))
+		for k := range b {
+			sum[k] = make([]float64, len(b[k]))
+			for i := range b[k] {
+				sum[k][i] = b[k][i] + bw[k][i]
+			}
+		}
+		bc := c
+		bc.UnitMean = false
+		bc.Name = strings.Replace(c.Name, "bw.", "between.", 1)
+		bc.PriorVar = math.NaN()
+		e := edgeSummary(bc, sum)
+		e.Kind = "between"
+		e.Edge += " [between]"
+		e.Contraction = math.NaN()
+		out = append(out, e)
 	}
 	return out
 }

@@ -53,6 +53,15 @@
 //	                      constant such as trials="31"
 //	  role="r"            remedy, outcome, mediator or root
 //	  quality="q"         good, fair, poor or none: how well the data measure it
+//	  unit_effects="u"    the equation's unit effects on a panel: random (unit
+//	                      random intercepts, the default), within (random
+//	                      intercepts plus each observed parent's unit mean as
+//	                      a covariate, Mundlak's device: the parent's strength
+//	                      b.PARENT.NODE is then its within-unit effect, the
+//	                      unit mean's coefficient bw.PARENT.NODE the between
+//	                      minus the within effect, and b + bw the between
+//	                      effect; queries hold the unit means at their data)
+//	                      or none (no unit effects)
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint

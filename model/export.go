@@ -134,6 +134,7 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 		str("trials", n.Trials)
 		str("role", n.Role)
 		str("quality", n.Quality)
+		str("unit_effects", n.UnitEffects)
 		if len(n.Indicators) > 0 {
 			str("indicators", strings.Join(n.Indicators, ","))
 		}

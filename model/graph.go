@@ -44,6 +44,13 @@ var Roles = []string{"remedy", "outcome", "mediator", "root"}
 // Qualities grade how well a node is measured (quality="…").
 var Qualities = []string{"good", "fair", "poor", "none"}
 
+// UnitEffectModes are the unit effects a node's equation may take
+// (unit_effects="…"): "random" intercepts per unit (the default on a
+// panel), "within" (random intercepts plus each observed parent's unit
+// mean as a covariate, so that the parent's strength is its within-unit
+// effect: Mundlak's device) or "none".
+var UnitEffectModes = []string{"random", "within", "none"}
+
 // Attr is an attribute the package does not interpret. It is kept, in the
 // order written, and exported again, as dagitty does with attributes it does
 // not know.
@@ -63,14 +70,17 @@ type Node struct {
 	Outcome  bool // [outcome]
 	Latent   bool // [latent]: unobserved; measured, if at all, through Indicators
 
-	Column     string   // the data column that measures the node
-	Transform  string   // transform pipeline applied to Column (data package syntax)
-	Family     string   // one of Families; "" = estimation default (gaussian)
-	Offset     string   // count families: a column added to the linear predictor (log link scale)
-	Trials     string   // binomial families: the column of trials, or a constant such as "31"
-	Role       string   // remedy, outcome, mediator or root; "" = none
-	Quality    string   // how well the data measure the construct: good, fair, poor, none
-	Indicators []string // observed columns that measure a latent node
+	Column    string // the data column that measures the node
+	Transform string // transform pipeline applied to Column (data package syntax)
+	Family    string // one of Families; "" = estimation default (gaussian)
+	Offset    string // count families: a column added to the linear predictor (log link scale)
+	Trials    string // binomial families: the column of trials, or a constant such as "31"
+	// UnitEffects is the equation's unit effects (UnitEffectModes); ""
+	// leaves it to the fit's default.
+	UnitEffects string
+	Role        string   // remedy, outcome, mediator or root; "" = none
+	Quality     string   // how well the data measure the construct: good, fair, poor, none
+	Indicators  []string // observed columns that measure a latent node
 
 	// Priors holds node-level priors by parameter (see NodePriorKeys):
 	// "strength" (default for the edges into the node), "intercept",

@@ -550,6 +550,8 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 		n.Role, err = p.oneOf(a, Roles)
 	case "quality":
 		n.Quality, err = p.oneOf(a, Qualities)
+	case "unit_effects":
+		n.UnitEffects, err = p.oneOf(a, UnitEffectModes)
 	case "indicators":
 		if err = p.needValue(a); err != nil {
 			return err

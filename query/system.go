@@ -111,10 +111,13 @@ type system struct {
 	nodes   []*sysNode
 	index   map[string]int    // estimated node name → index (topological order)
 	dropped map[string]string // node → why it is not estimated
-	params  map[string]int
-	layout  sem.Layout
-	rowAt   map[[2]int]int // (unit, ordinal) → row
-	ordinal []int
+	// covariates are the exogenous pseudo-nodes of parents' unit means
+	// (unit_effects=within), appended after the graph's nodes.
+	covariates []*sysNode
+	params     map[string]int
+	layout     sem.Layout
+	rowAt      map[[2]int]int // (unit, ordinal) → row
+	ordinal    []int
 	// chains: draws[c][j] is parameter j's draws in chain c.
 	draws  [][][]float64
 	nDraws int
@@ -312,6 +315,13 @@ func newSystem(f *fit.Fit) (*system, error) {
 		s.index[name] = len(s.nodes)
 		s.nodes = append(s.nodes, n)
 	}
+	// A parent's unit mean (unit_effects=within) is a covariate the fit
+	// conditions on, not a node of the graph: an exogenous pseudo-node
+	// that interventions never reach, holding its data at every row.
+	for _, pn := range s.covariates {
+		s.index[pn.name] = len(s.nodes)
+		s.nodes = append(s.nodes, pn)
+	}
 	// Lagged edges may come from nodes later in topological order: resolve
 	// every parent by name now that all nodes have an index.
 	for _, n := range s.nodes {
@@ -339,13 +349,16 @@ func newSystem(f *fit.Fit) (*system, error) {
 // indices once every node is known.
 func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 	for _, t := range terms {
-		name := "b." + t.Parent + "." + n.name
-		if t.Lag > 0 {
-			name = fmt.Sprintf("b.%s.lag%d.%s", t.Parent, t.Lag, n.name)
-		}
+		name := sem.TermParamName(n.name, t)
 		j := s.param(name)
 		if j < 0 {
 			return fmt.Errorf("query: the fit has no parameter %s", name)
+		}
+		if t.UnitMean {
+			pn := &sysNode{name: "unit_mean(" + t.Parent + covariateLag(t.Lag) + ")", kind: kindExogenous, obs: t.X, a: -1}
+			s.covariates = append(s.covariates, pn)
+			n.terms = append(n.terms, sysTerm{parent: -1, pname: pn.name, x: t.X, b: j, name: name})
+			continue
 		}
 		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign})
 	}
@@ -516,4 +529,12 @@ func (s *system) chainOf(d int) (int, int) {
 func (s *system) value(j, d int) float64 {
 	c, i := s.chainOf(d)
 	return s.draws[c][j][i]
+}
+
+// covariateLag names a unit-mean covariate's lag ("" for none).
+func covariateLag(lag int) string {
+	if lag == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" at t-%d", lag)
 }

@@ -38,7 +38,7 @@ func DAGInput(m *model.Model, f *fit.Fit) plots.DAGInput {
 	if f != nil {
 		for _, e := range f.Edges {
 			iv := interval(e)
-			if !e.Loading && finiteAll(iv.Q5, iv.Q25, iv.Q50, iv.Q75, iv.Q95, iv.PSign) {
+			if !e.Loading && e.Kind == "" && finiteAll(iv.Q5, iv.Q25, iv.Q50, iv.Q75, iv.Q95, iv.PSign) {
 				est[edgeKey{e.Parent, e.Child, e.Lag}] = iv
 			}
 		}

@@ -37,7 +37,7 @@ func Loadings(f *fit.Fit) []plots.EdgeInterval {
 func strengths(f *fit.Fit) []fit.EdgeSummary {
 	var out []fit.EdgeSummary
 	for _, e := range f.Edges {
-		if !e.Loading {
+		if !e.Loading && e.Kind == "" {
 			out = append(out, e)
 		}
 	}
@@ -75,7 +75,11 @@ func EdgeTitle(e fit.EdgeSummary) string {
 	if e.Loading {
 		return Display(e.Parent) + " =~ " + Display(e.Child)
 	}
-	return EdgeLabel(Display(e.Parent), Display(e.Child), e.Lag)
+	t := EdgeLabel(Display(e.Parent), Display(e.Child), e.Lag)
+	if e.Kind != "" {
+		t += " (" + e.Kind + ")"
+	}
+	return t
 }
 
 func finiteAll(vs ...float64) bool {

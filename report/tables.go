@@ -49,7 +49,7 @@ func EdgeTable(f *fit.Fit, style TableStyle) *table.Table {
 		Align:   []table.Align{table.Left, table.Left, table.Right, table.Left, table.Right, table.Right, table.Right, table.Right},
 	}
 	for _, e := range f.Edges {
-		if e.Loading {
+		if e.Loading || e.Kind != "" {
 			continue
 		}
 		lag := ""

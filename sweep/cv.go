@@ -177,10 +177,7 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 			}
 		}
 		for _, term := range eq.Terms {
-			name := "b." + term.Parent + "." + eq.Node
-			if term.Lag > 0 {
-				name = fmt.Sprintf("b.%s.lag%d.%s", term.Parent, term.Lag, eq.Node)
-			}
+			name := sem.TermParamName(eq.Node, term)
 			b, err := flat(name)
 			if err != nil {
 				return nil, err

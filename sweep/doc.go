@@ -49,8 +49,9 @@
 //	"A->B.prior"                             an edge's prior
 //	model                                    whole alternative model files
 //
-// unit_effects (within or random unit effects) is accepted once fits have
-// that setting; until then it is an error saying it is not available yet.
+// unit_effects ("random", "within" or "none") sets the fits' default unit
+// effects, as dilemma fit --unit-effects does (a node's own unit_effects=
+// still overrides it); "NODE.unit_effects" varies one node's.
 // Every task's model is bound to the data and compiled when the plan is
 // built, so a combination that cannot be fitted is reported then, with its
 // choices.

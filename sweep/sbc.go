@@ -138,6 +138,9 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			return nil, fmt.Errorf("node %s has period effects; simulation-based calibration supports time_effects = \"none\" only, so far", eq.Node)
 		}
 		for _, t := range eq.Terms {
+			if t.UnitMean {
+				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
+			}
 			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}
@@ -262,10 +265,7 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 			if b[k], err = drawPrior(t.Prior, defStrength, false, rng); err != nil {
 				return nil, fmt.Errorf("strength %s -> %s: %v", t.Parent, eq.Node, err)
 			}
-			name := "b." + t.Parent + "." + eq.Node
-			if t.Lag > 0 {
-				name = fmt.Sprintf("b.%s.lag%d.%s", t.Parent, t.Lag, eq.Node)
-			}
+			name := sem.TermParamName(eq.Node, t)
 			truth[name] = b[k]
 		}
 		var sp sem.Prior

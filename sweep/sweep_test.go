@@ -204,7 +204,7 @@ func TestFileErrors(t *testing.T) {
 		{"duplicate value", `seed = [1, 2]`, `seed = [1, 1]`, `lists "1" twice`, false},
 		{"toml syntax", `seed = [1, 2]`, `seed = [1, 2`, `sweep.toml:`, false},
 		{"bad setting type", `chains = 2`, `chains = "two"`, `sweep.toml:5: [fit]: chains = "two": want an integer`, false},
-		{"unit_effects", `seed = [1, 2]`, `unit_effects = ["within", "random"]`, `unit_effects is not available yet`, true},
+		{"unit_effects", `seed = [1, 2]`, `unit_effects = ["within", "fixed"]`, `unit effects "fixed": want random, within or none`, true},
 		{"unknown node", `"x->y.prior"`, `"z.column"`, `sweep.toml:13: axis "z.column" = "normal(0,1)": the model has no node "z" (did you mean`, true},
 		{"unknown attribute", `"x->y.prior"`, `"y.colour"`, `unknown node attribute "colour"`, true},
 		{"unknown edge", `"x->y.prior"`, `"y->x.prior"`, `the model has no edge y -> x`, true},

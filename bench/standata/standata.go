@@ -191,10 +191,7 @@ func (b *builder) groups(rows []int) ([]int, []string) {
 func (b *builder) design(node string, terms []sem.Term, rows []int) int {
 	var cols [][]float64
 	for _, t := range terms {
-		name := "b." + t.Parent + "." + node
-		if t.Lag > 0 {
-			name = "b." + t.Parent + ".lag" + strconv.Itoa(t.Lag) + "." + node
-		}
+		name := sem.TermParamName(node, t)
 		if t.X == nil {
 			li := b.latent[t.Parent]
 			idx := make([]int, len(rows))

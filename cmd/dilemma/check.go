@@ -46,6 +46,11 @@ func checkSettings(s fit.Settings, minSamples int) error {
 	default:
 		return usagef("--unit-intercepts %q: want auto, centred or non-centred", s.RE)
 	}
+	switch s.UnitEffects {
+	case "", "random", "within", "none":
+	default:
+		return usagef("--unit-effects %q: want random, within or none", s.UnitEffects)
+	}
 	switch s.LatentValues {
 	case "", "conditional", "direct":
 	default:

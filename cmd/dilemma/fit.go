@@ -119,6 +119,7 @@ func runFit(e *env, args []string) error {
 	fs.BoolVar(&s.PriorOnly, "prior-only", false, "sample the prior only (prior predictive checks)")
 	fs.StringVar(&s.Time, "time-effects", s.Time, "period effects: none, fixed or random-walk")
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
+	fs.StringVar(&s.UnitEffects, "unit-effects", s.UnitEffects, "default unit effects of every equation (a node's unit_effects= overrides): random, within (each parent's unit mean as a covariate: within-unit strengths) or none")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
 	fs.BoolVar(&s.SaveLogLik, "save-loglik", false, "also write each chain's pointwise log likelihood (one column per node, unit and period) to loglik-K.csv, for R's loo")

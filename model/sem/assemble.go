@@ -57,7 +57,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 			p.coefs = append(p.coefs, Coef{
 				Name: t.name, Index: e.bOff + i, Parent: t.parent, Child: e.node, Lag: t.lag,
 				Sign: t.sign, Loading: e.kind == kindIndicator, Prior: t.prior,
-				PriorVar: t.prior.Variance(t.positive), Rows: e.n,
+				PriorVar: t.prior.Variance(t.positive), Rows: e.n, UnitMean: t.unitMean,
 			})
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // eqInput is what build needs to know about one equation.
@@ -263,11 +262,10 @@ func (c *compiler) buildTerms(e *equation, in *eqInput) {
 		switch {
 		case in.kind == kindIndicator:
 			ct.name = "lambda." + in.loadingOf + "." + in.node
-		case t.Lag > 0:
-			ct.name = "b." + t.Parent + ".lag" + strconv.Itoa(t.Lag) + "." + in.node
 		default:
-			ct.name = "b." + t.Parent + "." + in.node
+			ct.name = TermParamName(in.node, t)
 		}
+		ct.unitMean = t.UnitMean
 		if t.X == nil {
 			ct.latent = c.latIndex[t.Parent]
 			idx := make([]int32, e.n)

@@ -33,6 +33,7 @@ type term struct {
 	prior    Prior
 	sign     int
 	name     string
+	unitMean bool // a parent's unit mean (Term.UnitMean)
 }
 
 // latTerm is a term on a latent parent: for each used row, the index into x
@@ -465,8 +466,9 @@ func (c *compiler) latentRows(li int) error {
 // checkTerms validates the terms of node's equation.
 func (c *compiler) checkTerms(node, column string, terms []Term) error {
 	type key struct {
-		p string
-		l int
+		p    string
+		l    int
+		mean bool
 	}
 	seen := map[key]bool{}
 	for _, t := range terms {
@@ -476,10 +478,13 @@ func (c *compiler) checkTerms(node, column string, terms []Term) error {
 		if t.Lag < 0 {
 			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("parent %s has a negative lag %d", t.Parent, t.Lag)}
 		}
-		if seen[key{t.Parent, t.Lag}] {
+		if seen[key{t.Parent, t.Lag, t.UnitMean}] {
 			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("parent %s (lag %d) appears twice", t.Parent, t.Lag)}
 		}
-		seen[key{t.Parent, t.Lag}] = true
+		seen[key{t.Parent, t.Lag, t.UnitMean}] = true
+		if t.UnitMean && t.X == nil {
+			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("the unit mean of %s has no values", t.Parent)}
+		}
 		if t.X == nil {
 			if _, ok := c.latIndex[t.Parent]; !ok {
 				return &Error{Node: node, Column: column, Msg: fmt.Sprintf("parent %s has no data (X is nil) and is not a latent node", t.Parent)}

@@ -100,6 +100,9 @@ type Coef struct {
 	// 1 − posterior var / prior var); +Inf for flat or heavy-tailed priors.
 	PriorVar float64
 	Rows     int // rows used by the equation
+	// UnitMean marks the coefficient of a parent's unit mean (bw.…, see
+	// Term.UnitMean): the between-unit effect minus the within-unit one.
+	UnitMean bool
 }
 
 // LatentInfo locates a latent node's values in ParamNames: parameters

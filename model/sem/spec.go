@@ -1,6 +1,9 @@
 package sem
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Spec is a structural equation model over one panel, in plain terms: the
 // panel's row structure, one equation per observed node with data, and the
@@ -105,6 +108,27 @@ type Term struct {
 	// Sign is the expected sign of the strength (+1, −1, or 0 for none). It
 	// does not constrain anything; it is carried to Coef for reports.
 	Sign int
+	// UnitMean marks the term as the unit mean of the parent's values
+	// (Mundlak's device for within-unit effects): X holds, at every row of
+	// a unit, the mean of the parent over the unit's rows the equation
+	// uses. Its coefficient is named bw.PARENT.NODE (bw.PARENT.lagK.NODE);
+	// with it in the equation, the parent's own strength b is the
+	// within-unit effect and b + bw the between-unit one. X may not be nil.
+	UnitMean bool
+}
+
+// TermParamName is the name of the coefficient of term t in node's
+// equation: b.PARENT.NODE, b.PARENT.lagK.NODE for a lagged parent, and
+// bw.… for a unit-mean term.
+func TermParamName(node string, t Term) string {
+	prefix := "b."
+	if t.UnitMean {
+		prefix = "bw."
+	}
+	if t.Lag > 0 {
+		return prefix + t.Parent + ".lag" + strconv.Itoa(t.Lag) + "." + node
+	}
+	return prefix + t.Parent + "." + node
 }
 
 // Latent is a latent node: a quantity with no column of its own, measured by

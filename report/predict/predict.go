@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"dilemma/model/sem"
 )
@@ -165,10 +164,7 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 			return nil, err
 		}
 		for _, t := range terms {
-			name := "b." + t.Parent + "." + node
-			if t.Lag > 0 {
-				name = "b." + t.Parent + ".lag" + strconv.Itoa(t.Lag) + "." + node
-			}
+			name := sem.TermParamName(node, t)
 			ci, err := need(node, name)
 			if err != nil {
 				return nil, err
