@@ -245,6 +245,11 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			}
 			terms = pl.withinTerms(n, terms)
 		}
+		for _, t := range terms {
+			if t.Parent == name && !t.UnitMean && eqRE {
+				pl.Notes = append(pl.Notes, fmt.Sprintf("%s: its own lag (%s -> %s [lag=%d]) with unit intercepts: each unit's first %d period(s) have no lagged value and are left out (initial conditions), and in short panels the lagged outcome correlates with the unit intercept (dynamic-panel or Nickell bias, of order 1/periods); with few periods per unit prefer unit_effects=\"none\" or read the persistence with care", name, name, name, t.Lag, t.Lag))
+			}
+		}
 		eq, err := pl.equation(n, terms, eqRE, opt)
 		if err != nil {
 			return nil, err
