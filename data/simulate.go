@@ -29,14 +29,25 @@ type SimSpec struct {
 // poisson with mean exp(eta); ordered as the number of Cutpoints below
 // eta + logistic noise (categories 0 … len(Cutpoints)). A parent at t−Lag
 // before the first period counts as 0.
+//
+// Any other family is given as a Sampler, which draws the value from eta:
+// every family of package model/sem gives one at fixed parameters
+// (sem.FamilyAt). A Sampler takes precedence over Family, which then only
+// names the family.
 type SimEquation struct {
 	Node      string
 	Family    string // "gaussian" (default), "bernoulli", "ordered", "poisson"
+	Sampler   Sampler
 	Intercept float64
 	UnitSD    float64
 	Sigma     float64
 	Cutpoints []float64
 	Parents   []SimParent
+}
+
+// Sampler draws a node's value given its linear predictor eta.
+type Sampler interface {
+	Draw(eta float64, rng *rand.Rand) float64
 }
 
 // SimParent is one edge into a simulated node.
@@ -67,9 +78,10 @@ func Simulate(spec SimSpec) (*Panel, *SimTruth, error) {
 		if _, dup := pos[eq.Node]; dup {
 			return nil, nil, fmt.Errorf("simulate: node %q has two equations", eq.Node)
 		}
-		switch eq.Family {
-		case "", "gaussian", "bernoulli", "poisson":
-		case "ordered":
+		switch {
+		case eq.Sampler != nil:
+		case eq.Family == "", eq.Family == "gaussian", eq.Family == "bernoulli", eq.Family == "poisson":
+		case eq.Family == "ordered":
 			for i := 1; i < len(eq.Cutpoints); i++ {
 				if eq.Cutpoints[i] <= eq.Cutpoints[i-1] {
 					return nil, nil, fmt.Errorf("simulate: node %q: cutpoints must increase", eq.Node)
@@ -158,6 +170,9 @@ func Simulate(spec SimSpec) (*Panel, *SimTruth, error) {
 }
 
 func draw(eq SimEquation, eta float64, rng *rand.Rand, norm distuv.Normal) float64 {
+	if eq.Sampler != nil {
+		return eq.Sampler.Draw(eta, rng)
+	}
 	switch eq.Family {
 	case "bernoulli":
 		if rng.Float64() < 1/(1+math.Exp(-eta)) {

@@ -3,6 +3,7 @@ package fit
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,6 +91,12 @@ func RequiredColumns(m *model.Model) []string {
 	}
 	for _, n := range m.Nodes {
 		add(n.Column)
+		if col, _ := n.OffsetColumn(); col != "" {
+			add(col)
+		}
+		if _, constant := n.TrialsConstant(); n.Trials != "" && !constant {
+			add(n.Trials)
+		}
 		for _, c := range n.Indicators {
 			add(c)
 		}
@@ -341,9 +348,90 @@ func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Optio
 			return sem.Equation{}, err
 		}
 		fam = f
+	case sem.NegBinomial:
+		if f.Shape, err = nodePrior(n, "shape"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.ZeroInflatedPoisson:
+		if f.ZI, err = nodePrior(n, "zi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.ZeroInflatedNegBinomial:
+		if f.Shape, err = nodePrior(n, "shape"); err != nil {
+			return sem.Equation{}, err
+		}
+		if f.ZI, err = nodePrior(n, "zi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.HurdlePoisson:
+		if f.HU, err = nodePrior(n, "hu"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.Student:
+		if f.Sigma, err = nodePrior(n, "sigma"); err != nil {
+			return sem.Equation{}, err
+		}
+		if f.Nu, err = nodePrior(n, "nu"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.LogNormal:
+		if f.Sigma, err = nodePrior(n, "sigma"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.BetaFamily:
+		if f.Phi, err = nodePrior(n, "phi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.BetaBinomial:
+		if f.Phi, err = nodePrior(n, "phi"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
+	case sem.HurdleNegBinomial:
+		if f.Shape, err = nodePrior(n, "shape"); err != nil {
+			return sem.Equation{}, err
+		}
+		if f.HU, err = nodePrior(n, "hu"); err != nil {
+			return sem.Equation{}, err
+		}
+		fam = f
 	}
 	eq := sem.Equation{Node: n.Name, Column: n.Column, Family: fam, Y: pl.Values[n.Name], Terms: terms,
 		UnitRE: unitRE, RE: opt.RE, Time: opt.Time}
+	if n.Trials != "" {
+		if v, ok := n.TrialsConstant(); ok {
+			eq.Trials = make([]float64, len(eq.Y))
+			for r := range eq.Trials {
+				eq.Trials[r] = v
+			}
+		} else if eq.Trials, err = pl.Panel.Numeric(n.Trials); err != nil {
+			return sem.Equation{}, &BuildError{Node: n.Name, Column: n.Trials, Msg: "trials: " + err.Error()}
+		}
+	}
+	if n.Offset != "" {
+		col, log := n.OffsetColumn()
+		v, err := pl.Panel.Numeric(col)
+		if err != nil {
+			return sem.Equation{}, &BuildError{Node: n.Name, Column: col, Msg: "offset: " + err.Error()}
+		}
+		if log {
+			v = append([]float64(nil), v...)
+			for r, x := range v {
+				if !(x > 0) && !math.IsNaN(x) {
+					return sem.Equation{}, &BuildError{Node: n.Name, Column: col, Msg: fmt.Sprintf("offset log(%s) needs positive values, row %d has %g", col, r+1, x)}
+				}
+				v[r] = math.Log(x)
+			}
+		}
+		eq.Offset = v
+	}
 	if eq.Intercept, err = nodePrior(n, "intercept"); err != nil {
 		return sem.Equation{}, err
 	}

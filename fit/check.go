@@ -38,6 +38,11 @@ func (pl *Plan) checkFamily(n *model.Node) error {
 	if len(obs) == 0 {
 		return &BuildError{Node: n.Name, Column: n.Column, Msg: fmt.Sprintf("no observed value in %s (every cell is empty, or the transform %q leaves none)", pl.Panel.Name, n.Transform)}
 	}
+	if _, ok := fam.(sem.TrialsFamily); ok {
+		// Successes out of trials are checked with each row's trials when
+		// the equation is built (package sem names node, row, unit, time).
+		return nil
+	}
 	if _, err := fam.Prepare(obs); err != nil {
 		var ve *sem.ValueError
 		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < len(rows) {

@@ -11,7 +11,14 @@
 //
 // where a strength is the coefficient on an edge. Families: gaussian
 // (identity link), bernoulli (logit), ordered (cumulative logit with ordered
-// cutpoints, for 0–4 policy scales) and poisson (log). Unit random
+// cutpoints, for 0–4 policy scales), poisson (log) and brms's count
+// families negbinomial, zero_inflated_poisson, zero_inflated_negbinomial,
+// hurdle_poisson and hurdle_negbinomial (log; a count node's offset="c"
+// or offset="log(c)" is added to its linear predictor), and binomial and
+// beta_binomial (logit) of successes out of trials="COLUMN" or trials="N",
+// beta (logit, 0 < y < 1), student (identity, Student-t noise) and
+// lognormal (log y normal).
+// Unit random
 // intercepts are added per equation when the data have unit and time keys;
 // lags look up the same unit's earlier period.
 //

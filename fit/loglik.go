@@ -112,7 +112,7 @@ func (f *Fit) WriteLogLikCSV(w io.Writer, c int) error {
 			if t > 0 {
 				bw.WriteByte(',')
 			}
-			buf = strconv.AppendFloat(buf[:0], term.eq.LogLik(theta, mu, y), 'g', -1, 64)
+			buf = strconv.AppendFloat(buf[:0], term.eq.LogLik(theta, term.row, mu, y), 'g', -1, 64)
 			bw.Write(buf)
 		}
 		bw.WriteByte('\n')

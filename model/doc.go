@@ -43,12 +43,28 @@
 //	  column="c"          the data column measuring the node
 //	  transform="p"       a data transform pipeline, e.g. "log1p|standardize"
 //	                      (syntax of package data; checked when read)
-//	  family="f"          gaussian, bernoulli, ordered or poisson
+//	  family="f"          gaussian, bernoulli, ordered, poisson, negbinomial,
+//	                      zero_inflated_poisson, zero_inflated_negbinomial,
+//	                      hurdle_poisson or hurdle_negbinomial (brms's names)
+//	                      binomial, beta_binomial, beta, student or lognormal
+//	  offset="c"          count families: column c (or offset="log(c)", its
+//	                      log) added to the linear predictor on the log scale
+//	  trials="c"          binomial families: the column of trials, or a
+//	                      constant such as trials="31"
 //	  role="r"            remedy, outcome, mediator or root
 //	  quality="q"         good, fair, poor or none: how well the data measure it
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint
+//	  prior_shape         a negative binomial's shape (default gamma(0.01,0.01))
+//	  prior_phi           a beta_binomial's or beta's precision (default
+//	                      gamma(0.01,0.01))
+//	  prior_nu            a student's degrees of freedom (default gamma(2,0.1),
+//	                      nu > 1); prior_sigma also sets a student's scale and
+//	                      a lognormal's sd of log y
+//	  prior_zi, prior_hu  zero-inflation / hurdle probability: beta(a,b)
+//	                      (default beta(1,1)); each family-specific prior is
+//	                      an error on a node of another family
 //	on edges
 //	  lag=1               the parent at t-1 causes the child at t
 //	  sign="+" / "-"      the sign the theory expects

@@ -130,6 +130,8 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 		str("column", n.Column)
 		str("transform", n.Transform)
 		str("family", n.Family)
+		str("offset", n.Offset)
+		str("trials", n.Trials)
 		str("role", n.Role)
 		str("quality", n.Quality)
 		if len(n.Indicators) > 0 {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -122,6 +123,12 @@ func randomModel(rng *rand.Rand, n int) *Model {
 			nd.Column = "col_" + randName(rng, i)
 			nd.Transform = transforms[rng.IntN(len(transforms))]
 			nd.Family = Families[rng.IntN(len(Families))]
+			if slices.Contains(CountFamilies, nd.Family) && rng.IntN(2) == 0 {
+				nd.Offset = "log_pop"
+			}
+			if slices.Contains(TrialsFamilies, nd.Family) {
+				nd.Trials = []string{"31", "days_observed"}[rng.IntN(2)]
+			}
 		}
 		if rng.IntN(2) == 0 {
 			nd.Quality = Qualities[rng.IntN(len(Qualities))]
@@ -135,9 +142,15 @@ func randomModel(rng *rand.Rand, n int) *Model {
 				if rng.IntN(2) == 0 {
 					continue
 				}
-				if sup, _ := nodePriorSlot(key); sup == Positive {
+				if fams, ok := familyPriors[key]; ok && (nd.Latent || !slices.Contains(fams, familyOrDefault(nd.Family))) {
+					continue // the parameter is another family's
+				}
+				switch sup, _ := nodePriorSlot(key); sup {
+				case Positive:
 					nd.Priors[key] = randPrior(rng, posPriors)
-				} else {
+				case UnitInterval:
+					nd.Priors[key] = Prior{Family: "beta", Params: []float64{1 + float64(rng.IntN(3)), 2}}
+				default:
 					nd.Priors[key] = randPrior(rng, realPriors)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/graph"
@@ -12,7 +13,30 @@ import (
 )
 
 // Families a node may declare (family="…").
-var Families = []string{"gaussian", "bernoulli", "ordered", "poisson"}
+var Families = []string{"gaussian", "bernoulli", "ordered", "poisson", "negbinomial",
+	"zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial",
+	"binomial", "beta_binomial", "beta", "student", "lognormal"}
+
+// TrialsFamilies are the families of successes out of trials, which need
+// trials="COLUMN" or trials="N".
+var TrialsFamilies = []string{"binomial", "beta_binomial"}
+
+// CountFamilies are the families of counts with a log link, which take an
+// offset="COLUMN" on the link scale.
+var CountFamilies = []string{"poisson", "negbinomial", "zero_inflated_poisson",
+	"zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial"}
+
+// familyPriors says which families have the parameter a family-specific
+// node prior sets.
+var familyPriors = map[string][]string{
+	"sigma":    {"gaussian", "student", "lognormal"},
+	"nu":       {"student"},
+	"cutpoint": {"ordered"},
+	"shape":    {"negbinomial", "zero_inflated_negbinomial", "hurdle_negbinomial"},
+	"zi":       {"zero_inflated_poisson", "zero_inflated_negbinomial"},
+	"hu":       {"hurdle_poisson", "hurdle_negbinomial"},
+	"phi":      {"beta_binomial", "beta"},
+}
 
 // Roles a node may declare (role="…").
 var Roles = []string{"remedy", "outcome", "mediator", "root"}
@@ -41,14 +65,17 @@ type Node struct {
 
 	Column     string   // the data column that measures the node
 	Transform  string   // transform pipeline applied to Column (data package syntax)
-	Family     string   // gaussian, bernoulli, ordered or poisson; "" = estimation default
+	Family     string   // one of Families; "" = estimation default (gaussian)
+	Offset     string   // count families: a column added to the linear predictor (log link scale)
+	Trials     string   // binomial families: the column of trials, or a constant such as "31"
 	Role       string   // remedy, outcome, mediator or root; "" = none
 	Quality    string   // how well the data measure the construct: good, fair, poor, none
 	Indicators []string // observed columns that measure a latent node
 
 	// Priors holds node-level priors by parameter (see NodePriorKeys):
 	// "strength" (default for the edges into the node), "intercept",
-	// "sigma", "unit_sd", "loading", "cutpoint". Nil when none is set.
+	// "sigma", "unit_sd", "loading", "cutpoint", "shape", "zi", "hu". Nil
+	// when none is set.
 	Priors map[string]Prior
 
 	Attrs []Attr   // attributes the package does not interpret, in order
@@ -514,7 +541,19 @@ func (m *Model) validateNode(n *Node) error {
 		}
 		seen[c] = true
 	}
+	if isTrials := slices.Contains(TrialsFamilies, n.Family); isTrials != (n.Trials != "") && !n.Latent {
+		if isTrials {
+			return errAt(m.Name, n.attrPos("family"), "node %s: family %s needs trials=\"COLUMN\" (or a constant such as trials=\"31\")", n.Name, n.Family)
+		}
+		return errAt(m.Name, n.attrPos("trials"), "node %s: trials=%q needs a binomial family (%s), not %s", n.Name, n.Trials, strings.Join(TrialsFamilies, ", "), familyOrDefault(n.Family))
+	}
+	if n.Offset != "" && !slices.Contains(CountFamilies, n.Family) {
+		return errAt(m.Name, n.attrPos("offset"), "node %s: offset=%q needs a count family (%s), not %s", n.Name, n.Offset, strings.Join(CountFamilies, ", "), familyOrDefault(n.Family))
+	}
 	for key, p := range n.Priors {
+		if fams, ok := familyPriors[key]; ok && !n.Latent && !slices.Contains(fams, familyOrDefault(n.Family)) {
+			return errAt(m.Name, n.attrPos("prior_"+key), "node %s: prior_%s applies to the families %s, not %s", n.Name, key, strings.Join(fams, ", "), familyOrDefault(n.Family))
+		}
 		sup, ok := nodePriorSlot(key)
 		if !ok {
 			return errAt(m.Name, n.At, "node %s: unknown prior parameter %q (known: %s)", n.Name, key, strings.Join(NodePriorKeys(), ", "))
@@ -606,4 +645,33 @@ func (m *Model) Clone() *Model {
 	}
 	c.reindex()
 	return c
+}
+
+// familyOrDefault is the node's family, "gaussian" when unset.
+func familyOrDefault(f string) string {
+	if f == "" {
+		return "gaussian"
+	}
+	return f
+}
+
+// OffsetColumn splits the node's offset into its column and whether the
+// column's log is taken: offset="log(population)" is the log of column
+// population, offset="log_pop" the column log_pop as it is.
+func (n *Node) OffsetColumn() (column string, log bool) {
+	o := strings.TrimSpace(n.Offset)
+	if c, ok := strings.CutPrefix(o, "log("); ok && strings.HasSuffix(c, ")") {
+		return strings.TrimSpace(strings.TrimSuffix(c, ")")), true
+	}
+	return o, false
+}
+
+// TrialsConstant returns the node's trials when they are a constant
+// (trials="31"), and false when they name a column.
+func (n *Node) TrialsConstant() (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(n.Trials), 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }

@@ -523,6 +523,22 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 		n.Transform = a.val
 	case "family":
 		n.Family, err = p.oneOf(a, Families)
+	case "trials":
+		if err = p.needValue(a); err != nil {
+			return err
+		}
+		n.Trials = strings.TrimSpace(a.val)
+		if v, isNum := n.TrialsConstant(); isNum && (!(v >= 1) || v != math.Trunc(v) || math.IsInf(v, 0)) {
+			return p.errorf(a.valAt, "node %s: trials=%q: a constant number of trials must be a positive integer", n.Name, a.val)
+		}
+	case "offset":
+		if err = p.needValue(a); err != nil {
+			return err
+		}
+		n.Offset = a.val
+		if c, _ := n.OffsetColumn(); c == "" || strings.ContainsAny(c, "()") {
+			return p.errorf(a.valAt, "node %s: offset=%q: want a column, or log(COLUMN)", n.Name, a.val)
+		}
 	case "role":
 		n.Role, err = p.oneOf(a, Roles)
 	case "quality":

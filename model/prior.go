@@ -184,15 +184,20 @@ var nodePriorSlots = []struct {
 }{
 	{"strength", RealLine, "default for the strengths of the edges into the node (an edge's own prior wins)"},
 	{"intercept", RealLine, "the node's intercept"},
-	{"sigma", Positive, "the residual scale of a gaussian node"},
+	{"sigma", Positive, "the residual scale of a gaussian or student node, the sd of log y of a lognormal one"},
 	{"unit_sd", Positive, "the scale of the node's unit random intercepts"},
 	{"loading", RealLine, "the loadings of a latent node's indicators"},
 	{"cutpoint", RealLine, "the cutpoints of an ordered node"},
+	{"shape", Positive, "the shape of a negative binomial node (negbinomial, zero_inflated_negbinomial, hurdle_negbinomial; default gamma(0.01,0.01))"},
+	{"zi", UnitInterval, "the zero-inflation probability of a zero_inflated_* node (default beta(1,1))"},
+	{"hu", UnitInterval, "the hurdle probability of a hurdle_* node (default beta(1,1))"},
+	{"phi", Positive, "the precision of a beta_binomial or beta node (default gamma(0.01,0.01))"},
+	{"nu", Positive, "the degrees of freedom of a student node (default gamma(2,0.1), on nu > 1)"},
 }
 
 // NodePriorKeys returns the parameter names a node prior may set, in the
 // order they are written back: strength, intercept, sigma, unit_sd,
-// loading, cutpoint. In a model file they are the attributes prior_strength,
+// loading, cutpoint, shape, zi, hu, phi, nu. In a model file they are the attributes prior_strength,
 // prior_intercept, and so on.
 func NodePriorKeys() []string {
 	keys := make([]string, len(nodePriorSlots))

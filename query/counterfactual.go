@@ -152,7 +152,7 @@ func (e *Engine) Counterfactual(set Do, unit, time string, opt Options) (*Counte
 		ps := Summarize(osc.convert(pres.mean[0][0]), opt.Level, e.expectedSign(acts, nil, rep.Outcome, 0, false))
 		rep.Population = &ps
 	}
-	if fam := s.nodes[y].fam; !fam.linear() {
+	if !s.nodes[y].linear() {
 		b.Notes = append(b.Notes, fmt.Sprintf("the counterfactual of %s is its expected value given the unit's noise interval (%s)", rep.Outcome, rep.Scale))
 	}
 	return rep, nil
@@ -163,7 +163,7 @@ func (s *system) factualDraws(v, r int) []float64 {
 	out := make([]float64, 0, s.nDraws)
 	n := s.nodes[v]
 	for c := range s.draws {
-		if n.fam == famLatent {
+		if n.kind == kindLatent {
 			out = append(out, s.draws[c][n.eta[r]]...)
 			continue
 		}
@@ -242,7 +242,7 @@ func (s *system) whyInvalid(j *job, p *jobPlan, r int) string {
 		}
 	}
 	if !y.defined(r) {
-		if y.fam == famLatent {
+		if y.kind == kindLatent {
 			return fmt.Sprintf("the latent outcome %s has no value there (none of its indicators, or not all its parents, are observed)", y.name)
 		}
 		return fmt.Sprintf("the outcome %s is not observed there; a counterfactual needs its factual value", y.name)

@@ -110,9 +110,10 @@
 // outcome's change. Changes propagate in topological order. For a gaussian
 // or latent node the change is Σ strength × parent's change: the effect is
 // the sum over directed paths of the products of their strengths times the
-// shift, exactly. For a bernoulli, ordered or poisson node the change is
-// that of its expected value (P(1), Σ k·P(k) = Σ_k logistic(eta − c_k), or
-// exp(eta)), evaluated at the row's own factual linear predictor (its
+// shift, exactly. For a node of any other family the change is that of
+// its expected value, which the family gives (sem.Family's Mean: P(1) for
+// bernoulli, Σ k·P(k) = Σ_k logistic(eta − c_k) for ordered, exp(eta) for
+// poisson), evaluated at the row's own factual linear predictor (its
 // parents' factual values, its unit intercept and period effect) and
 // averaged over the rows. The average is exact when nonlinear nodes feed
 // only linear equations downstream (expectations pass through linear
@@ -153,8 +154,16 @@
 // with standard logistic ε; its observed category confines ε to an
 // interval, and ε is drawn from the logistic truncated to that interval
 // (one draw per posterior draw, seeded per draw so the answer does not
-// depend on the number of workers). A poisson node is coupled through a
-// uniform U with y = F⁻¹(U). The outcome itself, if discrete, is not drawn:
+// depend on the number of workers). A node of any other nonlinear family
+// (poisson, …) is coupled through its randomized quantile U (a randomized
+// PIT, sem.Abduct): y is the smallest value with F(y; eta) > U, so the
+// observed y confines U to [F(y−1; eta), F(y; eta)) for a discrete family
+// (U = F(y; eta) for a continuous one), and U is drawn uniformly there. The
+// counterfactual keeps U and reads the family's quantile at the new linear
+// predictor, F⁻¹(U; eta′): it is always a value the family can produce (no
+// negative count, nothing outside the family's bounds). The query engine
+// asks the family (sem.Family, and the sem.Threshold and sem.ExpMean
+// forms) and never its name. The outcome itself, if discrete, is not drawn:
 // its counterfactual is its exact expectation given its noise interval
 // (for bernoulli, the counterfactual probability). The report compares the
 // unit's difference with the population-average effect: the two differ

@@ -142,7 +142,7 @@ func (e *Engine) outcome(name string) (int, error) {
 		return -1, &NodeError{Node: name, Msg: "outcome: " + err.Error()}
 	}
 	n := e.s.nodes[y]
-	if n.fam == famExogenous {
+	if n.kind == kindExogenous {
 		return -1, &NodeError{Node: name, Msg: fmt.Sprintf("outcome %s has no equation in the fit (it is exogenous): nothing can change it", name)}
 	}
 	return y, nil
@@ -226,17 +226,10 @@ type EffectReport struct {
 // scale describes the outcome's scale in words.
 func (s *system) scale(y int) string {
 	n := s.nodes[y]
-	switch n.fam {
-	case famLatent:
+	if n.kind == kindLatent {
 		return fmt.Sprintf("the latent scale of %s (in units of its residual sd, which is fixed at 1)", n.name)
-	case famBernoulli:
-		return fmt.Sprintf("the probability that %s = 1", n.name)
-	case famOrdered:
-		return fmt.Sprintf("the expected category of %s (0 … %d)", n.name, len(n.cuts))
-	case famPoisson:
-		return fmt.Sprintf("the expected count of %s", n.name)
 	}
-	return fmt.Sprintf("%s on the fit's transformed scale", n.name)
+	return n.fam.MeanLabel(n.name)
 }
 
 // describeActions says in words what each action does, e.g.
@@ -268,7 +261,7 @@ func (s *system) method(j *job, approx []string) (m string) {
 	var nl []string
 	p, _ := s.planJob(j)
 	for v, n := range s.nodes {
-		if n.fam.linear() || n.fam == famExogenous {
+		if n.linear() || n.kind == kindExogenous {
 			continue
 		}
 		for w := 0; w < p.nw; w++ {
@@ -293,14 +286,25 @@ func (s *system) method(j *job, approx []string) (m string) {
 	switch {
 	case j.cf:
 		m := "counterfactual by abduction, action, prediction per draw: gaussian and latent noise recovered exactly (observed minus predicted)"
-		if len(nl) > 0 {
-			m += fmt.Sprintf("; for %s the latent logistic noise is drawn from its distribution truncated to the interval consistent with the observed category (one draw per posterior draw), and the outcome's counterfactual is its exact expectation given that interval", strings.Join(nl, ", "))
+		var thr, pit []string
+		for _, name := range nl {
+			if s.nodes[s.index[name]].thr != nil {
+				thr = append(thr, name)
+			} else {
+				pit = append(pit, name)
+			}
+		}
+		if len(thr) > 0 {
+			m += fmt.Sprintf("; for %s the latent logistic noise is drawn from its distribution truncated to the interval consistent with the observed category (one draw per posterior draw), and the outcome's counterfactual is its exact expectation given that interval", strings.Join(thr, ", "))
+		}
+		if len(pit) > 0 {
+			m += fmt.Sprintf("; for %s the unit's randomized quantile u is drawn uniformly within the step of the family's CDF at the observed value (one draw per posterior draw) and kept, and the counterfactual value is the family's quantile at u under the new linear predictor, so it stays within the family's support (the outcome's counterfactual is its exact expectation over u)", strings.Join(pit, ", "))
 		}
 		return m
 	case len(nl) == 0:
 		return "exact: the change propagates linearly through gaussian and latent equations"
 	case len(approx) == 0:
-		return fmt.Sprintf("exact population average: the expected values of %s (P(1), Σ k·P(k) or exp(eta)) are averaged over the rows; the equations downstream of them are linear", strings.Join(nl, ", "))
+		return fmt.Sprintf("exact population average: the expected values of %s (their families' means, such as P(1), Σ k·P(k) or exp(eta)) are averaged over the rows; the equations downstream of them are linear", strings.Join(nl, ", "))
 	default:
 		return fmt.Sprintf("plug-in approximation: the expected value of a nonlinear node enters the nonlinear equation of %s without integrating over its noise (nonlinear nodes on the path: %s)", strings.Join(approx, ", "), strings.Join(nl, ", "))
 	}

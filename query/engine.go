@@ -193,7 +193,7 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 					}
 				}
 				if aff[v] {
-					if n.fam.linear() {
+					if n.linear() {
 						car[v] = nlIn
 					} else {
 						car[v] = true
@@ -241,7 +241,7 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 						pc = p.rowConst[w][hp][t.parent]
 					}
 					pActive := p.active[w][hp][t.parent]
-					if !pc || (!pn.fam.linear() && !pActive) {
+					if !pc || (!pn.linear() && !pActive) {
 						ok = false
 					}
 				}
@@ -254,7 +254,7 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 	for h := 0; h <= H; h++ {
 		p.needEta[h] = make([]bool, len(s.nodes))
 		for v, n := range s.nodes {
-			if n.fam.linear() || n.fam == famExogenous {
+			if n.linear() || n.kind == kindExogenous {
 				continue
 			}
 			for w := 0; w < nw; w++ {
@@ -315,12 +315,12 @@ func (s *system) latentNeeds(j *job) error {
 	for v, n := range s.nodes {
 		if j.cf && p.marg[v] {
 			for _, t := range n.terms {
-				if q := s.nodes[t.parent]; q.fam == famLatent && !q.etaOK {
+				if q := s.nodes[t.parent]; q.kind == kindLatent && !q.etaOK {
 					return latentValuesError(q.name, "the counterfactual of "+n.name)
 				}
 			}
 		}
-		if n.fam != famLatent || n.etaOK {
+		if n.kind != kindLatent || n.etaOK {
 			continue
 		}
 		if j.cf && v == j.outcome {
@@ -427,7 +427,7 @@ func (s *system) run(j *job) *jobResult {
 	res := &jobResult{count: count, valid: valid, target: target, approx: approx}
 	res.mean = make([][][]float64, S)
 	res.eta = make([][][]float64, S)
-	linOut := s.nodes[j.outcome].fam.linear() && j.out == nil
+	linOut := s.nodes[j.outcome].linear() && j.out == nil
 	for k := range res.mean {
 		res.mean[k] = make([][]float64, H+1)
 		res.eta[k] = make([][]float64, H+1)
@@ -536,8 +536,9 @@ type worker struct {
 	tmp2  []float64
 	// fE, fOut are fusedMeans' lists of the fused worlds' de and changes.
 	fE, fOut [][]float64
-	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of ordered node v at draw i
-	e0       [][][]float64 // [h][v][i] exp(−eF) (bernoulli, ordered) or exp(eF) (poisson)
+	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of threshold node v at draw i; [v][i] MeanScale of an ExpMean node
+	parC     [][]float64   // [v][i·P+k] family parameter k of nonlinear node v at draw i
+	e0       [][][]float64 // [h][v][i] exp(−eF) (threshold), exp(eF) (ExpMean) or eF (other families)
 	m0       [][][]float64 // [h][v][i] the factual expected value m(eF)
 	expDe    [][][][]float64
 	have     [][][]bool // [w][h][v] expDe holds this block's row-constant exp(∓de)
@@ -612,10 +613,18 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 		}
 	}
 	wk.expC = make([][]float64, N)
+	wk.parC = make([][]float64, N)
 	for v, nd := range s.nodes {
-		if nd.fam == famOrdered {
-			wk.expC[v] = make([]float64, n*len(nd.cuts))
+		if nd.kind != kindEquation || nd.linear() {
+			continue
 		}
+		switch {
+		case nd.thr != nil:
+			wk.expC[v] = make([]float64, n*nd.ncut)
+		case nd.expm != nil:
+			wk.expC[v] = make([]float64, n)
+		}
+		wk.parC[v] = make([]float64, n*nd.width())
 	}
 	wk.e0 = make([][][]float64, H+1)
 	wk.m0 = make([][][]float64, H+1)
@@ -634,7 +643,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 	wk.qoff = make([][]int, N)
 	wk.tab, wk.tabLo, wk.tabLast, wk.tabN = make([][]float64, N), make([][]float64, N), make([][]float64, N), make([]int, N)
 	for v, nd := range s.nodes {
-		if nd.fam == famLatent && !nd.etaOK {
+		if nd.kind == kindLatent && !nd.etaOK {
 			wk.muBuf[v] = vec()
 		}
 		if p.marg[v] {
@@ -642,7 +651,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 			wk.qw[v] = make([]float64, 0, n*maxQuadNodes)
 			wk.qoff[v] = make([]int, 0, n+1)
 		}
-		if nd.fam == famOrdered && !j.cf && tabulate {
+		if nd.tabulated() && !j.cf && tabulate {
 			wk.tabLo[v], wk.tabLast[v] = vec(), vec()
 			if !p.marg[v] {
 				// No noise to integrate: a one-point rule.
@@ -677,7 +686,7 @@ func (wk *worker) col(c, j, lo, hi int) []float64 { return wk.s.draws[c][j][lo:h
 // factual writes node v's factual value at row r into out.
 func (wk *worker) factual(v, r, c, lo, hi int, out []float64) {
 	n := wk.s.nodes[v]
-	if n.fam == famLatent {
+	if n.kind == kindLatent {
 		copy(out, wk.col(c, n.eta[r], lo, hi))
 		return
 	}
@@ -701,6 +710,11 @@ func (wk *worker) linPred(v, r, c, lo, hi int, out []float64) {
 	}
 	if t := s.timeOf(r); t >= 0 && n.g[t] >= 0 {
 		add(out, wk.col(c, n.g[t], lo, hi))
+	}
+	if n.off != nil {
+		for i := range out {
+			out[i] += n.off[r]
+		}
 	}
 	for k := range n.terms {
 		t := &n.terms[k]
@@ -726,17 +740,8 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 	s, j, p := wk.s, wk.j, wk.p
 	m := hi - lo
 	off := s.offset[c] + lo
-	for v, n := range s.nodes {
-		if n.fam == famOrdered {
-			K := len(n.cuts)
-			for k, cj := range n.cuts {
-				cc := wk.col(c, cj, lo, hi)
-				e := wk.expC[v]
-				for i := 0; i < m; i++ {
-					e[i*K+k] = math.Exp(cc[i])
-				}
-			}
-		}
+	for v := range s.nodes {
+		wk.familyBlock(v, c, lo, hi)
 	}
 	for w := range wk.have {
 		for h := range wk.have[w] {
@@ -759,7 +764,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 		}
 	}
 	Y := j.outcome
-	linOut := s.nodes[Y].fam.linear() && j.out == nil
+	linOut := s.nodes[Y].linear() && j.out == nil
 	for si := range j.starts {
 		last := -1
 		for h := j.horizon; h >= 0; h-- {
@@ -777,6 +782,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 				if p.needEta[h][v] {
 					eF := wk.eF[h][v][:m]
 					wk.linPred(v, r, c, lo, hi, eF)
+					wk.setTrials(v, r, m)
 					if j.cf {
 						wk.abduct(v, r, h, c, lo, hi, v == Y)
 					} else {
@@ -900,7 +906,7 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	n := s.nodes[v]
 	out := wk.delta[w][h][v][:m]
 	constant := p.rowConst[w][h][v]
-	if constant && (n.fam.linear() || p.active[w][h][v]) {
+	if constant && (n.linear() || p.active[w][h][v]) {
 		if wk.haveD[w][h][v] {
 			return
 		}
@@ -941,7 +947,7 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	}
 	de := out
 	fresh := true
-	if !n.fam.linear() {
+	if !n.linear() {
 		de = wk.tmp[:m]
 		if constant && !j.cf {
 			de = wk.deC[w][h][v][:m]
@@ -955,7 +961,7 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	if v == j.outcome {
 		copy(wk.deta[w][h][:m], de)
 	}
-	if n.fam.linear() {
+	if n.linear() {
 		return
 	}
 	eF := wk.eF[h][v][:m]
@@ -966,5 +972,58 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 		wk.expectedCF(v, r, h, c, lo, hi, eF, de, out)
 	default:
 		wk.sampleCF(v, r, h, c, lo, hi, eF, de, out)
+	}
+}
+
+// familyBlock reads nonlinear node v's family parameters at draws lo … hi−1
+// of chain c into parC[v] and, for a threshold family, the exponentials of
+// its cutpoints into expC[v] (for an ExpMean family, its mean scale).
+func (wk *worker) familyBlock(v, c, lo, hi int) {
+	n := wk.s.nodes[v]
+	pc := wk.parC[v]
+	if pc == nil {
+		return
+	}
+	m, P := hi-lo, n.width()
+	for k, j := range n.par {
+		col := wk.col(c, j, lo, hi)
+		for i := 0; i < m; i++ {
+			pc[i*P+k] = col[i]
+		}
+	}
+	e := wk.expC[v]
+	switch {
+	case n.thr != nil:
+		K := n.ncut
+		for i := 0; i < m; i++ {
+			par := pc[i*P : (i+1)*P]
+			for k := 0; k < K; k++ {
+				e[i*K+k] = math.Exp(n.thr.Cut(par, k))
+			}
+		}
+	case n.expm != nil:
+		for i := 0; i < m; i++ {
+			e[i] = n.expm.MeanScale(pc[i*P : (i+1)*P])
+		}
+	}
+}
+
+// parAt returns nonlinear node v's family parameters at draw i of the
+// block (with the current row's trials last, see setTrials).
+func (wk *worker) parAt(v, i int) []float64 {
+	P := wk.s.nodes[v].width()
+	return wk.parC[v][i*P : (i+1)*P]
+}
+
+// setTrials writes row r's trials into node v's parameters at the block's
+// m draws (a sem.TrialsFamily reads them last).
+func (wk *worker) setTrials(v, r, m int) {
+	n := wk.s.nodes[v]
+	if n.trials == nil || wk.parC[v] == nil {
+		return
+	}
+	P := n.width()
+	for i := 0; i < m; i++ {
+		wk.parC[v][i*P+P-1] = n.trials[r]
 	}
 }

@@ -29,7 +29,7 @@ func (wk *worker) addNoise(v, lag int, coef []float64, acc map[noiseKey][]float6
 	}
 	add(a, coef)
 	for _, t := range wk.s.nodes[v].terms {
-		if q := wk.s.nodes[t.parent]; q.fam == famLatent && !q.etaOK {
+		if q := wk.s.nodes[t.parent]; q.kind == kindLatent && !q.etaOK {
 			b := wk.col(c, t.b, lo, hi)
 			sc := make([]float64, len(coef))
 			for i := range sc {
@@ -44,15 +44,16 @@ func (wk *worker) addNoise(v, lag int, coef []float64, acc map[noiseKey][]float6
 // node v's linear predictor inherits from latent parents whose values were
 // not kept, and each draw's quadrature over it: the cheapest rule whose
 // error bound covers that draw's s (pickRule), as factors exp(−s·z_q) and
-// weights w_q packed in qz[v], qw[v] from qoff[v][i] to qoff[v][i+1]. A
-// poisson node needs no quadrature: E[exp(eta + s·Z)] = exp(eta)·exp(s²/2),
-// one factor of weight 1.
+// weights w_q packed in qz[v], qw[v] from qoff[v][i] to qoff[v][i+1] (for
+// a family that meanOf sees on the eta scale, the shifts s·z_q). An
+// ExpMean node (poisson) needs no quadrature: E[exp(eta + s·Z)] =
+// exp(eta)·exp(s²/2), one factor of weight 1.
 func (wk *worker) quadSetup(v, c, lo, hi int) {
 	s := wk.s
 	m := hi - lo
 	acc := map[noiseKey][]float64{}
 	for _, t := range s.nodes[v].terms {
-		if q := s.nodes[t.parent]; q.fam == famLatent && !q.etaOK {
+		if q := s.nodes[t.parent]; q.kind == kindLatent && !q.etaOK {
 			wk.addNoise(t.parent, t.lag, wk.col(c, t.b, lo, hi), acc, c, lo, hi)
 		}
 	}
@@ -76,10 +77,10 @@ func (wk *worker) quadSetup(v, c, lo, hi int) {
 		}
 	}
 	qz, qw, off := wk.qz[v][:0], wk.qw[v][:0], wk.qoff[v][:0]
-	poisson := s.nodes[v].fam == famPoisson
+	n := s.nodes[v]
 	for i := range vr {
 		off = append(off, len(qz))
-		if poisson {
+		if n.expm != nil {
 			qz = append(qz, math.Exp(vr[i]/2))
 			qw = append(qw, 1)
 			continue
@@ -87,7 +88,11 @@ func (wk *worker) quadSetup(v, c, lo, hi int) {
 		sd := math.Sqrt(vr[i])
 		rule := pickRule(sd)
 		for q, z := range rule.z {
-			qz = append(qz, math.Exp(-sd*z))
+			if n.thr != nil {
+				qz = append(qz, math.Exp(-sd*z))
+			} else {
+				qz = append(qz, sd*z)
+			}
 			qw = append(qw, rule.w[q])
 		}
 	}

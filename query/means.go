@@ -29,97 +29,147 @@ func (wk *worker) fusedMeans(h, v, c, lo, hi int) {
 		wk.tabMeans(v, eF, m0, des, outs)
 		return
 	}
-	sgn := -1.0
-	if wk.s.nodes[v].fam == famPoisson {
-		sgn = 1
-	}
+	sgn := wk.s.nodes[v].expSign()
 	e0 := wk.e0[h][v][:m]
-	expSlice(e0, eF, sgn)
+	expOrCopy(e0, eF, sgn)
 	wk.meanOf(v, e0, nil, nil, m0)
 	for k, w := range ws {
 		E := wk.expDe[w][h][v][:m]
 		if !wk.have[w][h][v] {
-			expSlice(E, des[k], sgn)
+			expOrCopy(E, des[k], sgn)
 			wk.have[w][h][v] = true
 		}
 		wk.meanOf(v, e0, E, m0, outs[k])
 	}
 }
 
-// meanOf writes m(e·E) − sub into out for nonlinear node v, where e·E is
-// exp(∓eta) (exp(eta) for poisson) and m the family's expected value:
-// 1/(1 + x) for bernoulli, Σ_k 1/(1 + exp(c_k)·x) for ordered, x for
-// poisson. E and sub are nil for the factual mean. A node whose latent
-// parents' values were not kept is integrated over their noise.
+// expSign is how the mean functions see node n's linear predictor eta:
+// as exp(−eta) for a threshold family (−1), exp(eta) for an ExpMean family
+// (+1), and as eta itself for any other family (0).
+func (n *sysNode) expSign() float64 {
+	switch {
+	case n.thr != nil:
+		return -1
+	case n.expm != nil:
+		return 1
+	}
+	return 0
+}
+
+// expOrCopy writes exp(sgn·x) into dst, or x itself when sgn is 0.
+func expOrCopy(dst, x []float64, sgn float64) {
+	if sgn == 0 {
+		copy(dst, x[:len(dst)])
+		return
+	}
+	expSlice(dst, x, sgn)
+}
+
+// meanOf writes m(e∘E) − sub into out for nonlinear node v, where e and E
+// are its factual linear predictor and the change of it as expSign sees
+// them (e∘E is e·E for the exponential forms, e + E otherwise) and m the
+// family's expected value: Σ_k 1/(1 + exp(c_k)·x) for a threshold family
+// (bernoulli: one cutpoint at 0), scale·x for an ExpMean family, the
+// family's Mean otherwise. E and sub are nil for the factual mean. A node
+// whose latent parents' values were not kept is integrated over their
+// noise.
 func (wk *worker) meanOf(v int, e, E, sub, out []float64) {
 	n := wk.s.nodes[v]
 	if wk.p.marg[v] {
 		wk.quadMean(v, e, E, sub, out)
 		return
 	}
-	switch n.fam {
-	case famBernoulli:
+	switch {
+	case n.thr != nil:
+		ordMeans(out, e, E, sub, wk.expC[v], n.ncut)
+	case n.expm != nil:
+		sc := wk.expC[v][:len(out)]
 		e = e[:len(out)]
 		if E == nil {
 			for i := range out {
-				out[i] = 1 / (1 + e[i])
+				out[i] = e[i] * sc[i]
 			}
 			return
 		}
 		E, sub = E[:len(out)], sub[:len(out)]
 		for i := range out {
-			out[i] = 1/(1+e[i]*E[i]) - sub[i]
+			out[i] = e[i]*E[i]*sc[i] - sub[i]
 		}
-	case famPoisson:
-		if E == nil {
-			copy(out, e)
-			return
-		}
-		e, E, sub = e[:len(out)], E[:len(out)], sub[:len(out)]
+	default:
+		e = e[:len(out)]
 		for i := range out {
-			out[i] = e[i]*E[i] - sub[i]
+			x := e[i]
+			if E != nil {
+				x += E[i]
+			}
+			mv := n.fam.Mean(x, wk.parAt(v, i))
+			if sub != nil {
+				mv -= sub[i]
+			}
+			out[i] = mv
 		}
-	case famOrdered:
-		ordMeans(out, e, E, sub, wk.expC[v], len(n.cuts))
 	}
 }
 
-// quadMean writes Σ_q w_q·m(e·E·z_q) − sub into out (E, sub may be nil):
-// node v's expected value at exp(∓eta) = e·E integrated over the noise it
+// quadMean writes Σ_q w_q·m(e∘E∘z_q) − sub into out (E, sub may be nil):
+// node v's expected value at e∘E (as in meanOf) integrated over the noise it
 // inherits from latent parents whose values were not kept, with draw i's
-// own rule (factors z_q = exp(−s·node_q) and weights w_q, set up by
-// quadSetup).
+// own rule (factors z_q = exp(−s·node_q), or shifts s·node_q for a family
+// seen on the eta scale, and weights w_q, set up by quadSetup).
 func (wk *worker) quadMean(v int, e, E, sub, out []float64) {
 	n := wk.s.nodes[v]
 	qz, qw, off := wk.qz[v], wk.qw[v], wk.qoff[v]
 	ec := wk.expC[v]
-	K := len(n.cuts)
+	K := n.ncut
 	e = e[:len(out)]
 	off = off[:len(out)+1]
 	for i := range out {
-		b := e[i]
-		if E != nil {
-			b *= E[i]
-		}
 		z, w := qz[off[i]:off[i+1]], qw[off[i]:off[i+1]]
 		w = w[:len(z)]
 		acc := 0.0
 		switch {
-		case n.fam == famBernoulli:
-			for q, zz := range z {
-				acc += w[q] / (1 + b*zz)
+		case n.thr == nil && n.expm == nil:
+			b := e[i]
+			if E != nil {
+				b += E[i]
 			}
-		case n.fam == famPoisson:
+			par := wk.parAt(v, i)
+			for q, zz := range z {
+				acc += w[q] * n.fam.Mean(b+zz, par)
+			}
+		case n.expm != nil:
+			b := e[i]
+			if E != nil {
+				b *= E[i]
+			}
 			for q, zz := range z {
 				acc += w[q] * (b * zz)
 			}
+			acc *= ec[i]
+		case K == 1:
+			b := e[i]
+			if E != nil {
+				b *= E[i]
+			}
+			c := ec[i]
+			for q, zz := range z {
+				acc += w[q] / (1 + c*(b*zz))
+			}
 		case K == 4:
+			b := e[i]
+			if E != nil {
+				b *= E[i]
+			}
 			c := ec[4*i : 4*i+4 : 4*i+4]
 			c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
 			for q, zz := range z {
 				acc += w[q] * ord4(c0, c1, c2, c3, b*zz)
 			}
 		default:
+			b := e[i]
+			if E != nil {
+				b *= E[i]
+			}
 			cs := ec[i*K : (i+1)*K]
 			for q, zz := range z {
 				acc += w[q] * ordMean(b*zz, cs)
@@ -174,22 +224,19 @@ func (wk *worker) meanChange(w, h, v int, de, out []float64) {
 		wk.tabMeans(v, wk.eF[h][v][:m], m0, wk.fE, wk.fOut)
 		return
 	}
-	// E[i] = exp(−de) (exp(de) for poisson), once per block when de is the
+	// E[i] = exp(∓de) (or de, see expSign), once per block when de is the
 	// same at every row.
-	sgn := -1.0
-	if n.fam == famPoisson {
-		sgn = 1
-	}
+	sgn := n.expSign()
 	var E []float64
 	if cache := wk.expDe[w][h][v]; cache != nil {
 		E = cache[:m]
 		if !wk.have[w][h][v] {
-			expSlice(E, de, sgn)
+			expOrCopy(E, de, sgn)
 			wk.have[w][h][v] = true
 		}
 	} else {
 		E = wk.tmp2[:m]
-		expSlice(E, de, sgn)
+		expOrCopy(E, de, sgn)
 	}
 	wk.meanOf(v, e0, E, m0, out)
 }

@@ -30,15 +30,16 @@ var tabulate = true
 // quadrature rules.
 func (wk *worker) tabSetup(v, c, lo, hi int) {
 	n := wk.s.nodes[v]
-	m, K := hi-lo, len(n.cuts)
-	c0, cK := wk.col(c, n.cuts[0], lo, hi), wk.col(c, n.cuts[K-1], lo, hi)
+	m, K := hi-lo, n.ncut
 	// Each draw has its own grid (and reads only it, whatever the block);
 	// the block's rows are as long as the longest.
 	tlo, last := wk.tabLo[v][:m], wk.tabLast[v][:m]
 	size := 0
 	for i := 0; i < m; i++ {
-		np := tabPoints(c0[i], cK[i])
-		tlo[i], last[i] = c0[i]-tabReach, float64(np-1)
+		par := wk.parAt(v, i)
+		c0, cK := n.thr.Cut(par, 0), n.thr.Cut(par, K-1)
+		np := tabPoints(c0, cK)
+		tlo[i], last[i] = c0-tabReach, float64(np-1)
 		size = max(size, np)
 	}
 	wk.tabN[v] = size
@@ -128,7 +129,7 @@ func (wk *worker) tabEval(v int, eta, de, sub, out []float64) {
 
 // exactMean is G_i(t) by the quadrature sum, for draw i of the block.
 func (wk *worker) exactMean(v, i int, t float64) float64 {
-	K := len(wk.s.nodes[v].cuts)
+	K := wk.s.nodes[v].ncut
 	off := wk.qoff[v]
 	z, w := wk.qz[v][off[i]:off[i+1]], wk.qw[v][off[i]:off[i+1]]
 	cs := wk.expC[v][i*K : (i+1)*K]

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"dilemma/model/sem"
 )
 
 // TestMeanTable checks the tabulated expected value of an ordered node
@@ -31,12 +33,14 @@ func TestMeanTable(t *testing.T) {
 		for k := range idx {
 			idx[k] = k
 		}
-		s := &system{nodes: []*sysNode{{fam: famOrdered, cuts: idx}}, draws: [][][]float64{cuts}}
-		wk := &worker{s: s, expC: [][]float64{make([]float64, m*K)}, qz: [][]float64{nil}, qw: [][]float64{nil},
+		fam := sem.Ordered{K: K + 1}
+		s := &system{nodes: []*sysNode{{kind: kindEquation, fam: fam, thr: fam, ncut: K, par: idx}}, draws: [][][]float64{cuts}}
+		wk := &worker{s: s, expC: [][]float64{make([]float64, m*K)}, parC: [][]float64{make([]float64, m*K)}, qz: [][]float64{nil}, qw: [][]float64{nil},
 			qoff: [][]int{nil}, tab: [][]float64{nil}, tabLo: [][]float64{make([]float64, m)}, tabLast: [][]float64{make([]float64, m)}, tabN: []int{0}}
 		for i := 0; i < m; i++ {
 			for k := 0; k < K; k++ {
 				wk.expC[0][i*K+k] = math.Exp(cuts[k][i])
+				wk.parC[0][i*K+k] = cuts[k][i]
 			}
 			wk.qoff[0] = append(wk.qoff[0], len(wk.qz[0]))
 			sd := 2 * rng.Float64()

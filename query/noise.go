@@ -1,13 +1,21 @@
 package query
 
-import "math"
+import (
+	"math"
 
-// Abduction for the discrete families. A bernoulli or ordered node is read
-// as a threshold model: y is the number of cutpoints below eta + ε, with ε
-// standard logistic (bernoulli: one cutpoint at 0). Given the observed y,
-// ε lies in an interval (lo, hi]; a unit's noise is drawn from the logistic
-// truncated to it. A poisson node is coupled through a uniform U: y is the
-// smallest k with F(k; λ) > U, so U lies in [F(y−1; λ), F(y; λ)).
+	"dilemma/model/sem"
+)
+
+// Abduction for the nonlinear families. A threshold family (bernoulli,
+// ordered: sem.Threshold) is read as a threshold model: y is the number of
+// cutpoints below eta + ε, with ε standard logistic (bernoulli: one
+// cutpoint at 0). Given the observed y, ε lies in an interval (lo, hi]; a
+// unit's noise is drawn from the logistic truncated to it. Any other family
+// is coupled through its randomized quantile U (sem.Abduct): y is the
+// smallest value with F(y; eta) > U, so for a discrete family U lies in
+// [F(y−1; eta), F(y; eta)) and for a continuous one U = F(y; eta). The
+// counterfactual keeps U and reads the family's Quantile at the new eta,
+// which never leaves the family's support.
 
 // logisticCDF is F(x) = 1/(1+exp(−x)), accurate in both tails.
 func logisticCDF(x float64) float64 { return logistic(x) }
@@ -45,63 +53,36 @@ func truncLogistic(a, b, u float64) float64 {
 	return logit(fa + u*(fb-fa))
 }
 
-// interval returns node v's noise interval (lo, hi] at one draw, given its
-// factual linear predictor e, its observed category y and the draw's
-// cutpoints cut (ordered only).
-func noiseInterval(fam family, y, e float64, cut func(k int) float64, ncut int) (lo, hi float64) {
-	switch fam {
-	case famBernoulli:
-		if y >= 0.5 {
-			return -e, math.Inf(1)
-		}
-		return math.Inf(-1), -e
-	case famOrdered:
-		k := int(math.Round(y))
-		lo, hi = math.Inf(-1), math.Inf(1)
-		if k >= 1 && k-1 < ncut {
-			lo = cut(k-1) - e
-		}
-		if k < ncut {
-			hi = cut(k) - e
-		}
-		return lo, hi
+// noiseInterval returns a threshold node's noise interval (lo, hi] at one
+// draw, given its factual linear predictor e, its observed category y and
+// the draw's cutpoints cut (ncut of them).
+func noiseInterval(y, e float64, cut func(k int) float64, ncut int) (lo, hi float64) {
+	k := int(math.Round(y))
+	lo, hi = math.Inf(-1), math.Inf(1)
+	if k >= 1 && k-1 < ncut {
+		lo = cut(k-1) - e
 	}
-	return math.NaN(), math.NaN()
+	if k < ncut {
+		hi = cut(k) - e
+	}
+	return lo, hi
 }
 
-// poissonCDF is P(Y ≤ k) for Y ~ poisson(lambda); 0 for k < 0.
-func poissonCDF(k int, lambda float64) float64 {
-	if k < 0 {
-		return 0
+// cutsOf returns, per cutpoint k of threshold node v, its values at the
+// block's draws.
+func (wk *worker) cutsOf(v, m int) [][]float64 {
+	n := wk.s.nodes[v]
+	if n.thr == nil {
+		return nil
 	}
-	if lambda <= 0 {
-		return 1
-	}
-	ll := math.Log(lambda)
-	s := 0.0
-	for i := 0; i <= k; i++ {
-		lg, _ := math.Lgamma(float64(i + 1))
-		s += math.Exp(float64(i)*ll - lambda - lg)
-	}
-	return math.Min(s, 1)
-}
-
-// poissonQuantile is the smallest k with P(Y ≤ k) > u.
-func poissonQuantile(u, lambda float64) float64 {
-	if lambda <= 0 {
-		return 0
-	}
-	ll := math.Log(lambda)
-	s := 0.0
-	limit := int(lambda + 60*math.Sqrt(lambda) + 100)
-	for k := 0; k < limit; k++ {
-		lg, _ := math.Lgamma(float64(k + 1))
-		s += math.Exp(float64(k)*ll - lambda - lg)
-		if s > u {
-			return float64(k)
+	cuts := make([][]float64, n.ncut)
+	for k := range cuts {
+		cuts[k] = make([]float64, m)
+		for i := range m {
+			cuts[k][i] = n.thr.Cut(wk.parAt(v, i), k)
 		}
 	}
-	return float64(limit)
+	return cuts
 }
 
 // abduct records node v's noise at row r, period h, from its factual linear
@@ -114,15 +95,18 @@ func (wk *worker) abduct(v, r, h, c, lo, hi int, isOutcome bool) {
 	eF := wk.eF[h][v][:m]
 	eps := wk.eps[h][v][:m]
 	y := n.obs[r]
-	var cuts [][]float64
-	for _, cj := range n.cuts {
-		cuts = append(cuts, wk.col(c, cj, lo, hi))
-	}
+	cuts := wk.cutsOf(v, m)
 	for i := 0; i < m; i++ {
-		if n.fam == famPoisson {
-			lam := math.Exp(eF[i])
-			k := int(math.Round(y))
-			a, b := poissonCDF(k-1, lam), poissonCDF(k, lam)
+		if n.thr == nil {
+			par := wk.parAt(v, i)
+			if !n.fam.Support(par).Discrete {
+				eps[i] = n.fam.CDF(y, eF[i], par)
+				if isOutcome {
+					wk.epsHi[h][i] = eps[i]
+				}
+				continue
+			}
+			a, b := n.fam.CDF(y-1, eF[i], par), n.fam.CDF(y, eF[i], par)
 			if isOutcome {
 				eps[i], wk.epsHi[h][i] = a, b
 			} else {
@@ -130,7 +114,7 @@ func (wk *worker) abduct(v, r, h, c, lo, hi int, isOutcome bool) {
 			}
 			continue
 		}
-		a, b := noiseInterval(n.fam, y, eF[i], func(k int) float64 { return cuts[k][i] }, len(cuts))
+		a, b := noiseInterval(y, eF[i], func(k int) float64 { return cuts[k][i] }, len(cuts))
 		if isOutcome {
 			eps[i], wk.epsHi[h][i] = a, b
 			continue
@@ -150,26 +134,18 @@ func (wk *worker) sampleCF(v, r, h, c, lo, hi int, eF, de, out []float64) {
 	m := hi - lo
 	eps := wk.eps[h][v][:m]
 	y := n.obs[r]
-	var cuts [][]float64
-	for _, cj := range n.cuts {
-		cuts = append(cuts, wk.col(c, cj, lo, hi))
-	}
+	cuts := wk.cutsOf(v, m)
 	for i := range out {
 		e := eF[i] + de[i]
 		var ycf float64
-		switch n.fam {
-		case famBernoulli:
-			if e+eps[i] > 0 {
-				ycf = 1
-			}
-		case famOrdered:
+		if n.thr != nil {
 			for k := range cuts {
 				if cuts[k][i] < e+eps[i] {
 					ycf++
 				}
 			}
-		case famPoisson:
-			ycf = poissonQuantile(eps[i], math.Exp(e))
+		} else {
+			ycf = n.fam.Quantile(eps[i], e, wk.parAt(v, i))
 		}
 		out[i] = ycf - y
 	}
@@ -183,42 +159,42 @@ func (wk *worker) expectedCF(v, r, h, c, lo, hi int, eF, de, out []float64) {
 	m := hi - lo
 	a, b := wk.eps[h][v][:m], wk.epsHi[h][:m]
 	y := n.obs[r]
-	var cuts [][]float64
-	for _, cj := range n.cuts {
-		cuts = append(cuts, wk.col(c, cj, lo, hi))
-	}
+	cuts := wk.cutsOf(v, m)
 	for i := range out {
 		e := eF[i] + de[i]
 		var ev float64
-		switch n.fam {
-		case famBernoulli:
-			ev = condExceed(a[i], b[i], -e)
-		case famOrdered:
+		if n.thr != nil {
 			for k := range cuts {
 				ev += condExceed(a[i], b[i], cuts[k][i]-e)
 			}
-		case famPoisson:
-			// E[y_cf] = Σ_k P(U ≥ F(k; λ')) over U uniform on [a, b).
-			lam := math.Exp(e)
-			width := b[i] - a[i]
-			if width <= 0 {
-				ev = poissonQuantile(a[i], lam)
-				break
-			}
-			ll := math.Log(lam)
-			F := 0.0
-			limit := int(lam + 60*math.Sqrt(lam) + 100)
-			for k := 0; k < limit; k++ {
-				lg, _ := math.Lgamma(float64(k + 1))
-				F += math.Exp(float64(k)*ll - lam - lg)
-				if F >= b[i] {
-					break
-				}
-				ev += (b[i] - math.Max(a[i], F)) / width
-			}
+		} else {
+			ev = quantileMean(n.fam, a[i], b[i], e, wk.parAt(v, i))
 		}
 		out[i] = ev - y
 	}
+}
+
+// quantileMean is E[Quantile(U; e)] for U uniform on [a, b): for a
+// discrete family lower + Σ_{k ≥ lower} P(U ≥ F(k; e)), exactly; for a
+// continuous one (or a = b) the quantile at a.
+func quantileMean(f sem.Family, a, b, e float64, par []float64) float64 {
+	width := b - a
+	sup := f.Support(par)
+	if width <= 0 || !sup.Discrete {
+		return f.Quantile(a, e, par)
+	}
+	// Y > k exactly when F(k) ≤ U; the sum stops at the first k with
+	// F(k) ≥ b, at most Quantile(b) (the smallest k with F(k) > b).
+	last := f.Quantile(math.Nextafter(b, 0), e, par)
+	ev := sup.Lower
+	for k := sup.Lower; k <= last; k++ {
+		F := f.CDF(k, e, par)
+		if F >= b {
+			break
+		}
+		ev += (b - math.Max(a, F)) / width
+	}
+	return ev
 }
 
 // condExceed is P(ε > t | a < ε ≤ b) for standard logistic ε.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 )
 
 // SensitivityOptions set the grid of confounder strengths.
@@ -136,7 +137,7 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 		return nil, err
 	}
 	rep.Scale, rep.ScaleKind, rep.Units = osc.text, osc.kind.String(), osc.unit
-	if !yn.fam.linear() {
+	if !yn.linear() {
 		rep.Scale = fmt.Sprintf("the linear predictor (log-odds / latent logistic scale) of %s", yn.name)
 		rep.ScaleKind, rep.Units = Fit.String(), "linear predictor"
 	} else if osc.perRow != nil {
@@ -144,7 +145,7 @@ func (e *Engine) Sensitivity(exposure string, opt SensitivityOptions) (*Sensitiv
 		rep.ScaleKind, rep.Units = Fit.String(), "fit scale"
 	}
 	toRaw := 1.0
-	if yn.fam.linear() && osc.perRow == nil {
+	if yn.linear() && osc.perRow == nil {
 		toRaw = 1 / osc.slope
 	}
 	// k[d] = σ_Y · sd_X / σ_X per draw: the bias is a·b·k.
@@ -221,26 +222,32 @@ func (e *Engine) residualSD(n *sysNode) ([]float64, string, error) {
 		}
 	}
 	switch {
-	case n.fam == famLatent:
+	case n.kind == kindLatent:
 		fill(1)
 		return out, "1 (the latent scale)", nil
-	case n.fam == famGaussian && n.sigma >= 0:
-		d := 0
-		for c := range s.draws {
-			for _, v := range s.draws[c][n.sigma] {
-				out[d] = v
-				d++
-			}
-		}
-		return out, "sigma." + n.name + " per draw", nil
-	case n.fam == famBernoulli || n.fam == famOrdered:
-		fill(math.Pi / math.Sqrt(3))
-		return out, "π/√3 (the latent logistic sd)", nil
-	case n.fam == famExogenous:
+	case n.kind == kindExogenous:
 		fill(n.sd)
 		return out, fmt.Sprintf("%.4g (the sd of its column: it has no parents in the fit)", n.sd), nil
 	}
-	return nil, "", fmt.Errorf("sensitivity analysis needs a gaussian, latent, bernoulli or ordered node; %s is %s", n.name, n.fam)
+	// The family's noise on the linear predictor's scale, per draw.
+	par := make([]float64, len(n.par))
+	d := 0
+	for c := range s.draws {
+		for i := range s.draws[c][0] {
+			for k, j := range n.par {
+				par[k] = s.draws[c][j][i]
+			}
+			out[d] = n.fam.NoiseSD(par)
+			d++
+		}
+	}
+	if math.IsNaN(out[0]) {
+		return nil, "", fmt.Errorf("sensitivity analysis needs a node with noise on its linear predictor's scale (gaussian, latent, bernoulli, ordered); %s is %s", n.name, n.famName())
+	}
+	if n.fam.Linear() {
+		return out, strings.Join(n.fam.ParamNames(n.name), ", ") + " per draw", nil
+	}
+	return out, "π/√3 (the latent logistic sd)", nil
 }
 
 // flipPoints finds the strength r (a = r and b = ±r, toward zero) at which

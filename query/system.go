@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 
 	"dilemma/fit"
@@ -12,25 +11,44 @@ import (
 	"dilemma/model/sem"
 )
 
-// family is how a node's value follows from its linear predictor.
-type family int
+// nodeKind says how a node enters the structural system.
+type nodeKind int
 
 const (
-	famExogenous family = iota // observed, no equation: conditioned on
-	famGaussian
-	famBernoulli
-	famOrdered
-	famPoisson
-	famLatent // a latent node with indicators: gaussian with residual sd 1
+	kindExogenous nodeKind = iota // observed, no equation: conditioned on
+	kindEquation                  // observed, with an equation of its family
+	kindLatent                    // a latent node with indicators: gaussian with residual sd 1
 )
 
-func (f family) String() string {
-	return [...]string{"exogenous", "gaussian", "bernoulli", "ordered", "poisson", "latent"}[f]
+// linear reports whether the node's value moves one for one with its
+// linear predictor (a latent node, or a family that says so).
+func (n *sysNode) linear() bool {
+	return n.kind == kindLatent || (n.kind == kindEquation && n.fam.Linear())
 }
 
-// linear reports whether the node's value moves one for one with its
-// linear predictor (gaussian and latent nodes).
-func (f family) linear() bool { return f == famGaussian || f == famLatent }
+// famName names the node's family for messages.
+func (n *sysNode) famName() string {
+	switch n.kind {
+	case kindExogenous:
+		return "exogenous"
+	case kindLatent:
+		return "latent"
+	}
+	return n.fam.Name()
+}
+
+// width is the number of values the family's methods read as par: its
+// parameters, and a row's trials for a sem.TrialsFamily.
+func (n *sysNode) width() int {
+	if n.trials != nil {
+		return len(n.par) + 1
+	}
+	return len(n.par)
+}
+
+// tabulated reports whether the node's expected value is worth a table per
+// block of draws: a threshold family with estimated cutpoints.
+func (n *sysNode) tabulated() bool { return n.thr != nil && len(n.par) > 0 }
 
 // sysTerm is one estimated edge into a node.
 type sysTerm struct {
@@ -45,16 +63,26 @@ type sysTerm struct {
 
 // sysNode is one estimated node of the structural system.
 type sysNode struct {
-	name  string
-	fam   family
-	obs   []float64 // factual transformed values per row; nil for a latent node
-	terms []sysTerm
-	a     int   // intercept parameter or −1
-	sigma int   // residual sd parameter or −1
-	cuts  []int // ordered cutpoints
-	u     []int // per layout unit: unit intercept parameter or −1
-	g     []int // per layout period: period effect parameter or −1
-	eta   []int // latent: per row the parameter holding its value, −1 where undefined
+	name string
+	kind nodeKind
+	// fam is the family of an equation node (nil otherwise); thr and expm
+	// are fam as a sem.Threshold or sem.ExpMean when it is one, and ncut
+	// its number of cutpoints.
+	fam  sem.Family
+	thr  sem.Threshold
+	expm sem.ExpMean
+	ncut int
+	obs  []float64 // factual transformed values per row; nil for a latent node
+	off  []float64 // the equation's offset per row (added to its linear predictor), or nil
+	// trials is, for a sem.TrialsFamily, the trials per row: the family
+	// reads a row's trials as the last element of its parameters.
+	trials []float64
+	terms  []sysTerm
+	a      int   // intercept parameter or −1
+	par    []int // the family's parameters (natural scale), in ParamNames order
+	u      []int // per layout unit: unit intercept parameter or −1
+	g      []int // per layout period: period effect parameter or −1
+	eta    []int // latent: per row the parameter holding its value, −1 where undefined
 	// etaOK reports whether the fit kept the latent's values (in memory, or
 	// written with --save-latent); latRow marks the rows where it has one.
 	etaOK  bool
@@ -70,7 +98,7 @@ func (n *sysNode) defined(r int) bool {
 	if r < 0 {
 		return false
 	}
-	if n.fam == famLatent {
+	if n.kind == kindLatent {
 		return n.latRow[r]
 	}
 	return !math.IsNaN(n.obs[r])
@@ -215,32 +243,30 @@ func newSystem(f *fit.Fit) (*system, error) {
 		if _, gone := s.dropped[name]; gone {
 			continue
 		}
-		n := &sysNode{name: name, a: -1, sigma: -1}
+		n := &sysNode{name: name, a: -1}
 		switch {
 		case eqs[name] != nil:
 			eq := eqs[name]
-			fam := "gaussian"
-			if eq.Family != nil {
-				fam = eq.Family.Name()
+			n.kind = kindEquation
+			n.fam = post.Family(name)
+			if n.fam == nil {
+				return nil, fmt.Errorf("query: node %s has no compiled equation", name)
 			}
-			switch fam {
-			case "gaussian":
-				n.fam = famGaussian
-			case "bernoulli":
-				n.fam = famBernoulli
-			case "ordered":
-				n.fam = famOrdered
-			case "poisson":
-				n.fam = famPoisson
-			default:
-				return nil, fmt.Errorf("query: node %s has family %s, which queries do not support", name, fam)
+			n.thr, _ = n.fam.(sem.Threshold)
+			n.expm, _ = n.fam.(sem.ExpMean)
+			if n.thr != nil {
+				n.ncut = n.thr.NumCuts()
 			}
 			n.obs = eq.Y
+			n.off = eq.Offset
+			if _, ok := n.fam.(sem.TrialsFamily); ok {
+				n.trials = eq.Trials
+			}
 			if err := s.readTerms(n, eq.Terms); err != nil {
 				return nil, err
 			}
 		case lats[name] != nil:
-			n.fam = famLatent
+			n.kind = kindLatent
 			li, ok := latInfo[name]
 			if !ok {
 				return nil, fmt.Errorf("query: latent node %s has no values in the fit", name)
@@ -272,11 +298,11 @@ func newSystem(f *fit.Fit) (*system, error) {
 				return nil, err
 			}
 		case exo[name]:
-			n.fam = famExogenous
+			n.kind = kindExogenous
 			n.obs = pl.Values[name]
 		default:
 			if v, ok := pl.Values[name]; ok {
-				n.fam = famExogenous
+				n.kind = kindExogenous
 				n.obs = v
 			} else {
 				s.dropped[name] = "not estimated"
@@ -298,6 +324,11 @@ func newSystem(f *fit.Fit) (*system, error) {
 			t.parent = p
 		}
 		s.readParams(n)
+		for k, j := range n.par {
+			if j < 0 {
+				return nil, fmt.Errorf("query: the fit has no parameter %s", n.fam.ParamNames(n.name)[k])
+			}
+		}
 		s.readSD(n)
 		s.equationRows(n)
 	}
@@ -324,17 +355,14 @@ func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 // readParams finds the node's intercept, scale, cutpoints, unit intercepts
 // and period effects by name.
 func (s *system) readParams(n *sysNode) {
-	if n.fam == famExogenous {
+	if n.kind == kindExogenous {
 		return
 	}
 	n.a = s.param("a." + n.name)
-	n.sigma = s.param("sigma." + n.name)
-	for k := 1; ; k++ {
-		j := s.param("c." + n.name + "." + strconv.Itoa(k))
-		if j < 0 {
-			break
+	if n.kind == kindEquation {
+		for _, name := range n.fam.ParamNames(n.name) {
+			n.par = append(n.par, s.param(name))
 		}
-		n.cuts = append(n.cuts, j)
 	}
 	n.u = make([]int, max(1, len(s.layout.Units)))
 	for i := range n.u {
@@ -355,7 +383,7 @@ func (s *system) readParams(n *sysNode) {
 // readSD sets the standard deviation +1sd refers to: the sd of the node's
 // transformed column over its observed rows, or 1 for a latent node.
 func (s *system) readSD(n *sysNode) {
-	if n.fam == famLatent {
+	if n.kind == kindLatent {
 		n.sd, n.sdIs = 1, "the latent node's residual sd, which fixes its scale"
 		return
 	}
@@ -417,7 +445,7 @@ func (s *system) latMeanDefined(n *sysNode, r int) bool {
 // fit did not keep.
 func (s *system) margParents(n *sysNode) bool {
 	for _, t := range n.terms {
-		if p := s.nodes[t.parent]; p.fam == famLatent && !p.etaOK {
+		if p := s.nodes[t.parent]; p.kind == kindLatent && !p.etaOK {
 			return true
 		}
 	}
@@ -439,8 +467,8 @@ func (s *system) equationRows(n *sysNode) {
 		if !n.defined(r) {
 			continue
 		}
-		ok := true
-		if n.fam != famLatent {
+		ok := n.off == nil || !math.IsNaN(n.off[r])
+		if n.kind != kindLatent {
 			for k := range n.terms {
 				if !s.termDefined(&n.terms[k], r) {
 					ok = false

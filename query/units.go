@@ -93,7 +93,7 @@ func (e *Engine) units(v int) (*nodeUnits, error) {
 	}
 	s := e.s
 	n := s.nodes[v]
-	if n.fam == famLatent || n.obs == nil {
+	if n.kind == kindLatent || n.obs == nil {
 		e.unitCache[v] = nil
 		return nil, nil
 	}
@@ -244,12 +244,12 @@ func (e *Engine) resolveOne(a Assignment, src string, v int, opt *Options) (acti
 				return act, "", fail("a shift of %s overflows", a.Text)
 			}
 		case Quantile:
-			if n.fam == famLatent {
+			if n.kind == kindLatent {
 				return act, "", fail("%s is latent: it has no observed values to take a quantile of; shift it instead (+1sd)", a.Node)
 			}
 			act.perUnit = s.unitQuantiles(n.obs, a.Value)
 		}
-		if n.fam == famLatent {
+		if n.kind == kindLatent {
 			return act, "", nil
 		}
 		return e.checkRange(a, src, act, fitUnits(n), " on the fit's scale", opt)
@@ -450,7 +450,7 @@ func (e *Engine) outcomeScale(y int, opt *Options) (*outScale, error) {
 	n := s.nodes[y]
 	fitText := s.scale(y)
 	o := &outScale{kind: Fit, unit: "fit scale", text: fitText, slope: 1}
-	if n.fam == famLatent {
+	if n.kind == kindLatent {
 		o.unit = "latent scale"
 		if opt.Scale == Raw {
 			o.text += "; a latent node has no units of its own"
@@ -473,9 +473,9 @@ func (e *Engine) outcomeScale(y int, opt *Options) (*outScale, error) {
 	if nu.u.Kept != "" && unit != nu.u.Column {
 		kept = fmt.Sprintf("; %s is not inverted (it does not map values one to one)", nu.u.Kept)
 	}
-	if !n.fam.linear() {
+	if !n.linear() {
 		if !nu.u.IsIdentity() {
-			o.text += fmt.Sprintf(" (on the fit's scale: the expected value of a %s node cannot be carried through its transform %s)", n.fam, nu.u.Inverted)
+			o.text += fmt.Sprintf(" (on the fit's scale: the expected value of a %s node cannot be carried through its transform %s)", n.famName(), nu.u.Inverted)
 			return o, nil
 		}
 		o.kind, o.unit = Raw, unit

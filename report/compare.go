@@ -211,7 +211,7 @@ func Pointwise(f *fit.Fit, eq *predict.Equation, rows []int) ([][]float64, error
 			if !ok || !ok2 {
 				return nil, fmt.Errorf("%s: row %d has no prediction", eq.Node, r)
 			}
-			row[j] = eq.LogLik(theta, mu, y)
+			row[j] = eq.LogLik(theta, r, mu, y)
 		}
 		ll = append(ll, row)
 	}

@@ -115,8 +115,8 @@ type PPCData struct {
 	Rows       []int       // layout rows
 	Observed   []float64   // the node's values at Rows
 	Replicated [][]float64 // one data set per draw, each over Rows
-	// Discrete says whether to draw bars (bernoulli, ordered, counts with
-	// few distinct values) rather than densities.
+	// Discrete says whether to draw bars (a discrete family with an upper
+	// bound, counts with few distinct values) rather than densities.
 	Discrete bool
 }
 
@@ -207,11 +207,10 @@ func PPC(f *fit.Fit, node string, ndraws int, seed uint64) (*PPCData, error) {
 		}
 		d.Replicated = append(d.Replicated, rep)
 	}
-	switch e.Family {
-	case "bernoulli", "ordered":
-		d.Discrete = true
-	case "poisson":
-		d.Discrete = distinct(d.Observed, d.Replicated) <= maxDiscreteValues
+	// Bars for a discrete family with a finite upper bound (bernoulli,
+	// ordered), and for an unbounded one (counts) with few distinct values.
+	if sup := e.Fam.Support(e.Par(drawAt(f, idx, 0, 0), d.Rows[0])); sup.Discrete {
+		d.Discrete = !math.IsInf(sup.Upper, 1) || distinct(d.Observed, d.Replicated) <= maxDiscreteValues
 	}
 	return d, nil
 }

@@ -13,6 +13,8 @@ type eqInput struct {
 	kind         eqKind
 	fam          Family
 	y            []float64
+	offset       []float64
+	trials       []float64
 	latent       int
 	terms        []Term
 	positive0    bool   // the only term is the latent's first loading (reported positive)
@@ -58,8 +60,14 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if err := c.periods(e, &in); err != nil {
 		return nil, err
 	}
+	if in.offset != nil {
+		e.off = make([]float64, e.n)
+		for i, r := range e.rows {
+			e.off[i] = in.offset[r]
+		}
+	}
 	_, gauss := e.fam.(Gaussian)
-	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && !c.noSuff
+	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && !c.noSuff
 	if e.suff {
 		e.sufficientStats(xw, grp)
 	} else {
@@ -78,6 +86,11 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 func (c *compiler) checkInput(in *eqInput) error {
 	if in.kind != kindLatent {
 		if err := c.checkColumn(in.node, in.column, "column", in.y); err != nil {
+			return err
+		}
+	}
+	if in.offset != nil {
+		if err := c.checkColumn(in.node, in.column, "offset", in.offset); err != nil {
 			return err
 		}
 	}
@@ -125,7 +138,7 @@ func (c *compiler) usedRows(in *eqInput) ([]int32, error) {
 		rows = append(rows, c.etaRows[in.latent]...)
 	} else {
 		for r := 0; r < c.lay.Rows; r++ {
-			if math.IsNaN(in.y[r]) {
+			if math.IsNaN(in.y[r]) || (in.offset != nil && math.IsNaN(in.offset[r])) {
 				continue
 			}
 			ok, err := c.parentsObserved(in.terms, r)
@@ -206,7 +219,28 @@ func (c *compiler) prepareFamily(e *equation, in *eqInput) error {
 	for i, r := range e.rows {
 		y[i] = in.y[r]
 	}
-	fam, err := in.fam.Prepare(y)
+	var fam Family
+	var err error
+	if tf, ok := in.fam.(TrialsFamily); ok {
+		if in.trials == nil {
+			return in.fail("%s needs the number of trials per row (trials=\"COLUMN\" or trials=\"31\")", in.fam.Name())
+		}
+		if len(in.trials) != c.lay.Rows {
+			return in.fail("trials has %d values for %d rows", len(in.trials), c.lay.Rows)
+		}
+		n := make([]float64, e.n)
+		for i, r := range e.rows {
+			n[i] = in.trials[r]
+		}
+		fam, err = tf.PrepareTrials(y, n)
+		var ve *ValueError
+		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < e.n {
+			i := ve.Index
+			return in.fail("%s at %s (successes %g, trials %g)", ve.Msg, c.rowLabel(int(e.rows[i])), y[i], n[i])
+		}
+	} else {
+		fam, err = in.fam.Prepare(y)
+	}
 	if err != nil {
 		var ve *ValueError
 		if errors.As(err, &ve) && ve.Index >= 0 && ve.Index < e.n {

@@ -51,6 +51,7 @@ type equation struct {
 	n            int    // rows used
 	rows         []int32
 	y            []float64 // observed response over the used rows
+	off          []float64 // offset over the used rows, or nil
 	yIdx         []int32   // latent response: index into x of eta per used row
 	latent       int       // latent response: latent index
 
@@ -158,7 +159,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 			fam = Gaussian{}
 		}
 		eq, err := c.build(eqInput{
-			node: e.Node, column: e.Column, kind: kindObserved, fam: fam, y: e.Y, latent: -1,
+			node: e.Node, column: e.Column, kind: kindObserved, fam: fam, y: e.Y, offset: e.Offset, trials: e.Trials, latent: -1,
 			terms: e.Terms, intercept: e.Intercept, unitRE: e.UnitRE, re: e.RE, tau: e.Tau,
 			time: e.Time, timePrior: e.TimePrior,
 		})

@@ -25,9 +25,42 @@
 //	            P(y ≤ k) = 1/(1 + exp(−(c_{k+1} − mu))), y in 0 … K−1;
 //	            the cutpoints absorb the intercept, so a is absent
 //	poisson     log link, y ~ poisson(exp(mu)); y a count
+//	negbinomial log link, mean exp(mu), variance exp(mu) + exp(2mu)/phi
+//	            (shape phi, shape.NODE; default prior gamma(0.01, 0.01))
+//	zero_inflated_poisson, zero_inflated_negbinomial
+//	            a structural zero with probability zi (zi.NODE, default
+//	            prior beta(1, 1)), else the count family
+//	hurdle_poisson, hurdle_negbinomial
+//	            y = 0 with probability hu (hu.NODE, beta(1, 1)), else the
+//	            count family truncated to y > 0
+//
+//	binomial    logit link, y successes out of n trials (Equation.Trials)
+//	beta_binomial
+//	            y out of n with a beta-distributed probability of mean
+//	            1/(1+exp(−mu)) and precision phi (phi.NODE, gamma(0.01, 0.01))
+//	beta        logit link, 0 < y < 1, beta with mean 1/(1+exp(−mu)) and
+//	            precision phi (phi.NODE)
+//	student     identity link, y = mu + sigma·t_nu (sigma.NODE, nu.NODE > 1,
+//	            default prior gamma(2, 0.1))
+//	lognormal   log y ~ normal(mu, sigma) (sigma.NODE); mean exp(mu + sigma²/2)
+//
+// (brms's names and parameterizations; count.go has the likelihoods). An
+// equation may carry an Offset, added to its linear predictor with
+// coefficient 1 (log exposure for a count).
 //
 // A family is a small type implementing Family: its log likelihood and the
-// gradient with respect to the linear predictor and its own parameters.
+// gradient with respect to the linear predictor and its own parameters
+// (the sampler's hot path, which must not allocate), and what every other
+// consumer asks of it, at its parameters' natural values: whether it is
+// linear (identity link, additive noise), its expected value, support,
+// pointwise log density with every constant (LOO), random draws (PPC,
+// simulation through FamilyAt), CDF and Quantile. A unit counterfactual
+// keeps the unit's randomized quantile (Abduct) and reads Quantile at the
+// new linear predictor, so it stays in the support. Families whose value
+// is a count of logistic thresholds crossed implement Threshold, those
+// whose mean is a factor times exp(mu) ExpMean; queries use these forms
+// for exact abduction and closed-form means. Adding a family is one file
+// and its tests, and a line in FamilyByName.
 //
 // # Panel structure
 //

@@ -3,6 +3,7 @@ package sem
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strconv"
 )
 
@@ -243,3 +244,85 @@ func logSigmoid(x float64) float64 {
 	}
 	return x - math.Log1p(math.Exp(x))
 }
+
+// Linear returns false.
+func (Ordered) Linear() bool { return false }
+
+// Mean is E[y] = Σ_k P(y > k) = Σ_k 1/(1 + exp(c_k − mu)).
+func (Ordered) Mean(mu float64, par []float64) float64 {
+	s := 0.0
+	for _, c := range par {
+		s += sigmoid(mu - c)
+	}
+	return s
+}
+
+// MeanLabel returns "the expected category of NODE (0 … K−1)".
+func (o Ordered) MeanLabel(node string) string {
+	return fmt.Sprintf("the expected category of %s (0 … %d)", node, o.K-1)
+}
+
+// Support is 0 … K−1.
+func (o Ordered) Support(par []float64) Support {
+	return Support{Discrete: true, Upper: float64(len(par))}
+}
+
+// LogDensity is log P(y | mu, c).
+func (Ordered) LogDensity(y, mu float64, par []float64) float64 {
+	k := int(y)
+	K := len(par) + 1
+	if k < 0 || k >= K || float64(k) != y {
+		return math.Inf(-1)
+	}
+	switch {
+	case K == 1:
+		return 0
+	case k == 0:
+		return logSigmoid(par[0] - mu)
+	case k == K-1:
+		return logSigmoid(mu - par[K-2])
+	}
+	return math.Log(sigmoid(par[k]-mu) - sigmoid(par[k-1]-mu))
+}
+
+// Rand draws a category.
+func (Ordered) Rand(mu float64, par []float64, rng *rand.Rand) float64 {
+	u := rng.Float64()
+	for k, c := range par {
+		if u < sigmoid(c-mu) {
+			return float64(k)
+		}
+	}
+	return float64(len(par))
+}
+
+// CDF is P(Y ≤ y) = 1/(1 + exp(mu − c_{y+1})).
+func (Ordered) CDF(y, mu float64, par []float64) float64 {
+	k := int(math.Floor(y))
+	switch {
+	case k < 0:
+		return 0
+	case k >= len(par):
+		return 1
+	}
+	return sigmoid(par[k] - mu)
+}
+
+// Quantile is the smallest category k with P(Y ≤ k) > u.
+func (Ordered) Quantile(u, mu float64, par []float64) float64 {
+	for k, c := range par {
+		if sigmoid(c-mu) > u {
+			return float64(k)
+		}
+	}
+	return float64(len(par))
+}
+
+// NoiseSD is π/√3, the sd of the latent logistic noise.
+func (Ordered) NoiseSD([]float64) float64 { return math.Pi / math.Sqrt(3) }
+
+// NumCuts returns K−1.
+func (o Ordered) NumCuts() int { return o.K - 1 }
+
+// Cut returns c_{k+1}.
+func (Ordered) Cut(par []float64, k int) float64 { return par[k] }

@@ -166,6 +166,18 @@ func (p *Posterior) Latents() []LatentInfo { return append([]LatentInfo(nil), p.
 // intercept, a weakly identified latent, …).
 func (p *Posterior) Notes() []string { return append([]string(nil), p.notes...) }
 
+// Family returns the family of the equation of node (an observed node or
+// an indicator) as Compile set it up for the data (an ordered family knows
+// its number of categories), or nil for a latent node or an unknown name.
+func (p *Posterior) Family(node string) Family {
+	for _, e := range p.eqs {
+		if e.node == node && e.kind != kindLatent {
+			return e.fam
+		}
+	}
+	return nil
+}
+
 // PriorOnly reports whether the likelihood of observed columns is off.
 func (p *Posterior) PriorOnly() bool { return p.priorOnly }
 
@@ -592,6 +604,12 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 		tix := e.tix[:n]
 		for r := range mu {
 			mu[r] += w.gt[tix[r]]
+		}
+	}
+	if e.off != nil {
+		off := e.off[:n]
+		for r := range mu {
+			mu[r] += off[r]
 		}
 	}
 }

@@ -32,6 +32,9 @@ const (
 	// shape above 1 its density vanishes at 0, which keeps measurement-error
 	// scales away from the boundary (a Heywood case).
 	PriorGamma
+	// PriorBeta is beta(A, B), for probabilities (a zero-inflation or
+	// hurdle probability).
+	PriorBeta
 )
 
 // Prior is a prior distribution for one parameter. The zero value is
@@ -44,6 +47,7 @@ type Prior struct {
 	Nu    float64 // degrees of freedom (student_t)
 	Rate  float64 // rate (exponential, gamma)
 	Shape float64 // shape (gamma)
+	A, B  float64 // shapes (beta)
 }
 
 // Convenience constructors.
@@ -65,6 +69,9 @@ func Exponential(rate float64) Prior { return Prior{Kind: PriorExponential, Rate
 // Gamma returns gamma(shape, rate).
 func Gamma(shape, rate float64) Prior { return Prior{Kind: PriorGamma, Shape: shape, Rate: rate} }
 
+// Beta returns beta(a, b).
+func Beta(a, b float64) Prior { return Prior{Kind: PriorBeta, A: a, B: b} }
+
 // Flat returns the improper flat prior.
 func Flat() Prior { return Prior{Kind: PriorFlat} }
 
@@ -78,6 +85,9 @@ var (
 	defaultCutpoint  = StudentT(3, 0, 2.5)
 	defaultTimeFixed = Normal(0, 1)
 	defaultTimeStep  = HalfNormal(0.5)
+	defaultShape     = Gamma(0.01, 0.01) // a negative binomial's shape, as brms
+	defaultZero      = Beta(1, 1)        // a zero-inflation or hurdle probability, as brms
+	defaultNu        = Gamma(2, 0.1)     // a Student-t's degrees of freedom, as brms
 )
 
 // or returns p, or def when p is PriorDefault.
@@ -151,8 +161,12 @@ func ParsePrior(s string) (Prior, error) {
 		if err = want(2, "gamma(shape,rate)"); err == nil {
 			p = Gamma(args[0], args[1])
 		}
+	case "beta":
+		if err = want(2, "beta(a,b)"); err == nil {
+			p = Beta(args[0], args[1])
+		}
 	default:
-		return Prior{}, fmt.Errorf("prior %q: unknown distribution %q (want normal, student_t, cauchy, half_normal, half_cauchy, exponential, gamma or flat)", s, name)
+		return Prior{}, fmt.Errorf("prior %q: unknown distribution %q (want normal, student_t, cauchy, half_normal, half_cauchy, exponential, gamma, beta or flat)", s, name)
 	}
 	if err != nil {
 		return Prior{}, err
@@ -184,6 +198,10 @@ func (p Prior) validate() error {
 		if !(p.Rate > 0) || math.IsInf(p.Rate, 0) || !(p.Shape > 0) || math.IsInf(p.Shape, 0) {
 			return fmt.Errorf("shape and rate must be positive and finite")
 		}
+	case PriorBeta:
+		if !(p.A > 0) || math.IsInf(p.A, 0) || !(p.B > 0) || math.IsInf(p.B, 0) {
+			return fmt.Errorf("shapes must be positive and finite")
+		}
 	default:
 		return fmt.Errorf("unknown prior kind %d", int(p.Kind))
 	}
@@ -192,7 +210,7 @@ func (p Prior) validate() error {
 
 // positiveOnly reports whether the prior only makes sense on a positive parameter.
 func (p Prior) positiveOnly() bool {
-	return p.Kind == PriorHalfNormal || p.Kind == PriorHalfCauchy || p.Kind == PriorExponential || p.Kind == PriorGamma
+	return p.Kind == PriorHalfNormal || p.Kind == PriorHalfCauchy || p.Kind == PriorExponential || p.Kind == PriorGamma || p.Kind == PriorBeta
 }
 
 // String writes the prior as ParsePrior reads it.
@@ -215,6 +233,8 @@ func (p Prior) String() string {
 		return "exponential(" + g(p.Rate) + ")"
 	case PriorGamma:
 		return "gamma(" + g(p.Shape) + "," + g(p.Rate) + ")"
+	case PriorBeta:
+		return "beta(" + g(p.A) + "," + g(p.B) + ")"
 	case PriorFlat:
 		return "flat"
 	}
@@ -248,6 +268,8 @@ func (p Prior) logDensity(v float64) (lp, d float64) {
 		return -p.Rate * v, -p.Rate
 	case PriorGamma:
 		return (p.Shape-1)*math.Log(v) - p.Rate*v, (p.Shape-1)/v - p.Rate
+	case PriorBeta:
+		return (p.A-1)*math.Log(v) + (p.B-1)*math.Log1p(-v), (p.A-1)/v - (p.B-1)/(1-v)
 	}
 	return 0, 0 // flat
 }
@@ -289,6 +311,9 @@ func (p Prior) Variance(positive bool) float64 {
 		return 1 / (p.Rate * p.Rate)
 	case PriorGamma:
 		return p.Shape / (p.Rate * p.Rate)
+	case PriorBeta:
+		ab := p.A + p.B
+		return p.A * p.B / (ab * ab * (ab + 1))
 	}
 	return math.Inf(1) // flat, cauchy, half-cauchy, default (unresolved)
 }

@@ -45,7 +45,7 @@ type Layout struct {
 
 // Equation is the model of one observed node:
 //
-//	Y[r] ~ Family(link⁻¹(a + Σ b·X[r] + u[unit(r)] + g[time(r)]))
+//	Y[r] ~ Family(link⁻¹(a + Σ b·X[r] + offset[r] + u[unit(r)] + g[time(r)]))
 //
 // over the rows r where Y and every parent are observed.
 type Equation struct {
@@ -59,6 +59,16 @@ type Equation struct {
 	Y []float64
 	// Terms are the node's parents (edges into the node).
 	Terms []Term
+	// Offset, when not nil, is added to the linear predictor of each row
+	// with a known coefficient of 1 (for a count family on the log scale,
+	// e.g. log population: the rate per person is modelled). One value per
+	// layout row; a row with NaN is not used, like a row with a missing
+	// parent.
+	Offset []float64
+	// Trials is, for a family of successes out of trials (TrialsFamily:
+	// binomial, beta_binomial), the number of trials per layout row. A row
+	// with an observed response and missing or zero trials is an error.
+	Trials []float64
 	// Intercept is the prior of the intercept a (default normal(0, 2.5)).
 	// Families without an intercept (Ordered) ignore it.
 	Intercept Prior

@@ -9,7 +9,7 @@
 // sem.Posterior.ParamNames (one row of a fit's draws). For an equation of
 // node y at layout row r,
 //
-//	mu = a.y + Σ b.PARENT.y · x_PARENT[r] + Σ b.PARENT.lagK.y · x_PARENT[r − K] + u.y.UNIT + g.y.TIME
+//	mu = a.y + Σ b.PARENT.y · x_PARENT[r] + Σ b.PARENT.lagK.y · x_PARENT[r − K] + offset[r] + u.y.UNIT + g.y.TIME
 //
 // where observed parents are read from the Spec's Term.X (already lagged by
 // the caller of sem), latent parents from the draw's latent values at the
@@ -19,9 +19,10 @@
 // equation has no intercept and residual sd 1; an indicator's predictor is
 // a.IND + lambda.LATENT.IND · eta.LATENT[r].
 //
-// The families are as in package model/sem: gaussian (sigma.NODE), bernoulli
-// (logit), ordered (cumulative logit with cutpoints c.NODE.1 … c.NODE.K−1,
-// values 0 … K−1) and poisson (log link).
+// The families are those of package model/sem, asked through sem.Family:
+// its parameters are read from the draw by their ParamNames (sigma.NODE,
+// c.NODE.k, …), replicated values come from its Rand and the pointwise log
+// likelihood from its LogDensity.
 package predict
 
 import (
@@ -29,8 +30,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"dilemma/model/sem"
 )
@@ -58,16 +57,26 @@ type Equation struct {
 	// Kind is Observed, Latent (a latent node's structural equation) or
 	// Indicator (a measurement of a latent node).
 	Kind string
-	// Family is "gaussian", "bernoulli", "ordered" or "poisson". A latent's
-	// structural equation is gaussian with sd 1 (Sigma is −1).
+	// Family is the family's name, e.g. "gaussian" or "poisson". A latent's
+	// structural equation is gaussian with sd 1.
 	Family string
+	// Fam is the family as compiled for the data (sem.Posterior.Family);
+	// Params are the indices of its parameters (its ParamNames) in a draw.
+	// A latent's structural equation has Fam sem.Gaussian{} and no Params:
+	// its sd is 1.
+	Fam    sem.Family
+	Params []int
 	// Y is the response per layout row (NaN where missing); nil for a latent.
 	Y []float64
-	// Intercept, Sigma: parameter indices, −1 when the equation has none.
-	Intercept, Sigma int
-	// Cutpoints are the indices of c.NODE.1 … c.NODE.K−1 (ordered only).
-	Cutpoints []int
-	Terms     []Term
+	// Intercept is the intercept's parameter index, −1 when there is none.
+	Intercept int
+	// Offset is the equation's offset per layout row (sem.Equation.Offset),
+	// added to its linear predictor; nil when it has none.
+	Offset []float64
+	// Trials is, for a sem.TrialsFamily, the trials per layout row
+	// (sem.Equation.Trials), which the family reads after its parameters.
+	Trials []float64
+	Terms  []Term
 	// Unit[j] is the index of u.NODE.UNITS[j], or −1 (no unit intercepts,
 	// or the unit has no rows in the equation); nil for an indicator.
 	Unit []int
@@ -130,30 +139,30 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		}
 		return -1
 	}
-	build := func(node, kind, family string, y []float64, terms []sem.Term) (*Equation, error) {
-		e := &Equation{Node: node, Kind: kind, Family: family, Y: y, Intercept: opt("a." + node), Sigma: -1, lay: lay}
-		switch family {
-		case "gaussian":
-			if kind != Latent {
-				var err error
-				if e.Sigma, err = need(node, "sigma."+node); err != nil {
-					return nil, err
-				}
+	// family resolves the compiled family of node and its parameters.
+	family := func(e *Equation) error {
+		if e.Kind == Latent {
+			e.Fam, e.Family = sem.Gaussian{}, "gaussian"
+			return nil
+		}
+		e.Fam = post.Family(e.Node)
+		if e.Fam == nil {
+			return fmt.Errorf("predict: node %s has no compiled equation", e.Node)
+		}
+		e.Family = e.Fam.Name()
+		for _, name := range e.Fam.ParamNames(e.Node) {
+			i, err := need(e.Node, name)
+			if err != nil {
+				return err
 			}
-		case "ordered":
-			for k := 1; ; k++ {
-				i := opt("c." + node + "." + strconv.Itoa(k))
-				if i < 0 {
-					break
-				}
-				e.Cutpoints = append(e.Cutpoints, i)
-			}
-			if len(e.Cutpoints) == 0 {
-				return nil, fmt.Errorf("predict: node %s: ordered equation without cutpoints c.%s.1 …", node, node)
-			}
-		case "bernoulli", "poisson":
-		default:
-			return nil, fmt.Errorf("predict: node %s: unknown family %q", node, family)
+			e.Params = append(e.Params, i)
+		}
+		return nil
+	}
+	build := func(node, kind string, y []float64, terms []sem.Term) (*Equation, error) {
+		e := &Equation{Node: node, Kind: kind, Y: y, Intercept: opt("a." + node), lay: lay}
+		if err := family(e); err != nil {
+			return nil, err
 		}
 		for _, t := range terms {
 			name := "b." + t.Parent + "." + node
@@ -195,30 +204,31 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		m.byNode[e.Node] = e
 	}
 	for _, eq := range spec.Equations {
-		fam := familyName(eq.Family)
-		e, err := build(eq.Node, Observed, fam, eq.Y, eq.Terms)
+		e, err := build(eq.Node, Observed, eq.Y, eq.Terms)
 		if err != nil {
 			return nil, err
+		}
+		e.Offset = eq.Offset
+		if _, ok := e.Fam.(sem.TrialsFamily); ok {
+			e.Trials = eq.Trials
 		}
 		add(e)
 	}
 	for _, l := range spec.Latents {
-		e, err := build(l.Node, Latent, "gaussian", nil, l.Terms)
+		e, err := build(l.Node, Latent, nil, l.Terms)
 		if err != nil {
 			return nil, err
 		}
 		e.Eta = etaAt[l.Node]
 		add(e)
 		for _, ind := range l.Indicators {
-			ie := &Equation{Node: ind.Node, Kind: Indicator, Family: familyName(ind.Family), Y: ind.Y, Sigma: -1, lay: lay}
+			ie := &Equation{Node: ind.Node, Kind: Indicator, Y: ind.Y, lay: lay}
 			var err error
 			if ie.Intercept, err = need(ind.Node, "a."+ind.Node); err != nil {
 				return nil, err
 			}
-			if ie.Family == "gaussian" {
-				if ie.Sigma, err = need(ind.Node, "sigma."+ind.Node); err != nil {
-					return nil, err
-				}
+			if err := family(ie); err != nil {
+				return nil, err
 			}
 			li, err := need(ind.Node, "lambda."+l.Node+"."+ind.Node)
 			if err != nil {
@@ -229,13 +239,6 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		}
 	}
 	return m, nil
-}
-
-func familyName(f sem.Family) string {
-	if f == nil {
-		return "gaussian"
-	}
-	return f.Name()
 }
 
 // Equation returns the equation of node (an observed node, a latent node or
@@ -276,6 +279,12 @@ func (e *Equation) Mu(theta []float64, r int) (float64, bool) {
 			mu += theta[k]
 		}
 	}
+	if e.Offset != nil {
+		if math.IsNaN(e.Offset[r]) {
+			return math.NaN(), false
+		}
+		mu += e.Offset[r]
+	}
 	return mu, true
 }
 
@@ -303,7 +312,7 @@ func (e *Equation) Rows() []int {
 			if e.Eta[r] < 0 {
 				continue
 			}
-		} else if math.IsNaN(e.Y[r]) {
+		} else if math.IsNaN(e.Y[r]) || (e.Offset != nil && math.IsNaN(e.Offset[r])) {
 			continue
 		}
 		ok := true
@@ -321,78 +330,47 @@ func (e *Equation) Rows() []int {
 }
 
 // Discrete reports whether the family's values are integers.
-func (e *Equation) Discrete() bool { return e.Family != "gaussian" }
+func (e *Equation) Discrete() bool { return e.Fam.Support(nil).Discrete }
 
-// sd is the gaussian residual sd at theta (1 for a latent's equation).
-func (e *Equation) sd(theta []float64) float64 {
-	if e.Sigma < 0 {
-		return 1
+// par gathers the family's parameters from the draw theta into buf, and
+// row r's trials after them for a sem.TrialsFamily.
+func (e *Equation) par(theta []float64, r int, buf *[sem.MaxCategories + 1]float64) []float64 {
+	if e.Kind == Latent {
+		buf[0] = 1
+		return buf[:1]
 	}
-	return theta[e.Sigma]
+	p := buf[:len(e.Params)]
+	for k, i := range e.Params {
+		p[k] = theta[i]
+	}
+	if e.Trials != nil {
+		p = append(p, e.Trials[r])
+	}
+	return p
 }
 
-// Draw draws one replicated response given the linear predictor mu.
-func (e *Equation) Draw(theta []float64, mu float64, rng *rand.Rand) float64 {
-	switch e.Family {
-	case "bernoulli":
-		if rng.Float64() < sigmoid(mu) {
-			return 1
-		}
-		return 0
-	case "poisson":
-		lam := math.Exp(math.Min(mu, 40))
-		return distuv.Poisson{Lambda: lam, Src: rng}.Rand()
-	case "ordered":
-		u := rng.Float64()
-		for k, ci := range e.Cutpoints {
-			if u < sigmoid(theta[ci]-mu) {
-				return float64(k)
-			}
-		}
-		return float64(len(e.Cutpoints))
-	}
-	return mu + e.sd(theta)*rng.NormFloat64()
+// Par returns the family's parameters at the draw theta, on their
+// natural scale (for a latent's equation the sd 1), with row r's trials
+// last for a sem.TrialsFamily.
+func (e *Equation) Par(theta []float64, r int) []float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return append([]float64(nil), e.par(theta, r, &buf)...)
 }
 
-// LogLik returns the log likelihood of the response y given mu, with every
-// constant included (a density for gaussian, a probability otherwise).
-func (e *Equation) LogLik(theta []float64, mu, y float64) float64 {
-	switch e.Family {
-	case "bernoulli":
-		switch y {
-		case 1:
-			return logSigmoid(mu)
-		case 0:
-			return logSigmoid(-mu)
-		}
-		return math.Inf(-1)
-	case "poisson":
-		if !(y >= 0) || y != math.Trunc(y) {
-			return math.Inf(-1)
-		}
-		lg, _ := math.Lgamma(y + 1)
-		return y*mu - math.Exp(mu) - lg
-	case "ordered":
-		k := int(y)
-		K := len(e.Cutpoints) + 1
-		if k < 0 || k >= K || float64(k) != y {
-			return math.Inf(-1)
-		}
-		switch {
-		case K == 1:
-			return 0
-		case k == 0:
-			return logSigmoid(theta[e.Cutpoints[0]] - mu)
-		case k == K-1:
-			return logSigmoid(mu - theta[e.Cutpoints[K-2]])
-		}
-		hi := sigmoid(theta[e.Cutpoints[k]] - mu)
-		lo := sigmoid(theta[e.Cutpoints[k-1]] - mu)
-		return math.Log(hi - lo)
-	}
-	s := e.sd(theta)
-	z := (y - mu) / s
-	return -0.5*z*z - math.Log(s) - 0.5*math.Log(2*math.Pi)
+// Draw draws one replicated response at row r given its linear predictor
+// mu, from the equation's family.
+func (e *Equation) Draw(theta []float64, r int, mu float64, rng *rand.Rand) float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return e.Fam.Rand(mu, e.par(theta, r, &buf), rng)
+}
+
+// LogLik returns the log likelihood of the response y at row r given its
+// linear predictor mu, with every constant included (a density for a
+// continuous family, a probability for a discrete one), from the
+// equation's family.
+func (e *Equation) LogLik(theta []float64, r int, mu, y float64) float64 {
+	var buf [sem.MaxCategories + 1]float64
+	return e.Fam.LogDensity(y, mu, e.par(theta, r, &buf))
 }
 
 // Replicate draws a replicated data set of the equation at the draw theta
@@ -405,25 +383,9 @@ func (e *Equation) Replicate(theta []float64, rows []int, rng *rand.Rand) []floa
 			out[i] = math.NaN()
 			continue
 		}
-		out[i] = e.Draw(theta, mu, rng)
+		out[i] = e.Draw(theta, r, mu, rng)
 	}
 	return out
-}
-
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
-}
-
-// logSigmoid is log(1/(1+exp(−x))) without overflow.
-func logSigmoid(x float64) float64 {
-	if x >= 0 {
-		return -math.Log1p(math.Exp(-x))
-	}
-	return x - math.Log1p(math.Exp(x))
 }
 
 // lagIndex finds the row of the same unit lag periods earlier.

@@ -194,7 +194,7 @@ func TestLogLikMatchesSem(t *testing.T) {
 			for _, r := range e.Rows() {
 				mu, _ := e.Mu(theta, r)
 				y, _ := e.Observed(theta, r)
-				sum += e.LogLik(theta, mu, y)
+				sum += e.LogLik(theta, 0, mu, y)
 			}
 		}
 		offsets = append(offsets, lik-sum)
@@ -214,19 +214,19 @@ func TestDrawFrequencies(t *testing.T) {
 		e  Equation
 		mu float64
 	}{
-		{Equation{Family: "bernoulli", Sigma: -1}, 0.8},
-		{Equation{Family: "poisson", Sigma: -1}, 0.9},
-		{Equation{Family: "ordered", Sigma: -1, Cutpoints: []int{1, 2, 3}}, 0.3},
+		{Equation{Family: "bernoulli", Fam: sem.Bernoulli{}}, 0.8},
+		{Equation{Family: "poisson", Fam: sem.Poisson{}}, 0.9},
+		{Equation{Family: "ordered", Fam: sem.Ordered{K: 4}, Params: []int{1, 2, 3}}, 0.3},
 	}
 	rng := rand.New(rand.NewPCG(4, 4))
 	const n = 200000
 	for _, c := range cases {
 		counts := map[float64]int{}
 		for i := 0; i < n; i++ {
-			counts[c.e.Draw(theta, c.mu, rng)]++
+			counts[c.e.Draw(theta, 0, c.mu, rng)]++
 		}
 		for y := 0.0; y < 6; y++ {
-			p := math.Exp(c.e.LogLik(theta, c.mu, y))
+			p := math.Exp(c.e.LogLik(theta, 0, c.mu, y))
 			f := float64(counts[y]) / n
 			if se := math.Sqrt(p * (1 - p) / n); math.Abs(f-p) > 5*se+1e-9 {
 				t.Errorf("%s: P(y=%g) = %.4f, drawn frequency %.4f", c.e.Family, y, p, f)
@@ -234,10 +234,10 @@ func TestDrawFrequencies(t *testing.T) {
 		}
 	}
 	// gaussian: mean and sd
-	g := Equation{Family: "gaussian", Sigma: 0}
+	g := Equation{Family: "gaussian", Fam: sem.Gaussian{}, Params: []int{0}}
 	var s, ss float64
 	for i := 0; i < n; i++ {
-		v := g.Draw(theta, 2, rng)
+		v := g.Draw(theta, 0, 2, rng)
 		s += v
 		ss += v * v
 	}
@@ -249,7 +249,7 @@ func TestDrawFrequencies(t *testing.T) {
 	// the gaussian log density integrates to one
 	tot := 0.0
 	for y := -6.0; y <= 10; y += 0.001 {
-		tot += math.Exp(g.LogLik(theta, 2, y)) * 0.001
+		tot += math.Exp(g.LogLik(theta, 0, 2, y)) * 0.001
 	}
 	if math.Abs(tot-1) > 1e-4 {
 		t.Errorf("gaussian density integrates to %v", tot)
