@@ -95,6 +95,7 @@ func (r *run) writeReport() error {
 	r.figure("dag-traditional", fmt.Sprintf("The traditional security dilemma (%s) as a causal graph: dashed boxes are latent, the outcome has a double border, ⊕/⊖ mark the signs the theory expects, dashed curves are lagged edges.", o.Traditional), tr.Plan.Model, nil, report.Request{Kind: "dag"})
 	r.figure("dag-nontraditional", fmt.Sprintf("The non-traditional security dilemma with remedies (%s); remedies are filled, edges coloured by their posterior median (blue positive, vermillion negative, grey when the 90%% interval spans 0).", o.NonTraditional), m2, nt, report.Request{Kind: "dag"})
 	r.qualityTable()
+	r.familySection(outcome)
 
 	// Question 1.
 	r.p("## 1. Is there a non-traditional dilemma?\n\n")
