@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"dilemma/data"
 	"dilemma/fit"
@@ -109,11 +111,20 @@ func outcomeEquation(m *model.Model, outcome, fam, trials string) (*model.Model,
 	return eq, nil
 }
 
-// FamilyComparison is the outcome's families compared by PSIS-LOO.
+// GaussianTransform is the transform under which the report fits a count
+// outcome as gaussian for its predictive checks (the built-in models' choice
+// before they had count families).
+const GaussianTransform = "log1p|standardize"
+
+// FamilyComparison is the outcome's families compared by PSIS-LOO, and the
+// predictive checks of the outcome fitted as gaussian on GaussianTransform.
 type FamilyComparison struct {
 	Outcome, Column, Trials string
 	Families                []string
 	Comparison              *report.Comparison
+	// GaussianMisfit holds report.MisfitLines of the gaussian fit (empty:
+	// no statistic outside its interval).
+	GaussianMisfit []string
 }
 
 // compareFamilies fits the outcome equation of pl's model with each
@@ -133,10 +144,14 @@ func compareFamilies(ctx context.Context, pl *fit.Plan, outcome string, s fit.Se
 		return nil, err
 	}
 	var fits []*fit.Fit
-	for _, fam := range fams {
+	var gauss *fit.Fit
+	for _, fam := range append(slices.Clip(fams), "gaussian") {
 		m, err := outcomeEquation(pl.Model, outcome, fam, trials)
 		if err != nil {
 			return nil, err
+		}
+		if fam == "gaussian" {
+			m.Node(outcome).Transform = GaussianTransform
 		}
 		ep, err := fit.NewPlan(m, pl.Panel, opt)
 		if err != nil {
@@ -149,13 +164,19 @@ func compareFamilies(ctx context.Context, pl *fit.Plan, outcome string, s fit.Se
 		if err != nil {
 			return nil, fmt.Errorf("%s as %s: %w", outcome, fam, err)
 		}
+		if fam == "gaussian" {
+			gauss = f
+			continue
+		}
 		fits = append(fits, f)
 	}
 	cmp, err := report.CompareFits(fits, fams, n.Column)
 	if err != nil {
 		return nil, err
 	}
-	return &FamilyComparison{Outcome: outcome, Column: n.Column, Trials: trials, Families: fams, Comparison: cmp}, nil
+	ms, _ := report.CheckFit(gauss, 1)
+	return &FamilyComparison{Outcome: outcome, Column: n.Column, Trials: trials, Families: fams, Comparison: cmp,
+		GaussianMisfit: report.MisfitLines(ms)}, nil
 }
 
 // familySection says which families were compared on the outcome and by
@@ -174,9 +195,15 @@ func (r *run) familySection(outcome string) {
 	if fc.Trials != "" {
 		trials = fmt.Sprintf(" (the binomial two with trials = `%s`)", fc.Trials)
 	}
-	r.p("The outcome `%s` is a count (column `%s`). Its equation, with its parents as observed exogenous inputs, was fitted with each family that can produce such counts, %s%s, at this report's chain lengths, and the fits compared by PSIS-LOO on the %d rows they share, all on the count scale. A gaussian on a transformed scale is not in the table: its density is not comparable with a probability mass; the predictive checks under Diagnostics show how such a fit misses the data.\n\n",
+	r.p("The outcome `%s` is a count (column `%s`). Its equation, with its parents as observed exogenous inputs, was fitted with each family that can produce such counts, %s%s, at this report's chain lengths, and the fits compared by PSIS-LOO on the %d rows they share, all on the count scale. A gaussian on a transformed scale is not in the table: its density is not comparable with a probability mass.",
 		fc.Outcome, fc.Column, listAnd(fc.Families), trials, c.Rows)
-	r.table("families", fmt.Sprintf("The outcome's candidate families by PSIS-LOO (best first; elpd_diff and se_diff against the best; the outcome equation fitted alone with %d chains × (%d + %d))).", r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples), report.ComparisonTable(c))
+	if len(fc.GaussianMisfit) > 0 {
+		r.p(" Fitted as gaussian on `%s` instead, the equation fails the predictive checks described under Diagnostics: %s.", GaussianTransform, strings.Join(fc.GaussianMisfit, "; "))
+	} else {
+		r.p(" Fitted as gaussian on `%s` instead, the equation passes the predictive checks.", GaussianTransform)
+	}
+	r.p("\n\n")
+	r.table("families", fmt.Sprintf("The outcome's candidate families by PSIS-LOO (best first; elpd_diff and se_diff against the best; the outcome equation fitted alone with %d chains × (%d + %d)).", r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples), report.ComparisonTable(c))
 	ms := c.Compare.Models
 	if len(ms) >= 2 {
 		best, next := ms[0], ms[1]

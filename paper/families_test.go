@@ -88,7 +88,9 @@ func TestOutcomeEquationIsTheModelsEquation(t *testing.T) {
 }
 
 // TestCompareFamiliesOnACount fits a simulated zero-heavy count outcome
-// with the candidate families; a continuous outcome is not compared.
+// with the candidate families, and as gaussian on GaussianTransform, which
+// the predictive checks must flag (no zeros predicted); a continuous
+// outcome is not compared.
 func TestCompareFamiliesOnACount(t *testing.T) {
 	p, _, err := data.Simulate(data.SimSpec{Units: 10, Periods: 12, Seed: 4, Equations: []data.SimEquation{
 		{Node: "x", Sigma: 1},
@@ -130,6 +132,9 @@ func TestCompareFamiliesOnACount(t *testing.T) {
 		}
 		if fc == nil || !slices.Equal(fc.Families, c.want) || fc.Comparison.Rows == 0 || len(fc.Comparison.Compare.Models) != 2 {
 			t.Fatalf("%s: comparison %+v", c.src, fc)
+		}
+		if len(fc.GaussianMisfit) == 0 || !strings.Contains(fc.GaussianMisfit[0], "share at the minimum") {
+			t.Errorf("gaussian on %s passes the checks on a zero-heavy count: %v", GaussianTransform, fc.GaussianMisfit)
 		}
 		for _, r := range fc.Comparison.Compare.Models {
 			if math.IsNaN(r.ELPDDiff) || !strings.Contains(strings.Join(c.want, " "), r.Name) {
