@@ -125,6 +125,7 @@ func BenchmarkModel(b *testing.B) {
 		{"panel2", "panel2.dag", sem.LatentDirect},
 		{"ordered", "ordered.dag", sem.LatentDirect},
 		{"bernoulli", "bernoulli.dag", sem.LatentDirect},
+		{"betabin", "betabin.dag", sem.LatentDirect},
 		{"fig2", "fig2", sem.LatentDirect},
 		{"fig2-conditional", "fig2", sem.LatentConditional},
 	} {

@@ -6,6 +6,14 @@
 // report.html with every figure and table, the data's attribution and the
 // quality of each measure, the diagnostics and the manifests.
 //
+// When the outcome's column is a count (data.ShapeOf), the report also
+// compares the families that can produce it (CountFamilies; the binomial
+// two with the outcome's trials= or the column ShapeOf finds bounding the
+// count) by PSIS-LOO: the outcome's equation is fitted alone, its parents
+// as exogenous roots read through the same columns and transforms, which
+// binds the same likelihood for the outcome as the full model, at the
+// run's chain lengths.
+//
 // The output directory is written whole or not at all: everything goes to
 // a temporary directory beside it, renamed into place at the end.
 package paper

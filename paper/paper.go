@@ -105,6 +105,10 @@ type run struct {
 	ctx context.Context
 	// tradPlan and nontradPlan bind the two models to the data.
 	tradPlan, nontradPlan *fit.Plan
+	// families compares the outcome's count families (nil when the
+	// outcome is not a count or the comparison failed: familiesErr).
+	families    *FamilyComparison
+	familiesErr error
 }
 
 // Run performs the analysis and writes the report directory.
@@ -157,6 +161,10 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	}
 	if err := r.fitBoth(ctx); err != nil {
 		return nil, err
+	}
+	r.families, r.familiesErr = compareFamilies(ctx, r.nontradPlan, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
 	}
 	r.ctx = ctx
 	if err := r.writeReport(); err != nil {

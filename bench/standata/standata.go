@@ -17,15 +17,17 @@
 //
 //	N_E, K_E, X_E, J_E, g_E   rows, observed parents, N×K design matrix,
 //	                          units, unit of each row (1 … J)
-//	y_E                       response (ordered: 1 … C_E; bernoulli: 0/1)
+//	y_E                       response (ordered: 1 … C_E; bernoulli: 0/1;
+//	                          binomial families: successes)
+//	T_E                       binomial families: trials of each row
 //	C_E                       categories of an ordered node
 //	l_E_P                     index of the row's value of latent P (1-based)
 //	l_I                       an indicator's index into its latent's values
 //
 // and in the Stan programs: a_E (intercept), b_E[k] (observed parents in
 // model order), bl_E_P (latent parent), sigma_E, tau_E, r_E[j] (unit
-// intercepts), c_E[k] (cutpoints), lambda_I (loading), eta_L[i] (latent
-// values).
+// intercepts), c_E[k] (cutpoints), phi_E (beta_binomial precision),
+// lambda_I (loading), eta_L[i] (latent values).
 package standata
 
 import (
@@ -267,6 +269,19 @@ func (b *builder) equation(e sem.Equation) error {
 		}
 		b.ex.Data["y_"+node] = y
 		b.names["a."+node] = "a_" + node
+	case "binomial", "beta_binomial":
+		y := make([]int, len(rows))
+		n := make([]int, len(rows))
+		for i, r := range rows {
+			y[i] = int(e.Y[r])
+			n[i] = int(e.Trials[r])
+		}
+		b.ex.Data["y_"+node] = y
+		b.ex.Data["T_"+node] = n
+		b.names["a."+node] = "a_" + node
+		if fam == "beta_binomial" {
+			b.names["phi."+node] = "phi_" + node
+		}
 	case "ordered":
 		y := make([]int, len(rows))
 		hi := 0
@@ -509,6 +524,10 @@ func defaultPriors(spec *sem.Spec) error {
 			}
 		case sem.Ordered:
 			if f.Cutpoints.Kind != sem.PriorDefault {
+				return bad(e.Node)
+			}
+		case sem.BetaBinomial:
+			if f.Phi.Kind != sem.PriorDefault {
 				return bad(e.Node)
 			}
 		}

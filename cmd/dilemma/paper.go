@@ -18,7 +18,11 @@ func init() {
 
 Runs the paper's analysis on the embedded COVID-19 panel (or --data): fits
 the traditional security dilemma (fig1) and the non-traditional one with
-its remedies (fig2-remedies), then answers three questions:
+its remedies (fig2-remedies). When the outcome is a count, it also fits
+the outcome's equation alone with each count family that can produce it
+(hurdle_negbinomial, zero_inflated_negbinomial, and with a trials column
+binomial and beta_binomial) at the same chain lengths and compares them
+by PSIS-LOO. Then it answers three questions:
 
   1. Is there a non-traditional dilemma? The edges and the probability of
      their claimed signs, the graphs' testable implications against the
