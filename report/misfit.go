@@ -22,7 +22,10 @@ const MisfitLevel = 0.99
 
 // Misfit is one statistic of a node's data that its fitted family does not
 // reproduce: the observed value lies outside the MisfitLevel interval of
-// the statistic over data replicated from the posterior.
+// the statistic over data replicated from the posterior, and differs from
+// its predicted median by a margin that matters (2 percentage points for
+// the shares at the minimum and maximum, 10% for the dispersion, 0.25 for
+// the skewness; any amount for the minimum and maximum).
 type Misfit struct {
 	Node      string  `json:"node"`
 	Column    string  `json:"column"`
@@ -86,6 +89,10 @@ type statistic struct {
 	share   bool
 	applies func(obs []float64) bool
 	value   func(y, obs []float64) float64 // obs: the observed data, for bounds
+	// matters says whether the observed value differs from the predicted
+	// median by enough to matter (with thousands of rows the interval is
+	// so narrow that a negligible difference falls outside it); nil: any.
+	matters func(obs, pred float64) bool
 }
 
 // atValue is the share of y within a relative 1e-9 of v.
@@ -129,10 +136,12 @@ func moments(y []float64) (mean, variance, skew float64) {
 var statistics = []statistic{
 	{name: "share at the minimum", share: true,
 		applies: func(obs []float64) bool { return massAt(obs, slices.Min(obs)) },
-		value:   func(y, obs []float64) float64 { return atValue(y, slices.Min(obs)) }},
+		value:   func(y, obs []float64) float64 { return atValue(y, slices.Min(obs)) },
+		matters: func(o, p float64) bool { return math.Abs(o-p) > 0.02 }},
 	{name: "share at the maximum", share: true,
 		applies: func(obs []float64) bool { return massAt(obs, slices.Max(obs)) },
-		value:   func(y, obs []float64) float64 { return atValue(y, slices.Max(obs)) }},
+		value:   func(y, obs []float64) float64 { return atValue(y, slices.Max(obs)) },
+		matters: func(o, p float64) bool { return math.Abs(o-p) > 0.02 }},
 	{name: "minimum", applies: func([]float64) bool { return true },
 		value: func(y, _ []float64) float64 { return slices.Min(y) }},
 	{name: "maximum", applies: func([]float64) bool { return true },
@@ -148,9 +157,11 @@ var statistics = []statistic{
 				return math.Inf(1)
 			}
 			return v / m
-		}},
+		},
+		matters: func(o, p float64) bool { return math.Abs(o-p) > 0.1*math.Abs(p) }},
 	{name: "skewness", applies: func([]float64) bool { return true },
-		value: func(y, _ []float64) float64 { _, _, s := moments(y); return s }},
+		value:   func(y, _ []float64) float64 { _, _, s := moments(y); return s },
+		matters: func(o, p float64) bool { return math.Abs(o-p) > 0.25 }},
 }
 
 // CheckNode compares the statistics of node's data with data replicated
@@ -175,11 +186,12 @@ func CheckNode(f *fit.Fit, node string, seed uint64) ([]Misfit, error) {
 		sort.Float64s(reps)
 		lo := quantileSorted(reps, (1-MisfitLevel)/2)
 		hi := quantileSorted(reps, 1-(1-MisfitLevel)/2)
-		if obs >= lo && obs <= hi {
+		pred := quantileSorted(reps, 0.5)
+		if (obs >= lo && obs <= hi) || (st.matters != nil && !st.matters(obs, pred)) {
 			continue
 		}
 		m := Misfit{Node: node, Column: column, Family: d.Family, Statistic: st.name, Observed: obs,
-			Lo: lo, Hi: hi, Predicted: quantileSorted(reps, 0.5), Share: st.share}
+			Lo: lo, Hi: hi, Predicted: pred, Share: st.share}
 		m.Suggest, m.Trials = suggestFamilies(f, column, d.Family)
 		out = append(out, m)
 	}
@@ -239,9 +251,15 @@ func suggestFamilies(f *fit.Fit, column, fitted string) ([]string, string) {
 		}
 	}
 	sh := data.ShapeOf(v, others)
+	fams := sh.Families
+	if i := slices.Index(fams, fitted); i >= 0 {
+		// A family suited to such values is fitted already: suggest only
+		// those ranked above it.
+		fams = fams[:i]
+	}
 	var out []string
-	for _, fam := range sh.Families {
-		if fam != fitted && slices.Contains(model.Families, fam) {
+	for _, fam := range fams {
+		if slices.Contains(model.Families, fam) {
 			out = append(out, fam)
 		}
 	}
