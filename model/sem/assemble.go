@@ -127,7 +127,12 @@ func (c *compiler) nameEquation(e *equation, names []string) {
 	if e.time == TimeRandomWalk {
 		names[e.tsdOff] = "tau_time." + e.node
 	}
-	if e.time != TimeNone {
+	switch e.time {
+	case TimeFixed:
+		for t := 0; t < e.T; t++ {
+			names[e.tOff+t] = "g." + e.node + "." + c.lay.Times[e.times[t]]
+		}
+	case TimeRandomWalk:
 		for t := 1; t < e.T; t++ {
 			names[e.tOff+t-1] = "g." + e.node + "." + c.lay.Times[e.times[t]]
 		}

@@ -451,7 +451,10 @@ func (e *equation) offsets(in *eqInput) {
 	if e.time == TimeRandomWalk {
 		e.tsdOff = take(1)
 	}
-	if e.time != TimeNone {
+	switch e.time {
+	case TimeFixed:
+		e.tOff = take(e.T) // z_t, every period; g_t = z_t − mean(z)
+	case TimeRandomWalk:
 		e.tOff = take(e.T - 1)
 	}
 	e.nparam = off

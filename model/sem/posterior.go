@@ -352,8 +352,10 @@ func (e *equation) constrain(x, out, sign []float64) {
 			out[e.tOff+t-1] = self * g
 		}
 	case TimeFixed:
-		for t := 1; t < e.T; t++ {
-			out[e.tOff+t-1] = self * x[e.tOff+t-1]
+		z := x[e.tOff : e.tOff+e.T]
+		m := mean(z)
+		for t := range z {
+			out[e.tOff+t] = self * (z[t] - m)
 		}
 	}
 }
@@ -673,13 +675,19 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 	return lp
 }
 
-// periodEffects computes g_t (g_0 = 0) from x.
+// periodEffects computes g_t from x: for fixed effects g_t = z_t − mean(z),
+// which sums to zero over the periods (so the intercept is the mean level
+// and no ridge joins it to the period effects), for a random walk g_0 = 0.
 func (e *equation) periodEffects(x, gt []float64) {
-	gt[0] = 0
 	if e.time == TimeFixed {
-		copy(gt[1:], x[e.tOff:e.tOff+e.T-1])
+		z := x[e.tOff : e.tOff+e.T]
+		m := mean(z)
+		for t, v := range z {
+			gt[t] = v - m
+		}
 		return
 	}
+	gt[0] = 0
 	s := math.Exp(x[e.tsdOff])
 	for t := 1; t < e.T; t++ {
 		gt[t] = gt[t-1] + s*x[e.tOff+t-1]
@@ -691,10 +699,15 @@ func (e *equation) periodEffects(x, gt []float64) {
 func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
 	lp := 0.0
 	if e.time == TimeFixed {
-		for t := 1; t < e.T; t++ {
-			l, d := e.timePrior.logDensity(self * x[e.tOff+t-1])
+		// dg_s/dz_t = δ_st − 1/T. The prior is on each z_t: the direction
+		// along which every z moves together leaves g unchanged and is
+		// held by the prior alone, a well-scaled direction, and g itself
+		// has the prior's normal conditioned on summing to zero.
+		md := mean(dgt[:e.T])
+		for t := 0; t < e.T; t++ {
+			l, d := e.timePrior.logDensity(self * x[e.tOff+t])
 			lp += l
-			g[e.tOff+t-1] += dgt[t] + self*d
+			g[e.tOff+t] += dgt[t] - md + self*d
 		}
 		return lp
 	}
@@ -711,4 +724,16 @@ func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
 	g[e.tsdOff] += s * ds
 	lp += positiveLogPrior(e.timePrior, x[e.tsdOff], &g[e.tsdOff])
 	return lp
+}
+
+// mean is the average of x (0 for none).
+func mean(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
 }

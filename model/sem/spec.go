@@ -247,9 +247,13 @@ type TimeMode int
 const (
 	// TimeNone adds no period effects.
 	TimeNone TimeMode = iota
-	// TimeFixed adds a fixed effect per period observed in the equation,
-	// the first such period being the reference (g = 0), each with the
-	// prior TimePrior (default normal(0, 1)).
+	// TimeFixed adds a fixed effect g_t per period observed in the
+	// equation, the effects summing to zero over those periods (so the
+	// intercept is the equation's mean level and no ridge joins it to the
+	// period effects): g_t = z_t − mean(z) with each z_t ~ TimePrior
+	// (default normal(0, 1)), which gives g the prior's normal conditioned
+	// on summing to zero and leaves the one direction the data cannot see,
+	// all z moving together, to the prior. Every period's g is reported.
 	TimeFixed
 	// TimeRandomWalk adds a random walk over the periods observed in the
 	// equation, in time order: g at the first is 0, then each step is
