@@ -73,8 +73,9 @@
 // units (a shear of the coordinates with Jacobian 1). Non-centred suits units
 // with few rows, centred units with many: REAuto picks centred when the mean
 // number of rows per unit reaches the family's threshold (10 gaussian and
-// poisson, 20 ordered, 30 bernoulli; 10 for latent nodes), and
-// EquationInfo.RE and REReason report the choice. Either can be forced.
+// poisson, 20 ordered, 30 bernoulli, 50 beta_binomial; 10 for latent
+// nodes), and EquationInfo.RE and REReason report the choice. Either can be
+// forced.
 //
 // Period effects (Equation.Time) are fixed effects per period (the first
 // period used is the reference, g = 0) or a random walk over the periods
