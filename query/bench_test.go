@@ -55,9 +55,10 @@ func BenchmarkRemedies4000NoLatent(b *testing.B) {
 	benchRemedies(b, withoutLatents(b, remediesFit(b, 4000)))
 }
 
-// BenchmarkRemedies4000FitScale is BenchmarkRemedies4000 with the
-// outcome on the fit's scale: the difference is the cost of inverting the
-// outcome's log1p|standardize row by row.
+// BenchmarkRemedies4000FitScale is BenchmarkRemedies4000 with values and
+// effects on the fit's scale: the difference is the cost of reading the
+// remedies' shifts in their columns' units (through log1p a raw shift
+// differs by row) and of reporting the outcome in its own.
 func BenchmarkRemedies4000FitScale(b *testing.B) {
 	benchRemediesOpt(b, remediesFit(b, 4000), Options{AssumeIdentified: true, Scale: Fit})
 }
