@@ -41,6 +41,57 @@ func sliceName(name string, k int) string {
 	return name + "@t-" + strconv.Itoa(k)
 }
 
+// addNode appends a node to g and returns its id; indexed names it in
+// g.index (a hidden node, name "", never is).
+func (g *agraph) addNode(name string, base, slice int, latent, hidden, indexed bool) int {
+	id := len(g.names)
+	g.names = append(g.names, name)
+	g.base = append(g.base, base)
+	g.slice = append(g.slice, slice)
+	g.latent = append(g.latent, latent)
+	g.hidden = append(g.hidden, hidden)
+	g.pa = append(g.pa, nil)
+	g.ch = append(g.ch, nil)
+	g.spouse = append(g.spouse, [2]int{-1, -1})
+	if name != "" && indexed {
+		g.index[name] = id
+	}
+	return id
+}
+
+// link adds the edge u -> v once.
+func (g *agraph) link(u, v int) {
+	if !slices.Contains(g.ch[u], v) {
+		g.ch[u] = append(g.ch[u], v)
+		g.pa[v] = append(g.pa[v], u)
+	}
+}
+
+// addEdges adds m's edges over periods 0 … periods−1 of g, whose node i
+// of m at period k has id k·len(m.Nodes) + i: each lag-0 edge in every
+// period, a lag-L edge from period k+L to period k where both exist, and
+// for each <-> a hidden common parent per period.
+func (g *agraph) addEdges(m *Model, periods int) {
+	nm := len(m.Nodes)
+	id := func(name string, k int) int { return k*nm + m.index[name] }
+	for _, e := range m.Edges {
+		switch e.Kind {
+		case Directed:
+			for k := 0; k+e.Lag < periods; k++ {
+				g.link(id(e.From, k+e.Lag), id(e.To, k))
+			}
+		case Bidirected:
+			for k := 0; k < periods; k++ {
+				a, b := id(e.From, k), id(e.To, k)
+				h := g.addNode("", -1, k, true, true, false)
+				g.spouse[h] = [2]int{a, b}
+				g.link(h, a)
+				g.link(h, b)
+			}
+		}
+	}
+}
+
 // analysis builds the identification graph of m. Periods: MaxLag()+1. In
 // every period the lag-0 edges are repeated; an edge with lag L runs from
 // period t-k-L to period t-k where both exist.
@@ -51,51 +102,13 @@ func (m *Model) analysis() (*agraph, error) {
 	analysisBuilds.Add(1)
 	m.reindex()
 	P := m.MaxLag() + 1
-	nm := len(m.Nodes)
 	g := &agraph{periods: P, model: m, index: map[string]int{}}
-	add := func(name string, base, slice int, latent, hidden bool) int {
-		id := len(g.names)
-		g.names = append(g.names, name)
-		g.base = append(g.base, base)
-		g.slice = append(g.slice, slice)
-		g.latent = append(g.latent, latent)
-		g.hidden = append(g.hidden, hidden)
-		g.pa = append(g.pa, nil)
-		g.ch = append(g.ch, nil)
-		g.spouse = append(g.spouse, [2]int{-1, -1})
-		if name != "" {
-			g.index[name] = id
-		}
-		return id
-	}
 	for k := 0; k < P; k++ {
 		for i, n := range m.Nodes {
-			add(sliceName(n.Name, k), i, k, n.Latent, false)
+			g.addNode(sliceName(n.Name, k), i, k, n.Latent, false, true)
 		}
 	}
-	id := func(name string, k int) int { return k*nm + m.index[name] }
-	link := func(u, v int) {
-		if !slices.Contains(g.ch[u], v) {
-			g.ch[u] = append(g.ch[u], v)
-			g.pa[v] = append(g.pa[v], u)
-		}
-	}
-	for _, e := range m.Edges {
-		switch e.Kind {
-		case Directed:
-			for k := 0; k+e.Lag < P; k++ {
-				link(id(e.From, k+e.Lag), id(e.To, k))
-			}
-		case Bidirected:
-			for k := 0; k < P; k++ {
-				a, b := id(e.From, k), id(e.To, k)
-				h := add("", -1, k, true, true)
-				g.spouse[h] = [2]int{a, b}
-				link(h, a)
-				link(h, b)
-			}
-		}
-	}
+	g.addEdges(m, P)
 	return g, nil
 }
 

@@ -299,19 +299,7 @@ func (m *Model) unrolled(P, history int, noise bool) (*agraph, error) {
 	nm := len(m.Nodes)
 	g := &agraph{periods: P, model: m, index: map[string]int{}}
 	add := func(name string, base, slice int, latent, hidden bool) int {
-		id := len(g.names)
-		g.names = append(g.names, name)
-		g.base = append(g.base, base)
-		g.slice = append(g.slice, slice)
-		g.latent = append(g.latent, latent)
-		g.hidden = append(g.hidden, hidden)
-		g.pa = append(g.pa, nil)
-		g.ch = append(g.ch, nil)
-		g.spouse = append(g.spouse, [2]int{-1, -1})
-		if name != "" && slice < P {
-			g.index[name] = id
-		}
-		return id
+		return g.addNode(name, base, slice, latent, hidden, slice < P)
 	}
 	for k := 0; k < Q; k++ {
 		for i, n := range m.Nodes {
@@ -319,28 +307,8 @@ func (m *Model) unrolled(P, history int, noise bool) (*agraph, error) {
 		}
 	}
 	id := func(name string, k int) int { return k*nm + m.index[name] }
-	link := func(u, v int) {
-		if !slices.Contains(g.ch[u], v) {
-			g.ch[u] = append(g.ch[u], v)
-			g.pa[v] = append(g.pa[v], u)
-		}
-	}
-	for _, e := range m.Edges {
-		switch e.Kind {
-		case Directed:
-			for k := 0; k+e.Lag < Q; k++ {
-				link(id(e.From, k+e.Lag), id(e.To, k))
-			}
-		case Bidirected:
-			for k := 0; k < Q; k++ {
-				a, b := id(e.From, k), id(e.To, k)
-				h := add("", -1, k, true, true)
-				g.spouse[h] = [2]int{a, b}
-				link(h, a)
-				link(h, b)
-			}
-		}
-	}
+	link := g.link
+	g.addEdges(m, Q)
 	for _, n := range m.Nodes {
 		if n.Fixed() || !noise {
 			continue
