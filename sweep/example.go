@@ -44,6 +44,7 @@ time_effects = ["none", "fixed"]
 # "unilateralism.column" = ["c8_max", "c8_intl_travel"]   # with family gaussian: c8_intl_travel is a monthly mean
 # "threat.transform" = ["log1p|standardize", "standardize"]
 # "fear->unilateralism.prior" = ["normal(0,1)", "normal(0,0.5)"]
+# unit_effects = ["random", "within"]                # within-unit strengths (Mundlak) or random intercepts
 # model = ["fig2-remedies", "my-alternative.dag"]   # whole alternative models
 `,
 	SBC: `# Simulation-based calibration (Talts et al. 2018; R's SBC package): each
