@@ -175,6 +175,23 @@ func (r *run) qualityTable() {
 		t.Rows = append(t.Rows, []string{n.Name, src, n.Transform, n.Family, n.Quality})
 	}
 	r.table("measures", "How each node of the non-traditional model is measured, and how well (the data documentation's grade: good, fair, poor, none). Answers that rest on poorly measured nodes rest mostly on the model's structure and priors.", t)
+	r.sharedSource(m)
+}
+
+// sharedSource warns when an edge joins two measures of one OxCGRT
+// indicator: c8_days_total_ban counts the days at C8's top level, whose
+// monthly maximum is c8_max, so an edge from a node read from c8_max to one
+// read from c8_days_total_ban is close to a measurement identity.
+func (r *run) sharedSource(m *model.Model) {
+	for _, e := range m.Edges {
+		from, to := m.Node(e.From), m.Node(e.To)
+		if e.Kind != model.Directed || e.Lag != 0 || from == nil || to == nil {
+			continue
+		}
+		if from.Column == "c8_max" && to.Column == "c8_days_total_ban" {
+			r.p("*Read with care:* `%s` (c8_days_total_ban, the days of a month at OxCGRT's top border-closure level) and `%s` (c8_max, the month's highest level) are two measures of one indicator: a month has ban days almost only when its maximum is the top level, so the edge %s → %s is close to a measurement identity. Its strength is very large on the logit scale and the prior-sensitivity check flags it; the remedies' effects on `%s` are effects on how long total bans last, through that near-identity.\n\n", e.To, e.From, e.From, e.To, e.To)
+		}
+	}
 }
 
 // signVerdict counts edges whose sign the data support.
