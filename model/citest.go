@@ -69,30 +69,7 @@ func (m *Model) TestImplications(p *data.Panel, imps []Independence, alpha float
 		}
 	}
 	m = bm
-	cache := map[string][]float64{}
-	column := func(name string) ([]float64, string) {
-		col, spec, ok := m.NodeColumn(name)
-		if !ok {
-			base, _, _ := SplitSliceName(name)
-			if w := why[base]; w != "" {
-				return nil, w
-			}
-			return nil, fmt.Sprintf("%s has no column", name)
-		}
-		key := col + "\x00" + spec
-		if x, ok := cache[key]; ok {
-			return x, ""
-		}
-		if !p.Has(col) {
-			return nil, fmt.Sprintf("column %s (node %s) is not in %s", col, name, p.Name)
-		}
-		x, err := p.Transform(col, spec)
-		if err != nil {
-			return nil, fmt.Sprintf("node %s: %v", name, err)
-		}
-		cache[key] = x
-		return x, ""
-	}
+	column := m.columnSource(p, why)
 	fixed := func(name string) bool {
 		base, _, _ := SplitSliceName(name)
 		n := m.Node(base)
@@ -229,7 +206,7 @@ func (m *Model) TestPanel(p *data.Panel, opt PanelTestOptions) (*ImplicationRepo
 	for i, n := range order {
 		rank[n] = i
 	}
-	cols := m.columnSource(p)
+	cols := m.columnSource(p, nil)
 	var unit, period, ordinal []int
 	if p.IsPanel() {
 		unit, period, ordinal = p.UnitIndex(), p.TimeIndex(), p.TimeOrdinal()
@@ -283,12 +260,16 @@ func (rep *ImplicationReport) summarize() {
 
 // columnSource returns a cached lookup of an analysis node's data: its
 // transformed column (lagged within unit for name@t-k), or the reason it
-// has none.
-func (m *Model) columnSource(p *data.Panel) func(name string) ([]float64, string) {
+// has none (why[node], when the binding gave one).
+func (m *Model) columnSource(p *data.Panel, why map[string]string) func(name string) ([]float64, string) {
 	cache := map[string][]float64{}
 	return func(name string) ([]float64, string) {
 		col, spec, ok := m.NodeColumn(name)
 		if !ok {
+			base, _, _ := SplitSliceName(name)
+			if w := why[base]; w != "" {
+				return nil, w
+			}
 			return nil, fmt.Sprintf("%s has no column", name)
 		}
 		key := col + "\x00" + spec

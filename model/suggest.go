@@ -97,7 +97,7 @@ func (m *Model) Suggest(p *data.Panel, opt PanelTestOptions) ([]Hint, *Implicati
 			add(by, by, 1, why)
 		}
 	}
-	column := m.columnSource(p)
+	column := m.columnSource(p, nil)
 	var unit, period, ordinal []int
 	if p.IsPanel() {
 		unit, period, ordinal = p.UnitIndex(), p.TimeIndex(), p.TimeOrdinal()

@@ -745,15 +745,9 @@ func runGraphImplications(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL, got %d arguments", len(pos))
 	}
-	if err := table.CheckFormat(*format); err != nil {
-		return usagef("%v", err)
-	}
-	if !(*alpha > 0 && *alpha < 1) {
-		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
-	}
-	method, err := citest.ParseMethod(*methodName)
+	method, err := checkTestFlags(*format, *alpha, *methodName)
 	if err != nil {
-		return usagef("--test-method: %v", err)
+		return err
 	}
 	methodSet := false
 	fs.Visit(func(f *flag.Flag) { methodSet = methodSet || f.Name == "test-method" })
@@ -931,15 +925,9 @@ func runGraphSuggest(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one MODEL, got %d arguments", len(pos))
 	}
-	if err := table.CheckFormat(*format); err != nil {
-		return usagef("%v", err)
-	}
-	if !(*alpha > 0 && *alpha < 1) {
-		return usagef("--alpha must be between 0 and 1, got %v", *alpha)
-	}
-	method, err := citest.ParseMethod(*methodName)
+	method, err := checkTestFlags(*format, *alpha, *methodName)
 	if err != nil {
-		return usagef("--test-method: %v", err)
+		return err
 	}
 	if *top < 0 {
 		return usagef("--top must be 0 or more, got %d", *top)
@@ -1212,4 +1200,20 @@ func runGraphPaths(e *env, args []string) error {
 		fmt.Fprintf(w, "  %s   [%s]\n", p, status)
 	}
 	return nil
+}
+
+// checkTestFlags checks the flags that graph implications and graph suggest
+// share: the table format, alpha and the test method.
+func checkTestFlags(format string, alpha float64, methodName string) (citest.Method, error) {
+	if err := table.CheckFormat(format); err != nil {
+		return 0, usagef("%v", err)
+	}
+	if !(alpha > 0 && alpha < 1) {
+		return 0, usagef("--alpha must be between 0 and 1, got %v", alpha)
+	}
+	method, err := citest.ParseMethod(methodName)
+	if err != nil {
+		return 0, usagef("--test-method: %v", err)
+	}
+	return method, nil
 }
