@@ -1,14 +1,11 @@
 package report
 
 import (
-	"context"
 	"math"
 	"testing"
 
 	"dilemma/data"
 	"dilemma/fit"
-	"dilemma/inference/loo"
-	"dilemma/model"
 	"dilemma/model/sem"
 )
 
@@ -50,20 +47,7 @@ func fitCont(t testing.TB, family string, p *data.Panel, s fit.Settings) *fit.Fi
 	t.Helper()
 	src := `dag { x -> y; v -> y [lag=1]; y -> w }
 settings { x [column="x"] v [column="v"] w [column="w"] y [column="y", family="` + family + `"] }`
-	m, err := model.ParseString(src, "cont.dag")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt, _ := s.ModelOptions()
-	pl, err := fit.NewPlan(m, p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := fit.Run(context.Background(), pl, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return fitSource(t, src, "cont.dag", p, s)
 }
 
 func TestContinuousFamiliesEndToEnd(t *testing.T) {
@@ -74,59 +58,8 @@ func TestContinuousFamiliesEndToEnd(t *testing.T) {
 			s := fit.DefaultSettings()
 			s.Chains, s.Warmup, s.Samples, s.Seed = 2, 200, 200, 3
 			f := run(s)
-			truth := map[string]float64{}
-			for k, v := range countTruth {
-				truth[k] = v
-			}
-			for k, v := range c.par {
-				truth[k] = v
-			}
-			for name, want := range truth {
-				m, sd := meanSD(t, f, name)
-				if math.Abs(m-want) > 4*sd || sd == 0 {
-					t.Errorf("%s: posterior %.3f ± %.3f, truth %g", name, m, sd, want)
-				}
-			}
-			d, err := PPC(f, "y", 10, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
 			sup := f.Posterior.Family("y").Support(c.nat)
-			for _, rep := range d.Replicated {
-				for _, v := range rep {
-					if !sup.Contains(v) {
-						t.Fatalf("replicated value %g outside the support", v)
-					}
-				}
-			}
-			pm, err := PredictModel(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := pm.Equation("y")
-			rows := e.Rows()
-			var ll [][]float64
-			for ch := range f.Draws {
-				for i := range f.Draws[ch][0] {
-					theta := make([]float64, len(f.Names))
-					for j := range theta {
-						theta[j] = f.Draws[ch][j][i]
-					}
-					row := make([]float64, len(rows))
-					for k, r := range rows {
-						mu, _ := e.Mu(theta, r)
-						row[k] = e.LogLik(theta, r, mu, e.Y[r])
-					}
-					ll = append(ll, row)
-				}
-			}
-			res, err := loo.LOO(ll)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.IsNaN(res.ELPD) || math.IsInf(res.ELPD, 0) {
-				t.Errorf("elpd_loo %g", res.ELPD)
-			}
+			checkFamilyFit(t, f, c.par, sup.Contains)
 			s.PriorOnly, s.Warmup, s.Samples = true, 100, 100
 			po := run(s)
 			for name := range c.par {

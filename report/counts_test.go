@@ -59,7 +59,13 @@ func simCount(t testing.TB, fam sem.Family, par []float64, units, periods int, s
 // fitCount fits countSrc for family to p.
 func fitCount(t testing.TB, family string, p *data.Panel, s fit.Settings) *fit.Fit {
 	t.Helper()
-	m, err := model.ParseString(countSrc(family), "count.dag")
+	return fitSource(t, countSrc(family), "count.dag", p, s)
+}
+
+// fitSource parses the model src and fits it to p with s.
+func fitSource(t testing.TB, src, name string, p *data.Panel, s fit.Settings) *fit.Fit {
+	t.Helper()
+	m, err := model.ParseString(src, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,57 +137,11 @@ func TestCountFamiliesEndToEnd(t *testing.T) {
 			s := fit.DefaultSettings()
 			s.Chains, s.Warmup, s.Samples, s.Seed = 2, 200, 200, 3
 			f := fitCount(t, c.family, p, s)
-			truth := map[string]float64{}
-			for k, v := range countTruth {
-				truth[k] = v
-			}
-			for k, v := range c.par {
-				truth[k] = v
-			}
-			for name, want := range truth {
-				m, sd := meanSD(t, f, name)
-				if math.Abs(m-want) > 4*sd || sd == 0 {
-					t.Errorf("%s: posterior %.3f ± %.3f, truth %g", name, m, sd, want)
-				}
-			}
-			d, err := PPC(f, "y", 10, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, rep := range d.Replicated {
-				for _, v := range rep {
-					if v < 0 || v != math.Trunc(v) || ((c.family == "binomial" || c.family == "beta_binomial") && v > 31) {
-						t.Fatalf("replicated count %g", v)
-					}
-				}
-			}
-			pm, err := PredictModel(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := pm.Equation("y")
-			rows := e.Rows()
-			var ll [][]float64
-			for c := range f.Draws {
-				for i := range f.Draws[c][0] {
-					theta := make([]float64, len(f.Names))
-					for j := range theta {
-						theta[j] = f.Draws[c][j][i]
-					}
-					row := make([]float64, len(rows))
-					for k, r := range rows {
-						mu, _ := e.Mu(theta, r)
-						row[k] = e.LogLik(theta, r, mu, e.Y[r])
-					}
-					ll = append(ll, row)
-				}
-			}
-			res, err := loo.LOO(ll)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.IsNaN(res.ELPD) || math.IsInf(res.ELPD, 0) || res.ELPD > 0 {
-				t.Errorf("elpd_loo %g", res.ELPD)
+			elpd := checkFamilyFit(t, f, c.par, func(v float64) bool {
+				return v >= 0 && v == math.Trunc(v) && !((c.family == "binomial" || c.family == "beta_binomial") && v > 31)
+			})
+			if elpd > 0 {
+				t.Errorf("elpd_loo %g of counts above 0", elpd)
 			}
 			s.PriorOnly, s.Warmup, s.Samples = true, 100, 100
 			po := fitCount(t, c.family, p, s)
@@ -211,4 +171,67 @@ func interval90(t testing.TB, f *fit.Fit, name string) (lo, hi float64) {
 	slices.Sort(v)
 	at := func(q float64) float64 { return v[int(q*float64(len(v)-1))] }
 	return at(0.05), at(0.95)
+}
+
+// checkFamilyFit checks a fit of the y node of countSrc or of the
+// continuous model: the strengths countTruth and the family's own
+// parameters par are recovered (posterior mean within 4 sd of the truth),
+// every replicated value of the posterior predictive check passes inSupport,
+// and the pointwise log likelihood gives a finite PSIS-LOO, which it
+// returns.
+func checkFamilyFit(t *testing.T, f *fit.Fit, par map[string]float64, inSupport func(float64) bool) float64 {
+	t.Helper()
+	truth := map[string]float64{}
+	for k, v := range countTruth {
+		truth[k] = v
+	}
+	for k, v := range par {
+		truth[k] = v
+	}
+	for name, want := range truth {
+		m, sd := meanSD(t, f, name)
+		if math.Abs(m-want) > 4*sd || sd == 0 {
+			t.Errorf("%s: posterior %.3f ± %.3f, truth %g", name, m, sd, want)
+		}
+	}
+	d, err := PPC(f, "y", 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rep := range d.Replicated {
+		for _, v := range rep {
+			if !inSupport(v) {
+				t.Fatalf("replicated value %g outside the support", v)
+			}
+		}
+	}
+	pm, err := PredictModel(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := pm.Equation("y")
+	rows := e.Rows()
+	var ll [][]float64
+	for ch := range f.Draws {
+		for i := range f.Draws[ch][0] {
+			theta := make([]float64, len(f.Names))
+			for j := range theta {
+				theta[j] = f.Draws[ch][j][i]
+			}
+			row := make([]float64, len(rows))
+			for k, r := range rows {
+				mu, _ := e.Mu(theta, r)
+				row[k] = e.LogLik(theta, r, mu, e.Y[r])
+			}
+			ll = append(ll, row)
+		}
+	}
+	res, err := loo.LOO(ll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.IsNaN(res.ELPD) || math.IsInf(res.ELPD, 0) {
+		t.Errorf("elpd_loo %g", res.ELPD)
+	}
+	return res.ELPD
 }
