@@ -1,12 +1,11 @@
 package sem
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // trialsCases are the families of successes out of trials, with their own
@@ -44,25 +43,7 @@ func TestTrialsGradients(t *testing.T) {
 		for k := range th {
 			th[k] = math.Log(c.par[k]) + 0.3*rng.NormFloat64()
 		}
-		z := append(append([]float64(nil), mu...), th...)
-		eval := func(z, grad []float64) float64 {
-			dmu := make([]float64, n)
-			g := make([]float64, np)
-			lp := f.LogLik(y, z[:n], z[n:], dmu, g) + f.LogPrior(z[n:], g)
-			if grad != nil {
-				copy(grad, dmu)
-				copy(grad[n:], g)
-			}
-			return lp
-		}
-		got := make([]float64, n+np)
-		eval(z, got)
-		num := fd.Gradient(nil, func(z []float64) float64 { return eval(z, nil) }, z, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-		for i := range got {
-			if math.Abs(got[i]-num[i]) > 1e-6*(1+math.Abs(num[i])) {
-				t.Errorf("%s: d/dz[%d] analytic %.10g, finite differences %.10g", f.Name(), i, got[i], num[i])
-			}
-		}
+		checkFamilyGradient(t, fmt.Sprintf("%s", f.Name()), f, y, mu, th)
 		nat := make([]float64, np)
 		f.Constrain(th, nat)
 		want := 0.0

@@ -1,12 +1,11 @@
 package sem
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"gonum.org/v1/gonum/diff/fd"
 
 	"dilemma/data"
 )
@@ -73,35 +72,17 @@ func TestCountGradients(t *testing.T) {
 			for k := range th {
 				th[k] += 0.5 * rng.NormFloat64()
 			}
-			z := append(append([]float64(nil), mu...), th...)
-			eval := func(z, grad []float64) float64 {
-				dmu := make([]float64, n)
-				g := make([]float64, np)
-				lp := f.LogLik(y, z[:n], z[n:], dmu, g) + f.LogPrior(z[n:], g)
-				if grad != nil {
-					copy(grad, dmu)
-					copy(grad[n:], g)
-				}
-				return lp
-			}
-			got := make([]float64, n+np)
-			eval(z, got)
-			num := fd.Gradient(nil, func(z []float64) float64 { return eval(z, nil) }, z, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-			for i := range got {
-				if math.Abs(got[i]-num[i]) > 1e-6*(1+math.Abs(num[i])) {
-					t.Errorf("%s trial %d: d/dz[%d] analytic %.10g, finite differences %.10g", f.Name(), trial, i, got[i], num[i])
-				}
-			}
+			checkFamilyGradient(t, fmt.Sprintf("%s trial %d", f.Name(), trial), f, y, mu, th)
 			// LogLik = Σ LogDensity + Σ log y!.
 			nat := make([]float64, np)
-			f.Constrain(z[n:], nat)
+			f.Constrain(th, nat)
 			want := 0.0
 			for i := range y {
 				lg, _ := math.Lgamma(y[i] + 1)
 				want += f.LogDensity(y[i], mu[i], nat) + lg
 			}
 			dmu, g := make([]float64, n), make([]float64, np)
-			if ll := f.LogLik(y, mu, z[n:], dmu, g); math.Abs(ll-want) > 1e-8*(1+math.Abs(want)) {
+			if ll := f.LogLik(y, mu, th, dmu, g); math.Abs(ll-want) > 1e-8*(1+math.Abs(want)) {
 				t.Errorf("%s: LogLik %.12g, Σ LogDensity + log y! %.12g", f.Name(), ll, want)
 			}
 		}

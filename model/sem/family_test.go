@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // loglik1 is a family's log likelihood of a single row.
@@ -102,26 +100,8 @@ func TestFamilyGradients(t *testing.T) {
 				t.Fatalf("%s: Prepare: %v", c.fam.Name(), err)
 			}
 			np := f.NumParams()
-			z := append(append([]float64(nil), mu...), randomPoint(rng, np, 0.7)...)
-			eval := func(z []float64, grad []float64) float64 {
-				dmu := make([]float64, n)
-				g := make([]float64, np)
-				lp := f.LogLik(y, z[:n], z[n:], dmu, g)
-				lp += f.LogPrior(z[n:], g)
-				if grad != nil {
-					copy(grad, dmu)
-					copy(grad[n:], g)
-				}
-				return lp
-			}
-			got := make([]float64, n+np)
-			eval(z, got)
-			num := fd.Gradient(nil, func(z []float64) float64 { return eval(z, nil) }, z, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-			for i := range got {
-				if math.Abs(got[i]-num[i]) > 1e-6*(1+math.Abs(num[i])) {
-					t.Errorf("%s trial %d: d/dz[%d] analytic %.10g, finite differences %.10g", f.Name(), trial, i, got[i], num[i])
-				}
-			}
+			th := randomPoint(rng, np, 0.7)
+			checkFamilyGradient(t, fmt.Sprintf("%s trial %d", f.Name(), trial), f, y, mu, th)
 		}
 	}
 }

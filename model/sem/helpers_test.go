@@ -144,3 +144,30 @@ func index(t *testing.T, p *Posterior, name string) int {
 	t.Fatalf("no parameter %q in %v", name, p.ParamNames())
 	return -1
 }
+
+// checkFamilyGradient compares the analytic gradient of f's LogLik plus
+// LogPrior, with respect to the linear predictors mu and the unconstrained
+// parameters th, with central finite differences; label names the case.
+func checkFamilyGradient(t *testing.T, label string, f Family, y, mu, th []float64) {
+	t.Helper()
+	n, np := len(mu), len(th)
+	z := append(append([]float64(nil), mu...), th...)
+	eval := func(z, grad []float64) float64 {
+		dmu := make([]float64, n)
+		g := make([]float64, np)
+		lp := f.LogLik(y, z[:n], z[n:], dmu, g) + f.LogPrior(z[n:], g)
+		if grad != nil {
+			copy(grad, dmu)
+			copy(grad[n:], g)
+		}
+		return lp
+	}
+	got := make([]float64, n+np)
+	eval(z, got)
+	num := fd.Gradient(nil, func(z []float64) float64 { return eval(z, nil) }, z, &fd.Settings{Formula: fd.Central, Step: 1e-6})
+	for i := range got {
+		if math.Abs(got[i]-num[i]) > 1e-6*(1+math.Abs(num[i])) {
+			t.Errorf("%s: d/dz[%d] analytic %.10g, finite differences %.10g", label, i, got[i], num[i])
+		}
+	}
+}
