@@ -90,25 +90,7 @@ func Trace(o Options, name string, chains [][]float64, divergent [][]bool) (*Fig
 	p.X.Tick.Marker = niceTicker{n: 5, integer: true}
 	lineW := t.lw * 0.6
 	rug := draw.LineStyle{Color: black, Width: t.thin * 1.2}
-	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
-		for k, ch := range chains {
-			step := (len(ch) + maxTracePoints - 1) / maxTracePoints
-			var xs, ys []float64
-			for i := 0; i < len(ch); i += step {
-				xs, ys = append(xs, float64(i+1)), append(ys, ch[i])
-			}
-			strokeData(c, p, draw.LineStyle{Color: seriesColor(k), Width: lineW}, xs, ys)
-		}
-		xf, _ := p.Transforms(&c)
-		for k := range divergent {
-			for i, d := range divergent[k] {
-				if d {
-					x := xf(float64(i + 1))
-					c.StrokeLine2(rug, x, c.Min.Y, x, c.Min.Y+t.fs*0.6)
-				}
-			}
-		}
-	}))
+	p.Add(traceLines(chains, divergent, lineW, rug, t.fs*0.6))
 	pg := t.newPage()
 	var items []legendItem
 	for k := range chains {
@@ -363,4 +345,29 @@ func Energy(o Options, energy [][]float64) (*Figure, error) {
 	return newFigure("energy", o, pg.heightFor(mainH), func(c draw.Canvas) {
 		pg.draw(c, func(c draw.Canvas) { p.Draw(c) })
 	}), nil
+}
+
+// traceLines draws each chain's trace (thinned to maxTracePoints) in its
+// series colour, and a rug tick of height rugH at the bottom for every
+// divergent iteration.
+func traceLines(chains [][]float64, divergent [][]bool, lineW vg.Length, rug draw.LineStyle, rugH vg.Length) plotFunc {
+	return func(c draw.Canvas, p *plot.Plot) {
+		for k, ch := range chains {
+			step := (len(ch) + maxTracePoints - 1) / maxTracePoints
+			var xs, ys []float64
+			for i := 0; i < len(ch); i += step {
+				xs, ys = append(xs, float64(i+1)), append(ys, ch[i])
+			}
+			strokeData(c, p, draw.LineStyle{Color: seriesColor(k), Width: lineW}, xs, ys)
+		}
+		xf, _ := p.Transforms(&c)
+		for k := range divergent {
+			for i, d := range divergent[k] {
+				if d {
+					x := xf(float64(i + 1))
+					c.StrokeLine2(rug, x, c.Min.Y, x, c.Min.Y+rugH)
+				}
+			}
+		}
+	}
 }

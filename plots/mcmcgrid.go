@@ -140,25 +140,7 @@ func Traces(o Options, params []ParamChains, divergent [][]bool) (*Figure, error
 			p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
 		}
 		lineW := t.lw * 0.5
-		p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
-			for ci, ch := range chains {
-				step := (len(ch) + maxTracePoints - 1) / maxTracePoints
-				var xs, ys []float64
-				for i := 0; i < len(ch); i += step {
-					xs, ys = append(xs, float64(i+1)), append(ys, ch[i])
-				}
-				strokeData(c, p, draw.LineStyle{Color: seriesColor(ci), Width: lineW}, xs, ys)
-			}
-			xf, _ := p.Transforms(&c)
-			for ci := range divergent {
-				for i, d := range divergent[ci] {
-					if d {
-						x := xf(float64(i + 1))
-						c.StrokeLine2(rug, x, c.Min.Y, x, c.Min.Y+t.fs*0.45)
-					}
-				}
-			}
-		}))
+		p.Add(traceLines(chains, divergent, lineW, rug, t.fs*0.45))
 		panels[k] = p
 	}
 	pg := t.newPage()
