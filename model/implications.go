@@ -50,15 +50,58 @@ func (m *Model) ImplicationsWithin(work int) (imps []Independence, complete bool
 	if err != nil {
 		return nil, false, err
 	}
-	n := g.n()
 	complete = true
 	spent := 0
-	obs := make([]bool, n)
-	for v := 0; v < n; v++ {
+	obs := g.observed()
+	var out []Independence
+	g.candidatePairs(m, obs, func(a, b int) bool {
+		if work > 0 && spent > work {
+			complete = false
+			return false
+		}
+		left := 0
+		if work > 0 {
+			left = work - spent
+		}
+		given, ok, w := g.smallestSeparator(a, b, obs, left)
+		spent += w
+		if !ok {
+			return true
+		}
+		c := Independence{X: g.names[a], Y: g.names[b], Given: sortedNames(g, given)}
+		if c.Y < c.X {
+			c.X, c.Y = c.Y, c.X
+		}
+		out = append(out, c)
+		return true
+	})
+	slices.SortFunc(out, func(p, q Independence) int {
+		if c := strings.Compare(p.X, q.X); c != 0 {
+			return c
+		}
+		if c := strings.Compare(p.Y, q.Y); c != 0 {
+			return c
+		}
+		return slices.Compare(p.Given, q.Given)
+	})
+	return out, complete, nil
+}
+
+// observed marks the graph's observed (not latent) nodes.
+func (g *agraph) observed() []bool {
+	obs := make([]bool, g.n())
+	for v := range obs {
 		obs[v] = !g.latent[v]
 	}
-	var out []Independence
-pairs:
+	return obs
+}
+
+// candidatePairs calls visit(a, b), a < b, for each pair of observed nodes
+// that could carry an implication: neither a fixed root, not both in an
+// earlier period (they repeat the pairs at t), and not adjacent. It stops
+// when visit returns false.
+func (g *agraph) candidatePairs(m *Model, obs []bool, visit func(a, b int) bool) {
+	n := g.n()
 	for a := 0; a < n; a++ {
 		if !obs[a] || m.Nodes[g.base[a]].Fixed() {
 			continue
@@ -73,36 +116,11 @@ pairs:
 			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
 				continue
 			}
-			if work > 0 && spent > work {
-				complete = false
-				break pairs
+			if !visit(a, b) {
+				return
 			}
-			left := 0
-			if work > 0 {
-				left = work - spent
-			}
-			given, ok, w := g.smallestSeparator(a, b, obs, left)
-			spent += w
-			if !ok {
-				continue
-			}
-			c := Independence{X: g.names[a], Y: g.names[b], Given: sortedNames(g, given)}
-			if c.Y < c.X {
-				c.X, c.Y = c.Y, c.X
-			}
-			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(p, q Independence) int {
-		if c := strings.Compare(p.X, q.X); c != 0 {
-			return c
-		}
-		if c := strings.Compare(p.Y, q.Y); c != 0 {
-			return c
-		}
-		return slices.Compare(p.Given, q.Given)
-	})
-	return out, complete, nil
 }
 
 // smallestSeparator returns a smallest minimal set of observed nodes that
@@ -215,60 +233,38 @@ func (m *Model) panelImplications(periods, work int) ([]PanelImplication, bool, 
 		}
 		return 0
 	}
-	n := g.n()
-	obsG := make([]bool, n)
-	for v := 0; v < n; v++ {
-		obsG[v] = !g.latent[v]
-	}
-	obsH := make([]bool, h.n())
-	for v := range obsH {
-		obsH[v] = !h.latent[v]
-	}
+	obsG, obsH := g.observed(), h.observed()
 	var out []PanelImplication
-pairs:
-	for a := 0; a < n; a++ {
-		if !obsG[a] || m.Nodes[g.base[a]].Fixed() {
-			continue
+	g.candidatePairs(m, obsG, func(a, b int) bool {
+		if work > 0 && spent > work {
+			complete = false
+			return false
 		}
-		for b := a + 1; b < n; b++ {
-			if !obsG[b] || m.Nodes[g.base[b]].Fixed() {
-				continue
+		group := Autocorrelation
+		var given []string
+		if g.base[a] != g.base[b] {
+			// Node ids of the observed periods coincide in g and h.
+			z, ok, w := h.smallestSeparator(a, b, obsH, budget())
+			spent += w
+			if ok {
+				group, given = CrossNode, sortedNames(h, z)
 			}
-			if g.slice[a] > 0 && g.slice[b] > 0 {
-				continue
-			}
-			if slices.Contains(g.ch[a], b) || slices.Contains(g.pa[a], b) {
-				continue
-			}
-			if work > 0 && spent > work {
-				complete = false
-				break pairs
-			}
-			group := Autocorrelation
-			var given []string
-			if g.base[a] != g.base[b] {
-				// Node ids of the observed periods coincide in g and h.
-				z, ok, w := h.smallestSeparator(a, b, obsH, budget())
-				spent += w
-				if ok {
-					group, given = CrossNode, sortedNames(h, z)
-				}
-			}
-			if given == nil {
-				z, ok, w := g.smallestSeparator(a, b, obsG, budget())
-				spent += w
-				if !ok {
-					continue
-				}
-				given = sortedNames(g, z)
-			}
-			c := PanelImplication{Independence{X: g.names[a], Y: g.names[b], Given: given}, group}
-			if c.Y < c.X {
-				c.X, c.Y = c.Y, c.X
-			}
-			out = append(out, c)
 		}
-	}
+		if given == nil {
+			z, ok, w := g.smallestSeparator(a, b, obsG, budget())
+			spent += w
+			if !ok {
+				return true
+			}
+			given = sortedNames(g, z)
+		}
+		c := PanelImplication{Independence{X: g.names[a], Y: g.names[b], Given: given}, group}
+		if c.Y < c.X {
+			c.X, c.Y = c.Y, c.X
+		}
+		out = append(out, c)
+		return true
+	})
 	slices.SortFunc(out, func(p, q PanelImplication) int {
 		if p.Group != q.Group {
 			return int(p.Group) - int(q.Group)
