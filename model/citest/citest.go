@@ -227,23 +227,7 @@ func Test(d Data, m Method) Result {
 	}
 	// Orthonormal basis of the demeaned Z (modified Gram-Schmidt), dropping
 	// collinear columns.
-	var basis [][]float64
-	for c := 2; c < len(dm); c++ {
-		if dm[c] == nil {
-			continue
-		}
-		v := slices.Clone(dm[c])
-		before := sumSq(v)
-		project(v, basis)
-		project(v, basis) // twice: Gram-Schmidt keeps orthogonality
-		if ss := sumSq(v); ss <= relTol*before {
-			res.DroppedZ = append(res.DroppedZ, c-2)
-			continue
-		} else {
-			scale(v, 1/math.Sqrt(ss))
-		}
-		basis = append(basis, v)
-	}
+	basis := orthonormal(dm[2:], func(c int) { res.DroppedZ = append(res.DroppedZ, c) })
 	sort.Ints(res.DroppedZ)
 	ey, ex := slices.Clone(dm[0]), slices.Clone(dm[1])
 	syy0, sxx0 := sumSq(ey), sumSq(ex)
@@ -380,22 +364,7 @@ func halfFit(dm [][]float64, sub, unit []int, G int, period []int) (float64, []f
 		}
 		cols[c] = w
 	}
-	var basis [][]float64
-	for c := 2; c < len(cols); c++ {
-		if cols[c] == nil {
-			continue
-		}
-		v := slices.Clone(cols[c])
-		before := sumSq(v)
-		project(v, basis)
-		project(v, basis)
-		ss := sumSq(v)
-		if !(before > 0) || ss <= relTol*before {
-			continue
-		}
-		scale(v, 1/math.Sqrt(ss))
-		basis = append(basis, v)
-	}
+	basis := orthonormal(cols[2:], nil)
 	ey, ex := cols[0], cols[1]
 	project(ey, basis)
 	project(ex, basis)
@@ -609,4 +578,31 @@ func centeredSS(v []float64) float64 {
 		s += (x - m) * (x - m)
 	}
 	return s
+}
+
+// orthonormal is an orthonormal basis of the columns (nil ones skipped), by
+// modified Gram-Schmidt applied twice (which keeps orthogonality); a column
+// that is (nearly) a combination of the earlier ones is left out and, when
+// dropped is not nil, reported by its index.
+func orthonormal(cols [][]float64, dropped func(c int)) [][]float64 {
+	var basis [][]float64
+	for c, col := range cols {
+		if col == nil {
+			continue
+		}
+		v := slices.Clone(col)
+		before := sumSq(v)
+		project(v, basis)
+		project(v, basis)
+		ss := sumSq(v)
+		if !(before > 0) || ss <= relTol*before {
+			if dropped != nil {
+				dropped(c)
+			}
+			continue
+		}
+		scale(v, 1/math.Sqrt(ss))
+		basis = append(basis, v)
+	}
+	return basis
 }
