@@ -21,6 +21,7 @@ import (
 	"dilemma/inference"
 	"dilemma/inference/diagnostics"
 	"dilemma/inference/stancsv"
+	"dilemma/internal/atomicfile"
 	"dilemma/model"
 	"dilemma/model/sem"
 	"dilemma/table"
@@ -69,18 +70,7 @@ func (f *Fit) Write(dir string) (err error) {
 	if err := f.writeFiles(tmp); err != nil {
 		return err
 	}
-	if _, err := os.Stat(dir); err == nil {
-		old := tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, dir); err != nil {
-			os.Rename(old, dir)
-			return err
-		}
-		return os.RemoveAll(old)
-	}
-	return os.Rename(tmp, dir)
+	return atomicfile.ReplaceDir(tmp, dir)
 }
 
 func (f *Fit) writeFiles(dir string) error {

@@ -14,6 +14,7 @@ import (
 	"dilemma/data"
 	"dilemma/fit"
 	"dilemma/inference"
+	"dilemma/internal/atomicfile"
 	"dilemma/model"
 	"dilemma/query"
 )
@@ -173,7 +174,7 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while writing the report: %w", err)
 	}
-	if err := replaceDir(tmp, dir); err != nil {
+	if err := atomicfile.ReplaceDir(tmp, dir); err != nil {
 		return nil, err
 	}
 	return &Result{Dir: dir, Files: r.files, Fits: map[string]*fit.Fit{o.Traditional: r.trad, o.NonTraditional: r.nontrad}}, nil
@@ -196,21 +197,6 @@ func checkTarget(dir string) error {
 		return fmt.Errorf("%s exists and is not a report directory; choose another --out", dir)
 	}
 	return nil
-}
-
-func replaceDir(tmp, dir string) error {
-	if _, err := os.Stat(dir); err == nil {
-		old := tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, dir); err != nil {
-			os.Rename(old, dir)
-			return err
-		}
-		return os.RemoveAll(old)
-	}
-	return os.Rename(tmp, dir)
 }
 
 // fitBoth fits the two models and writes their fit directories.

@@ -14,6 +14,7 @@ import (
 	"dilemma"
 	"dilemma/data"
 	"dilemma/fit"
+	"dilemma/internal/atomicfile"
 	"dilemma/model"
 	"dilemma/model/sem"
 	"dilemma/query"
@@ -514,25 +515,4 @@ func writeJSON(path string, v any) error {
 
 // writeAtomic writes b to a temporary file beside path and renames it into
 // place, so that readers see the whole file or none.
-func writeAtomic(path string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writeAtomic(path string, b []byte) error { return atomicfile.WriteBytes(path, b) }

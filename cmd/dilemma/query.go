@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"dilemma/fit"
+	"dilemma/internal/atomicfile"
 	"dilemma/query"
 	"dilemma/table"
 )
@@ -271,25 +270,8 @@ func printReport(e *env, q *queryFlags, r queryReport, basis *query.Basis, jsonV
 
 // writeFileAtomic writes path whole or not at all: a temporary file in the
 // same directory, renamed into place.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	return atomicfile.Write(path, write)
 }
 
 // queryErr marks a query's failure as the input's fault (exit status 1):
