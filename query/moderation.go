@@ -1,0 +1,120 @@
+package query
+
+import (
+	"dilemma/model/sem"
+)
+
+// Moderation (the edge attribute moderator="z" on x -> y) puts c·x·z into
+// y's linear predictor. The fit carries it as a term whose column is the
+// product; queries follow it exactly: in a world where x changes by Δx and
+// z by Δz (each its own change in that world, at its own lag), the product
+// changes by Δx·z + x·Δz + Δx·Δz, with x and z the row's factual values.
+
+// interactionTerm is the system's view of interaction term t (coefficient
+// parameter j, named name) among an equation's terms: the product column
+// for the factual linear predictor, and the factual factors from the
+// parent's and the moderator's own terms.
+func interactionTerm(t sem.Term, terms []sem.Term, j int, name string) sysTerm {
+	st := sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name,
+		mod: -1, modName: t.Moderator, modLag: t.ModeratorLag}
+	for _, o := range terms {
+		if o.Moderator != "" || o.UnitMean {
+			continue
+		}
+		if o.Parent == t.Parent && o.Lag == t.Lag {
+			st.xf = o.X
+		}
+		if o.Parent == t.Moderator && o.Lag == t.ModeratorLag {
+			st.zf = o.X
+		}
+	}
+	return st
+}
+
+// factorsMoved reports whether an interaction term's parent (at h−lag) or
+// moderator (at h−modLag) may differ from its factual value in world w.
+func (s *system) factorsMoved(p *jobPlan, w, h int, t *sysTerm, aff func(v, h int) bool) (x, z bool) {
+	if hp := h - t.lag; hp >= 0 {
+		x = aff(t.parent, hp)
+	}
+	if hz := h - t.modLag; hz >= 0 {
+		z = aff(t.mod, hz)
+	}
+	return x, z
+}
+
+// productMoves reports whether node n has an interaction term one of
+// whose factors changes in world w at period h: the change of n's linear
+// predictor then depends on the row's factual values, so it is not the
+// same at every row.
+func (s *system) productMoves(p *jobPlan, w, h int, n *sysNode) bool {
+	for k := range n.terms {
+		t := &n.terms[k]
+		if t.mod < 0 {
+			continue
+		}
+		x, z := s.factorsMoved(p, w, h, t, func(v, hh int) bool { return p.aff[w][hh][v] })
+		if x || z {
+			return true
+		}
+	}
+	return false
+}
+
+// productApprox reports whether a population average through an
+// interaction term of n is a plug-in: both factors change and both
+// changes are expected values of nonlinear nodes (random given the draw),
+// so the mean of their product is not the product of their means.
+// aff and car are period h's flags so far; carries holds earlier periods'.
+func (s *system) productApprox(p *jobPlan, w, h int, n *sysNode, aff, car []bool, carries [][][]bool) bool {
+	for k := range n.terms {
+		t := &n.terms[k]
+		if t.mod < 0 {
+			continue
+		}
+		look := func(v, hh int) bool {
+			if hh == h {
+				return aff[v] && car[v]
+			}
+			return p.aff[w][hh][v] && carries[w][hh][v]
+		}
+		if x, z := s.factorsMoved(p, w, h, t, look); x && z {
+			return true
+		}
+	}
+	return false
+}
+
+// productChange adds to de the change of interaction term t's contribution
+// to the linear predictor in world w at period h, at the worker's current
+// row: c·(Δx·z + x·Δz + Δx·Δz).
+func (wk *worker) productChange(w, h int, t *sysTerm, c, lo, hi int, de []float64) {
+	p, r := wk.p, wk.r
+	m := len(de)
+	var dx, dz []float64
+	if hp := h - t.lag; hp >= 0 && p.aff[w][hp][t.parent] {
+		dx = wk.delta[w][hp][t.parent][:m]
+	}
+	if hz := h - t.modLag; hz >= 0 && p.aff[w][hz][t.mod] {
+		dz = wk.delta[w][hz][t.mod][:m]
+	}
+	if dx == nil && dz == nil {
+		return
+	}
+	b := wk.col(c, t.b, lo, hi)
+	x, z := t.xf[r], t.zf[r]
+	switch {
+	case dz == nil:
+		for i := range de {
+			de[i] += b[i] * dx[i] * z
+		}
+	case dx == nil:
+		for i := range de {
+			de[i] += b[i] * x * dz[i]
+		}
+	default:
+		for i := range de {
+			de[i] += b[i] * (dx[i]*(z+dz[i]) + x*dz[i])
+		}
+	}
+}
