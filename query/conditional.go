@@ -253,7 +253,11 @@ func (r *ConditionalReport) Header() []string {
 	if r.Versus != "no intervention" {
 		vs = " versus " + r.Versus
 	}
-	out = append(out, fmt.Sprintf("Conditional effect of %s%s on %s, with %s held at each value in both worlds (%s)", r.Query, vs, r.Outcome, r.Node, r.NodeUnits))
+	units := "in the units of " + r.NodeUnits
+	if r.NodeUnits == "fit scale" {
+		units = "on the fit's scale"
+	}
+	out = append(out, fmt.Sprintf("Conditional effect of %s%s on %s, with %s held at each value in both worlds (values %s)", r.Query, vs, r.Outcome, r.Node, units))
 	out = append(out, scaleLine(r.ScaleKind, r.Scale))
 	out = append(out, warningLines(r.Basis)...)
 	if len(r.Rows) > 0 {

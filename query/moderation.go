@@ -1,6 +1,8 @@
 package query
 
 import (
+	"strings"
+
 	"dilemma/model/sem"
 )
 
@@ -32,8 +34,9 @@ func interactionTerm(t sem.Term, terms []sem.Term, j int, name string) sysTerm {
 }
 
 // factorsMoved reports whether an interaction term's parent (at h−lag) or
-// moderator (at h−modLag) may differ from its factual value in world w.
-func (s *system) factorsMoved(p *jobPlan, w, h int, t *sysTerm, aff func(v, h int) bool) (x, z bool) {
+// moderator (at h−modLag) may differ from its factual value (aff says
+// whether node v may at period h).
+func factorsMoved(h int, t *sysTerm, aff func(v, h int) bool) (x, z bool) {
 	if hp := h - t.lag; hp >= 0 {
 		x = aff(t.parent, hp)
 	}
@@ -53,7 +56,7 @@ func (s *system) productMoves(p *jobPlan, w, h int, n *sysNode) bool {
 		if t.mod < 0 {
 			continue
 		}
-		x, z := s.factorsMoved(p, w, h, t, func(v, hh int) bool { return p.aff[w][hh][v] })
+		x, z := factorsMoved(h, t, func(v, hh int) bool { return p.aff[w][hh][v] })
 		if x || z {
 			return true
 		}
@@ -78,7 +81,7 @@ func (s *system) productApprox(p *jobPlan, w, h int, n *sysNode, aff, car []bool
 			}
 			return p.aff[w][hh][v] && carries[w][hh][v]
 		}
-		if x, z := s.factorsMoved(p, w, h, t, look); x && z {
+		if x, z := factorsMoved(h, t, look); x && z {
 			return true
 		}
 	}
@@ -117,4 +120,46 @@ func (wk *worker) productChange(w, h int, t *sysTerm, c, lo, hi int, de []float6
 			de[i] += b[i] * (dx[i]*(z+dz[i]) + x*dz[i])
 		}
 	}
+}
+
+// addInteractions adds to the basis the interaction coefficients of the
+// child's equation that the edge from -> to (at lag) enters, as the
+// moderated parent or as the moderator: the answer rests on them too. They
+// share the edge's identification.
+func (e *Engine) addInteractions(b *Basis, seen map[string]bool, from, to string, lag int, edge EdgeBasis) {
+	for _, es := range e.s.fit.Edges {
+		if es.Kind != "interaction" || es.Child != to || seen[es.Name] {
+			continue
+		}
+		if !(es.Parent == from && es.Lag == lag) && !(es.Moderator == from && es.ModeratorLag == lag) {
+			continue
+		}
+		seen[es.Name] = true
+		b.Edges = append(b.Edges, EdgeBasis{Edge: es.Edge, Param: es.Name, Mean: es.Mean, SD: es.SD, Contraction: es.Contraction,
+			Identified: edge.Identified, Reason: edge.Reason})
+	}
+}
+
+// productNote says, for a method line, through which nodes' interaction
+// terms the job's change passes ("" when none).
+func (s *system) productNote(p *jobPlan) string {
+	var names []string
+	for v, n := range s.nodes {
+		moved := false
+		for w := 0; w < p.nw && !moved; w++ {
+			for h := range p.aff[w] {
+				if p.aff[w][h][v] && !p.active[w][h][v] && s.productMoves(p, w, h, n) {
+					moved = true
+					break
+				}
+			}
+		}
+		if moved {
+			names = append(names, n.name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "; through the interaction terms (moderator=) of " + strings.Join(names, ", ") + " each row's product x·z changes by exactly Δx·z + x·Δz + Δx·Δz, with the row's own x and z"
 }

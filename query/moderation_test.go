@@ -144,6 +144,7 @@ func TestModeratorMovesWithX(t *testing.T) {
 	p := moderatedPanel(t, 12, 8)
 	src := "dag { x -> y [moderator=\"z\"]; z -> y; x -> z }"
 	f := pointFitPanel(t, src, p, 5, vals(map[string]float64{"b.x.y": 0.5, "c.x.z.y": 0.3, "b.z.y": -0.2, "b.x.z": 0.7}))
+	f.Edges = []fit.EdgeSummary{{Name: "c.x.z.y", Edge: "x -> y [moderator=z]", Kind: "interaction", Parent: "x", Child: "y", Moderator: "z", Mean: 0.3}}
 	e, err := New(f)
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +171,16 @@ func TestModeratorMovesWithX(t *testing.T) {
 	near(t, "effect", eff.Periods[0].Mean, want, 1e-9)
 	if !strings.HasPrefix(eff.Basis.Method, "exact") {
 		t.Errorf("method %q", eff.Basis.Method)
+	}
+	// The answer rests on the interaction coefficient, listed once.
+	n = 0
+	for _, eb := range eff.Basis.Edges {
+		if eb.Param == "c.x.z.y" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("basis lists c.x.z.y %d times: %+v", n, eff.Basis.Edges)
 	}
 	// A unit counterfactual follows the same product rule at its own row.
 	cf, err := e.Counterfactual(do, "U03", "2020-04", Options{Outcome: "y"})
