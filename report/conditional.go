@@ -125,3 +125,17 @@ func conditionalFigure(eng *query.Engine, f *fit.Fit, req Request, opt query.Opt
 	fig, err := plots.ConditionalEffect(o, pts)
 	return fig, notes, err
 }
+
+// interactionParent is the parent cell of an edge table row: the parent,
+// or for an interaction coefficient (moderator=) "x:z" as R's formulas
+// write it, with "(t-k)" after a lagged moderator.
+func interactionParent(e fit.EdgeSummary) string {
+	if e.Kind != "interaction" {
+		return e.Parent
+	}
+	s := e.Parent + ":" + e.Moderator
+	if e.ModeratorLag > 0 {
+		s += fmt.Sprintf("(t-%d)", e.ModeratorLag)
+	}
+	return s
+}

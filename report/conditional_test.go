@@ -85,6 +85,15 @@ func TestConditionalFigure(t *testing.T) {
 			t.Errorf("at %s: effect %.12g, want %.12g", row.At, got, want)
 		}
 	}
+	// The paper's edge table has the interaction coefficient as x:z.
+	tab := EdgeTable(f, PaperTable)
+	found := false
+	for _, r := range tab.Rows {
+		found = found || r[0] == "x:z" && r[1] == "y"
+	}
+	if !found {
+		t.Errorf("paper table rows %v lack x:z -> y", tab.Rows)
+	}
 	for _, tc := range []struct {
 		req  Request
 		want string
