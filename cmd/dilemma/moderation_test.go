@@ -39,7 +39,11 @@ func TestModerationCommands(t *testing.T) {
 	if err != nil || !strings.Contains(string(edges), "\nx -> y [moderator=z],x,y,0,") {
 		t.Errorf("edges.csv lacks the interaction row (%v):\n%s", err, edges)
 	}
-	out, errs, st := runCLI(t, "summary", dir, "--quiet")
+	out, errs, st := runCLI(t, "graph", "show", filepath.Join(filepath.Dir(dir), "m.dag"))
+	if st != 0 || !strings.Contains(out, "x -> y [moderator=z]") || !strings.Contains(out, "moderator normal(0,0.5)") {
+		t.Errorf("graph show: status %d %s\n%s", st, errs, out)
+	}
+	out, errs, st = runCLI(t, "summary", dir, "--quiet")
 	if st != 0 || !strings.Contains(out, "x -> y [moderator=z]") {
 		t.Errorf("summary: status %d %s\n%s", st, errs, out)
 	}
