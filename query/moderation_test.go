@@ -17,10 +17,10 @@ func moderatedPanel(t testing.TB, units, periods int) *data.Panel {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 3))
 	var b strings.Builder
-	b.WriteString("iso3,month,x,z,w,y\n")
+	b.WriteString("iso3,month,x,z,w,y,yb\n")
 	for i := range units {
 		for p := range periods {
-			fmt.Fprintf(&b, "U%02d,2020-%02d,%.4f,%.4f,%.4f,%.4f\n", i, p+1, rng.NormFloat64(), 2+rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64())
+			fmt.Fprintf(&b, "U%02d,2020-%02d,%.4f,%.4f,%.4f,%.4f,%d\n", i, p+1, rng.NormFloat64(), 2+rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.IntN(2))
 		}
 	}
 	p, err := data.Load(strings.NewReader(b.String()), "moderated.csv", data.DefaultOptions())
@@ -190,6 +190,39 @@ func TestModeratorMovesWithX(t *testing.T) {
 	r := 3*8 + 3
 	dz := a * dx
 	near(t, "counterfactual", cf.Rows[0].Difference.Mean, 0.5*dx-0.2*dz+0.3*(dx*z[r]+x[r]*dz+dx*dz), 1e-9)
+}
+
+// For a bernoulli y the conditional effect is the average over rows of
+// the change in P(y = 1): logistic(eta1) − logistic(eta0), where z is held
+// at v in both worlds and x moves by Δx in the first.
+func TestConditionalBernoulli(t *testing.T) {
+	p := moderatedPanel(t, 10, 6)
+	src := "dag { x -> yb [moderator=\"z\"]; z -> yb\n yb [family=\"bernoulli\"] }"
+	const a, b, bz, c, dx = 0.2, 0.5, -0.3, 0.4, 1.5
+	f := pointFitPanel(t, src, p, 4, vals(map[string]float64{"a.yb": a, "b.x.yb": b, "b.z.yb": bz, "c.x.z.yb": c}))
+	e, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := ParseAt("z=1.2,3")
+	do, _ := Parse("do(x = +1.5)")
+	rep, err := e.Conditional(do, Do{}, at, Options{Outcome: "yb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := f.Plan.Values["x"]
+	logistic := func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
+	for _, row := range rep.Rows {
+		v := row.Value
+		var want float64
+		for r := range x {
+			eta0 := a + b*x[r] + bz*v + c*x[r]*v
+			eta1 := eta0 + b*dx + c*dx*v
+			want += logistic(eta1) - logistic(eta0)
+		}
+		want /= float64(len(x))
+		near(t, "bernoulli at "+row.At, row.Effect.Periods[0].Mean, want, 1e-9)
+	}
 }
 
 func TestParseAtErrors(t *testing.T) {
