@@ -275,3 +275,37 @@ func TestConditionalErrors(t *testing.T) {
 	}
 	_ = do
 }
+
+// A lagged moderated edge x -> y [lag=1, moderator="z"] carries the effect
+// of a sustained do(x = +d) to period 1 as (b + c·z_t)·d, z read at the
+// row of period 1; nothing moves at period 0.
+func TestModeratedLagHorizon(t *testing.T) {
+	p := moderatedPanel(t, 10, 6)
+	src := "dag { x -> y [lag=1, moderator=\"z\"]; z -> y }"
+	const b, c, d = 0.5, 0.4, 2.0
+	f := pointFitPanel(t, src, p, 3, vals(map[string]float64{"b.x.lag1.y": b, "c.x.lag1.z.y": c, "b.z.y": 0.1}))
+	e, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do, _ := Parse("do(x = +2)")
+	rep, err := e.Effect(do, Do{}, Options{Outcome: "y", Horizon: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "period 0", rep.Periods[0].Mean, 0, 1e-12)
+	z := f.Plan.Values["z"]
+	y := e.s.nodes[e.s.index["y"]]
+	var want float64
+	n := 0
+	for r := range z {
+		if y.eqRow[r] {
+			want += (b + c*z[r]) * d
+			n++
+		}
+	}
+	if n != rep.Periods[1].Rows {
+		t.Fatalf("rows %d, want %d", rep.Periods[1].Rows, n)
+	}
+	near(t, "period 1", rep.Periods[1].Mean, want/float64(n), 1e-9)
+}
