@@ -893,7 +893,7 @@ func (wk *worker) linChange(w, h, v, c, lo, hi int, de []float64) {
 	for k := range n.terms {
 		t := &n.terms[k]
 		hp := h - t.lag
-		if t.mod >= 0 {
+		if t.modName != "" {
 			wk.productChange(w, h, t, c, lo, hi, de) // moderation.go
 			continue
 		}

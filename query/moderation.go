@@ -18,7 +18,7 @@ import (
 // parent's and the moderator's own terms.
 func interactionTerm(t sem.Term, terms []sem.Term, j int, name string) sysTerm {
 	st := sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name,
-		mod: -1, modName: t.Moderator, modLag: t.ModeratorLag}
+		modName: t.Moderator, modLag: t.ModeratorLag}
 	for _, o := range terms {
 		if o.Moderator != "" || o.UnitMean {
 			continue
@@ -53,7 +53,7 @@ func factorsMoved(h int, t *sysTerm, aff func(v, h int) bool) (x, z bool) {
 func (s *system) productMoves(p *jobPlan, w, h int, n *sysNode) bool {
 	for k := range n.terms {
 		t := &n.terms[k]
-		if t.mod < 0 {
+		if t.modName == "" {
 			continue
 		}
 		x, z := factorsMoved(h, t, func(v, hh int) bool { return p.aff[w][hh][v] })
@@ -72,7 +72,7 @@ func (s *system) productMoves(p *jobPlan, w, h int, n *sysNode) bool {
 func (s *system) productApprox(p *jobPlan, w, h int, n *sysNode, aff, car []bool, carries [][][]bool) bool {
 	for k := range n.terms {
 		t := &n.terms[k]
-		if t.mod < 0 {
+		if t.modName == "" {
 			continue
 		}
 		look := func(v, hh int) bool {

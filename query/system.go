@@ -59,9 +59,9 @@ type sysTerm struct {
 	b      int       // parameter index of the strength
 	name   string    // parameter name, b.PARENT.CHILD or b.PARENT.lagK.CHILD
 	sign   int
-	// An interaction term (moderation, moderation.go): x above is the
-	// product; mod is the moderator's node index (−1 for an ordinary term)
-	// read at t−modLag, and xf, zf the factual parent and moderator per row.
+	// An interaction term (moderation, moderation.go) has a modName: x
+	// above is then the product, mod the moderator's node index (read at
+	// t−modLag), and xf, zf the factual parent and moderator per row.
 	mod     int
 	modName string
 	modLag  int
@@ -369,14 +369,14 @@ func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 		if t.UnitMean {
 			pn := &sysNode{name: "unit_mean(" + t.Parent + covariateLag(t.Lag) + ")", kind: kindExogenous, obs: t.X, a: -1}
 			s.covariates = append(s.covariates, pn)
-			n.terms = append(n.terms, sysTerm{parent: -1, pname: pn.name, x: t.X, b: j, name: name, mod: -1})
+			n.terms = append(n.terms, sysTerm{parent: -1, pname: pn.name, x: t.X, b: j, name: name})
 			continue
 		}
 		if t.Moderator != "" {
 			n.terms = append(n.terms, interactionTerm(t, terms, j, name)) // moderation.go
 			continue
 		}
-		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign, mod: -1})
+		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign})
 	}
 	return nil
 }
