@@ -109,6 +109,22 @@ func TestConditionalClosedForm(t *testing.T) {
 				sz = math.Sqrt(sz / float64(len(raw)-1))
 				near(t, "standardized 2.5", rep.Rows[5].FitValue, (2.5-mz)/sz, 1e-9)
 				near(t, "standardize check", fv[0], (raw[0]-mz)/sz, 1e-9)
+				// With --scale fit the value is on the fit's scale itself.
+				at, _ := ParseAt("z=0.5,+1sd")
+				fr, err := e.Conditional(do, Do{}, at, Options{Outcome: "y", Scale: Fit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				near(t, "fit-scale +1sd", fr.Rows[1].Value, 0+1, 1e-9)
+				for _, row := range fr.Rows {
+					if row.FitValue != row.Value {
+						t.Errorf("--scale fit: value %g, fit value %g", row.Value, row.FitValue)
+					}
+					for d, got := range row.Effect.Periods[0].Draws {
+						b, c := 0.5+0.01*float64(d), 0.3-0.02*float64(d)
+						near(t, fmt.Sprintf("fit scale at %s draw %d", row.At, d), got, (b+c*row.Value)*2, 1e-9)
+					}
+				}
 			}
 			// Without --at, do(x = +1) averages b + c·z over the rows y's
 			// equation uses.
