@@ -325,3 +325,26 @@ func TestModeratedLagHorizon(t *testing.T) {
 	}
 	near(t, "period 1", rep.Periods[1].Mean, want/float64(n), 1e-9)
 }
+
+// A latent node's structural equation may carry a moderated edge from
+// observed parents: its conditional effect is (b + c·v)·d on its latent
+// scale.
+func TestModeratedLatentChild(t *testing.T) {
+	p := moderatedPanel(t, 8, 5)
+	src := "dag { x -> L [moderator=\"z\"]; z -> L\n L [latent, indicators=\"w,y\"] }"
+	const b, c = 0.6, -0.25
+	f := pointFitPanel(t, src, p, 3, vals(map[string]float64{"b.x.L": b, "c.x.z.L": c, "b.z.L": 0.2}))
+	e, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := ParseAt("z=1,2.5")
+	do, _ := Parse("do(x = +1)")
+	rep, err := e.Conditional(do, Do{}, at, Options{Outcome: "L"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rep.Rows {
+		near(t, "latent at "+row.At, row.Effect.Periods[0].Mean, b+c*row.Value, 1e-9)
+	}
+}
