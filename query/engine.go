@@ -390,6 +390,9 @@ func (s *system) validity(j *job, p *jobPlan) (valid [][]bool, target [][]int, c
 // row) has what the propagation needs.
 func (s *system) factualsExist(j *job, p *jobPlan, h, r int) bool {
 	for v, n := range s.nodes {
+		if !s.productFactuals(p, h, n, r) { // moderation.go
+			return false
+		}
 		if p.needEta[h][v] {
 			if r < 0 {
 				return false

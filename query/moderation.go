@@ -1,6 +1,7 @@
 package query
 
 import (
+	"math"
 	"strings"
 
 	"dilemma/model/sem"
@@ -162,4 +163,29 @@ func (s *system) productNote(p *jobPlan) string {
 		return ""
 	}
 	return "; through the interaction terms (moderator=) of " + strings.Join(names, ", ") + " each row's product x·z changes by exactly Δx·z + x·Δz + Δx·Δz, with the row's own x and z"
+}
+
+// productFactuals reports whether row r (−1: period h has no row) has the
+// factual parent and moderator of every interaction term of n whose
+// factors change at period h in some world: the change of the product
+// reads them, even in a linear equation, whose change otherwise needs no
+// factual value.
+func (s *system) productFactuals(p *jobPlan, h int, n *sysNode, r int) bool {
+	for k := range n.terms {
+		t := &n.terms[k]
+		if t.modName == "" {
+			continue
+		}
+		for w := 0; w < p.nw; w++ {
+			x, z := factorsMoved(h, t, func(v, hh int) bool { return p.aff[w][hh][v] })
+			if !x && !z {
+				continue
+			}
+			if r < 0 || math.IsNaN(t.xf[r]) || math.IsNaN(t.zf[r]) {
+				return false
+			}
+			break
+		}
+	}
+	return true
 }

@@ -348,3 +348,40 @@ func TestModeratedLatentChild(t *testing.T) {
 		near(t, "latent at "+row.At, row.Effect.Periods[0].Mean, b+c*row.Value, 1e-9)
 	}
 }
+
+// A moderator that is missing at some rows (here z at t−1, missing in each
+// unit's first period) leaves those rows out of a query whose change
+// passes through the product, even in a linear equation downstream of it:
+// do(x = +d) moves o by bo·(b + c·z[t−1])·d averaged over the rows where
+// z[t−1] exists, never NaN.
+func TestModeratorMissingRows(t *testing.T) {
+	p := moderatedPanel(t, 8, 5)
+	src := "dag { x -> y [moderator=\"z\"]; z -> y [lag=1]; y -> w }"
+	const b, c, bo, d = 0.5, 0.3, 0.8, 1.5
+	f := pointFitPanel(t, src, p, 3, vals(map[string]float64{"b.x.y": b, "c.x.z.lag1.y": c, "b.z.lag1.y": 0.1, "b.y.w": bo}))
+	e, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do, _ := Parse("do(x = +1.5)")
+	rep, err := e.Effect(do, Do{}, Options{Outcome: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zl, err := p.Transform("z", "lag(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	n := 0
+	for r := range zl {
+		if !math.IsNaN(zl[r]) {
+			want += bo * (b + c*zl[r]) * d
+			n++
+		}
+	}
+	if rep.Periods[0].Rows != n || n == 8*5 {
+		t.Fatalf("rows %d, want %d (of %d)", rep.Periods[0].Rows, n, 8*5)
+	}
+	near(t, "effect", rep.Periods[0].Mean, want/float64(n), 1e-9)
+}
