@@ -104,7 +104,7 @@ type ConditionalRow struct {
 }
 
 // ConditionalReport is the effect of an intervention at each of several
-// values of a node held fixed in both worlds: the conditional effects a
+// values of a node held fixed (Conditional): the conditional effects a
 // moderator (moderator= on an edge) makes differ.
 type ConditionalReport struct {
 	Query     string           `json:"query"`
@@ -123,22 +123,28 @@ type ConditionalReport struct {
 
 // AtValues resolves the values of at to the query's scale (raw units, or
 // the fit's scale with Scale Fit): numbers as written, quantiles and
-// ±Ksd over the node's observed rows.
+// ±Ksd over the node's observed rows. It also returns the units' name.
 func (e *Engine) AtValues(at At, opt Options) ([]float64, string, error) {
+	vals, _, unit, _, err := e.atValues(at, opt)
+	return vals, unit, err
+}
+
+// atValues is AtValues with the node's index and units.
+func (e *Engine) atValues(at At, opt Options) (vals []float64, v int, unit string, nu *nodeUnits, err error) {
 	s := e.s
-	v, err := s.node(at.Node)
+	v, err = s.node(at.Node)
 	if err != nil {
-		return nil, "", fmt.Errorf("--at: %v", err)
+		return nil, -1, "", nil, fmt.Errorf("--at: %v", err)
 	}
 	n := s.nodes[v]
 	if n.kind == kindLatent || n.obs == nil {
-		return nil, "", fmt.Errorf("--at: %s is latent: it has no observed values to hold it at", at.Node)
+		return nil, -1, "", nil, fmt.Errorf("--at: %s is latent: it has no observed values to hold it at", at.Node)
 	}
-	nu, unit := fitUnits(n), "fit scale"
+	nu, unit = fitUnits(n), "fit scale"
 	if opt.Scale == Raw {
 		u, err := e.units(v)
 		if err != nil {
-			return nil, "", fmt.Errorf("--at: %s: %v", at.Node, err)
+			return nil, -1, "", nil, fmt.Errorf("--at: %s: %v", at.Node, err)
 		}
 		if u != nil {
 			nu, unit = u, u.unit()
@@ -153,7 +159,7 @@ func (e *Engine) AtValues(at At, opt Options) ([]float64, string, error) {
 		}
 	}
 	if len(obs) < 2 {
-		return nil, "", fmt.Errorf("--at: %s has fewer than 2 observed values", at.Node)
+		return nil, -1, "", nil, fmt.Errorf("--at: %s has fewer than 2 observed values", at.Node)
 	}
 	sort.Float64s(obs)
 	mean := sum / float64(len(obs))
@@ -162,26 +168,31 @@ func (e *Engine) AtValues(at At, opt Options) ([]float64, string, error) {
 		ss += (x - mean) * (x - mean)
 	}
 	sd := math.Sqrt(ss / float64(len(obs)-1))
-	out := make([]float64, len(at.Values))
+	vals = make([]float64, len(at.Values))
 	for i, a := range at.Values {
 		switch a.Kind {
 		case AtNumber:
-			out[i] = a.Value
+			vals[i] = a.Value
 		case AtQuantile:
-			out[i] = quantileSorted(obs, a.Value)
+			vals[i] = quantileSorted(obs, a.Value)
 		case AtSD:
-			out[i] = mean + a.Value*sd
+			vals[i] = mean + a.Value*sd
 		}
 	}
-	return out, unit, nil
+	return vals, v, unit, nu, nil
 }
 
-// Conditional computes the effect of do against versus with the node of at
-// held at each of its values in both worlds (do(z = v) added to each):
-// per posterior draw and period, as Effect. For an edge x -> y moderated
-// by z (c·x·z in y's equation) and a gaussian y, do(x = +d) at z = v moves
-// y by (b + c·v)·d on the fit's scale. The node held must not be
-// intervened on already, nor be the outcome.
+// Conditional computes the effect of do against versus with the node z of
+// at held at each of its values: z's values are set to the value at every
+// row where z is observed, wherever the equations read them (its own
+// column, its lagged values, the products of moderated edges), and the
+// query runs on those data in both worlds, per posterior draw and period,
+// as Effect. z is conditioned on, not intervened on (as brms's
+// conditional_effects sets a covariate in the data): a lagged moderator is
+// held too, and if the intervention reaches z, z moves from the value by
+// that change. For an edge x -> y moderated by z (c·x·z in y's equation)
+// and a gaussian y, do(x = +d) at z = v moves y by (b + c·v)·d on the fit's
+// scale. z must not be intervened on in do or versus, nor be the outcome.
 func (e *Engine) Conditional(do, versus Do, at At, opt Options) (*ConditionalReport, error) {
 	if do.IsZero() {
 		return nil, fmt.Errorf("the query intervenes on nothing")
@@ -192,55 +203,53 @@ func (e *Engine) Conditional(do, versus Do, at At, opt Options) (*ConditionalRep
 	for _, d := range []Do{do, versus} {
 		for _, a := range d.Assign {
 			if a.Node == at.Node {
-				return nil, fmt.Errorf("--at %q: %s is intervened on in %s; --at holds it at each value in both worlds, so leave it out of the query", at.Source, a.Node, d)
+				return nil, fmt.Errorf("--at %q: %s is intervened on in %s; --at holds its values, so leave it out of the query", at.Source, a.Node, d)
 			}
 		}
 	}
-	vals, unit, err := e.AtValues(at, opt)
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
+	if y, err := e.outcome(opt.Outcome); err == nil && e.s.nodes[y].name == at.Node {
+		return nil, fmt.Errorf("--at %q: %s is the outcome; hold another node", at.Source, at.Node)
+	}
+	vals, v, unit, nu, err := e.atValues(at, opt)
 	if err != nil {
 		return nil, err
 	}
 	rep := &ConditionalReport{Query: do.String(), Versus: versus.String(), Node: at.Node, NodeUnits: unit}
 	for i, a := range at.Values {
-		hold := Assignment{Node: at.Node, Kind: Set, Value: vals[i], Text: at.Node + "=" + fmtNum(vals[i])}
-		d1 := Do{Assign: append(append([]Assignment(nil), do.Assign...), hold), Source: do.Source}
-		d0 := Do{Assign: append(append([]Assignment(nil), versus.Assign...), hold), Source: at.Source}
-		r, err := e.Effect(d1, d0, opt)
+		fv := vals[i]
+		if opt.Scale == Raw && nu.u != nil {
+			fv = nu.u.Forward(vals[i])
+			if lo, hi := nu.u.Bounds(); !(vals[i] > lo && vals[i] < hi) {
+				fv = math.NaN()
+			}
+		}
+		if math.IsNaN(fv) || math.IsInf(fv, 0) {
+			return nil, fmt.Errorf("--at %q: %s = %s is outside what the fit's scale can hold", at.Source, at.Node, fmtVal(vals[i]))
+		}
+		warn, err := rangeCheck(Assignment{Node: at.Node, Kind: Set, Value: vals[i], Text: at.Node + "=" + a.Text}, at.Source, nu, []float64{vals[i]}, "", opt.AllowExtrapolation)
+		if err != nil {
+			return nil, err
+		}
+		held := *e
+		held.s = e.s.holding(v, fv)
+		r, err := held.Effect(do, versus, opt)
 		if err != nil {
 			return nil, fmt.Errorf("at %s = %s: %w", at.Node, a.Text, err)
 		}
-		row := ConditionalRow{At: a.Text, Value: vals[i], FitValue: math.NaN(), Effect: r}
-		if fv, ok := e.fitValue(at.Node, vals[i], opt); ok {
-			row.FitValue = fv
-		}
-		rep.Rows = append(rep.Rows, row)
+		rep.Rows = append(rep.Rows, ConditionalRow{At: a.Text, Value: vals[i], FitValue: fv, Effect: r})
 		if i == 0 {
 			rep.Outcome, rep.Scale, rep.ScaleKind, rep.Units, rep.Basis = r.Outcome, r.Scale, r.ScaleKind, r.Units, r.Basis
-		} else {
-			for _, w := range r.Basis.RangeWarnings {
-				if !contains(rep.Basis.RangeWarnings, w) {
-					rep.Basis.RangeWarnings = append(rep.Basis.RangeWarnings, w)
-				}
+		}
+		for _, w := range append(r.Basis.RangeWarnings, warn) {
+			if w != "" && !contains(rep.Basis.RangeWarnings, w) {
+				rep.Basis.RangeWarnings = append(rep.Basis.RangeWarnings, w)
 			}
 		}
 	}
 	return rep, nil
-}
-
-// fitValue maps a value of node name in the query's scale to the fit's.
-func (e *Engine) fitValue(name string, x float64, opt Options) (float64, bool) {
-	if opt.Scale == Fit {
-		return x, true
-	}
-	v, ok := e.s.index[name]
-	if !ok {
-		return 0, false
-	}
-	nu, err := e.units(v)
-	if err != nil || nu == nil {
-		return x, err == nil
-	}
-	return nu.u.Forward(x), true
 }
 
 // Header is the report's opening lines.
@@ -257,16 +266,15 @@ func (r *ConditionalReport) Header() []string {
 	if r.NodeUnits == "fit scale" {
 		units = "on the fit's scale"
 	}
-	out = append(out, fmt.Sprintf("Conditional effect of %s%s on %s, with %s held at each value in both worlds (values %s)", r.Query, vs, r.Outcome, r.Node, units))
+	out = append(out, fmt.Sprintf("Conditional effect of %s%s on %s, with %s held at each value at every row in both worlds (values %s)", r.Query, vs, r.Outcome, r.Node, units))
 	out = append(out, scaleLine(r.ScaleKind, r.Scale))
 	out = append(out, warningLines(r.Basis)...)
 	if len(r.Rows) > 0 {
 		for _, s := range r.Rows[0].Effect.Shifts {
-			if !strings.Contains(s, r.Node+" set to") {
-				out = append(out, "  intervention: "+s)
-			}
+			out = append(out, "  intervention: "+s)
 		}
 	}
+	out = append(out, fmt.Sprintf("  %s held: its values set at every row where it is observed, wherever the equations read it (lagged values and moderated products too); conditioned on, not intervened on", r.Node))
 	return out
 }
 

@@ -115,10 +115,14 @@
 // average whose two factors are both expected values of nonlinear nodes
 // the product of their changes is a plug-in (the method line says so).
 // Conditional (the --at flag of the query command) answers a query once
-// per value of a node held fixed at every row in both worlds (ParseAt:
-// numbers in the node's units, qNN quantiles over all observed rows,
-// ±Ksd around its mean): for a gaussian y, do(x = +d) at z = v moves y by
-// (b + c·v)·d on the fit's scale (TestConditionalClosedForm;
+// per value of a node z held at it (ParseAt: numbers in the node's units,
+// qNN quantiles over all observed rows, ±Ksd around its mean): z's values
+// are set to the value at every row where z is observed, wherever the
+// equations read them (its lags, the products), in both worlds. z is
+// conditioned on, not intervened on, as brms's conditional_effects sets a
+// covariate: when the intervention reaches z, z moves from the value. For
+// a gaussian y, do(x = +d) at z = v moves y by (b + c·v)·d on the fit's
+// scale (TestConditionalClosedForm, TestConditionalHoldsLaggedAndMoving;
 // TestModeratorMovesWithX checks the product rule when z moves with x).
 //
 // # Average effects

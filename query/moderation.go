@@ -189,3 +189,60 @@ func (s *system) productFactuals(p *jobPlan, h int, n *sysNode, r int) bool {
 	}
 	return true
 }
+
+// holding returns a copy of s in which node v's factual values are val
+// (on the fit's scale) at every row where they exist: its own column, every
+// term that reads it (at any lag), and the products and factors of the
+// interaction terms it enters. Nodes that do not read v are shared.
+func (s *system) holding(v int, val float64) *system {
+	c := *s
+	c.nodes = append([]*sysNode(nil), s.nodes...)
+	name := s.nodes[v].name
+	hold := func(x []float64) []float64 {
+		if x == nil {
+			return nil
+		}
+		out := make([]float64, len(x))
+		for r, a := range x {
+			out[r] = a
+			if !math.IsNaN(a) {
+				out[r] = val
+			}
+		}
+		return out
+	}
+	for i, n := range s.nodes {
+		reads := i == v
+		for _, t := range n.terms {
+			reads = reads || t.pname == name || t.modName == name
+		}
+		if !reads {
+			continue
+		}
+		cp := *n
+		cp.terms = append([]sysTerm(nil), n.terms...)
+		if i == v {
+			cp.obs = hold(n.obs)
+		}
+		for k := range cp.terms {
+			t := &cp.terms[k]
+			switch {
+			case t.modName == "" && t.pname == name:
+				t.x = hold(t.x)
+			case t.modName != "" && (t.pname == name || t.modName == name):
+				if t.pname == name {
+					t.xf = hold(t.xf)
+				}
+				if t.modName == name {
+					t.zf = hold(t.zf)
+				}
+				t.x = make([]float64, len(t.xf))
+				for r := range t.x {
+					t.x[r] = t.xf[r] * t.zf[r]
+				}
+			}
+		}
+		c.nodes[i] = &cp
+	}
+	return &c
+}

@@ -274,7 +274,7 @@ func TestConditionalErrors(t *testing.T) {
 	}{
 		{"do(x = +1)", "zz=1", "unknown node zz"},
 		{"do(x = +1, z = 1)", "z=1", "z is intervened on in do(x = +1, z = 1)"},
-		{"do(x = +1)", "y=1", "cannot intervene on the outcome y"},
+		{"do(x = +1)", "y=1", `--at "y=1": y is the outcome; hold another node`},
 	} {
 		d, err := Parse(tc.do)
 		if err != nil {
@@ -384,4 +384,52 @@ func TestModeratorMissingRows(t *testing.T) {
 		t.Fatalf("rows %d, want %d (of %d)", rep.Periods[0].Rows, n, 8*5)
 	}
 	near(t, "effect", rep.Periods[0].Mean, want/float64(n), 1e-9)
+}
+
+// --at holds a lagged moderator too (its values at t−1 are set), and when
+// the intervention reaches the held node it moves from the held value:
+// x -> z -> y with x -> y moderated by z[t−1]... and by z itself.
+func TestConditionalHoldsLaggedAndMoving(t *testing.T) {
+	p := moderatedPanel(t, 8, 5)
+	const b, c, d = 0.5, 0.3, 2.0
+	f := pointFitPanel(t, "dag { x -> y [moderator=\"z\"]; z -> y [lag=1] }", p, 3,
+		vals(map[string]float64{"b.x.y": b, "c.x.z.lag1.y": c, "b.z.lag1.y": 0.1}))
+	e, err := New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := ParseAt("z=1,3")
+	do, _ := Parse("do(x = +2)")
+	rep, err := e.Conditional(do, Do{}, at, Options{Outcome: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rep.Rows {
+		near(t, "lagged moderator held at "+row.At, row.Effect.Periods[0].Mean, (b+c*row.Value)*d, 1e-9)
+		if row.Effect.Periods[0].Rows != 8*4 {
+			t.Errorf("rows %d, want the 32 with z at t-1", row.Effect.Periods[0].Rows)
+		}
+	}
+	// z moves with x: held at v, it becomes v + a·d in the first world.
+	const a, bz = 0.7, -0.2
+	f = pointFitPanel(t, "dag { x -> y [moderator=\"z\"]; z -> y; x -> z }", p, 3,
+		vals(map[string]float64{"b.x.y": b, "c.x.z.y": c, "b.z.y": bz, "b.x.z": a}))
+	if e, err = New(f); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = e.Conditional(do, Do{}, at, Options{Outcome: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := f.Plan.Values["x"]
+	var mx float64
+	for _, v := range x {
+		mx += v
+	}
+	mx /= float64(len(x))
+	for _, row := range rep.Rows {
+		v := row.Value
+		want := b*d + bz*a*d + c*(d*v+mx*a*d+d*a*d)
+		near(t, "moving z held at "+row.At, row.Effect.Periods[0].Mean, want, 1e-9)
+	}
 }

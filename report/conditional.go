@@ -110,7 +110,7 @@ func conditionalFigure(eng *query.Engine, f *fit.Fit, req Request, opt query.Opt
 	if unit == "fit scale" {
 		units = "on the fit's scale"
 	}
-	notes = append(notes, fmt.Sprintf("effect of %s on %s%s across %s from %.4g to %.4g (%s; held at each value in both worlds); effect on %s",
+	notes = append(notes, fmt.Sprintf("effect of %s on %s%s across %s from %.4g to %.4g (%s; its values held at each); effect on %s",
 		rep.Query, rep.Outcome, when, e.Moderator, lo, hi, units, rep.Scale))
 	o := req.Options
 	if o.XLabel == "" {

@@ -51,7 +51,7 @@ func TestModerationCommands(t *testing.T) {
 	if st != 0 {
 		t.Fatalf("query --at: status %d: %s", st, errs)
 	}
-	for _, want := range []string{"Conditional effect of do(x = +1) on y, with z held at each value in both worlds",
+	for _, want := range []string{"Conditional effect of do(x = +1) on y, with z held at each value at every row in both worlds", "z held: its values set",
 		"\nq10 ", "\nq90 ", "\n-1sd ", "\n0.5 ", "edge x -> y [moderator=z]", "interaction terms (moderator=) of y"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("query --at output lacks %q:\n%s", want, out)

@@ -41,8 +41,8 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
   counterfactual
                factual against counterfactual outcome for --units at --time
   conditional  the effect of a moderated edge's parent on its child across
-               the moderator's observed range (25 values, the moderator held
-               at each in both worlds; see 'dilemma query -h', --at), with
+               the moderator's observed range (25 values, the moderator's
+               values held at each; see 'dilemma query -h', --at), with
                the 90% interval as a band, as brms's conditional_effects:
                --edge 'x -> y' (default: the first edge with moderator=),
                --do (default: do(x = +1sd)), --outcome (default: y)

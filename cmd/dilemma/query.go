@@ -54,9 +54,13 @@ than 3× the observed span beyond the nearest end is refused unless
 (log of 0), a non-finite or overflowing value (NaN, Inf, 1e400) is refused.
 
 Conditional effects. --at 'z=q10,q50,q90' answers the query once for each
-value of z, with z held at that value at every row in both worlds (do(z = v)
-added to the query and to --versus): the conditional effects a moderator
-(moderator="z" on an edge x -> y, see 'go doc dilemma/model') makes differ.
+value of z, with z held at that value: its values set to it at every row
+where z is observed, wherever the equations read them (lagged values and
+moderated products too), in both worlds. z is conditioned on, not
+intervened on, as brms's conditional_effects sets a covariate (if the
+intervention reaches z, z moves from the value by that change). These are
+the conditional effects a moderator (moderator="z" on an edge x -> y, see
+'go doc dilemma/model') makes differ.
 For a gaussian y, do(x = +d) at z = v moves y by (b + c·v)·d. Values are in
 z's own units (the fit's scale with --scale fit): a number (negative ones need
 no parentheses), qNN, the NN% quantile of z over every observed row, or ±Ksd,
@@ -316,7 +320,7 @@ func runQuery(e *env, args []string) error {
 	q.register(fs, true)
 	versus := fs.String("versus", "", "contrast with this intervention, e.g. 'do(x = 0)' (default: none)")
 	pulse := fs.Bool("pulse", false, "intervene in period 0 only (default: sustained over the horizon)")
-	atFlag := fs.String("at", "", "conditional effects: hold NODE at each value in both worlds, e.g. 'z=q10,q50,q90' (numbers in NODE's units, qNN quantiles, ±Ksd)")
+	atFlag := fs.String("at", "", "conditional effects: hold NODE's values at each value at every row, e.g. 'z=q10,q50,q90' (numbers in NODE's units, qNN quantiles, ±Ksd)")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
