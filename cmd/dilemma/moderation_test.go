@@ -57,6 +57,13 @@ func TestModerationCommands(t *testing.T) {
 			t.Errorf("query --at output lacks %q:\n%s", want, out)
 		}
 	}
+	draws := filepath.Join(t.TempDir(), "draws.csv")
+	if _, errs, st = runCLI(t, "query", dir, "do(x = +1)", "--at", "z=q10,q90", "--out", draws, "--quiet"); st != 0 {
+		t.Fatalf("--at --out: status %d: %s", st, errs)
+	}
+	if b, err := os.ReadFile(draws); err != nil || !strings.HasPrefix(string(b), "draw,effect_at_q10_p0,effect_at_q90_p0\n1,") || strings.Count(string(b), "\n") != 101 {
+		t.Errorf("per-draw file (%v):\n%.200s", err, b)
+	}
 	out, errs, st = runCLI(t, "query", dir, "do(x = +1)", "--at", "z=q50", "--json", "--quiet")
 	if st != 0 || !strings.Contains(out, `"at_node": "z"`) || !strings.Contains(out, `"fit_value"`) {
 		t.Errorf("query --at --json: status %d %s\n%s", st, errs, out)
