@@ -344,7 +344,7 @@ func (pl *Plan) terms(n *model.Node, dropped map[string]bool) ([]sem.Term, error
 		}
 		terms = append(terms, t)
 	}
-	return terms, nil
+	return pl.interactionTerms(n, terms, dropped) // moderation.go
 }
 
 func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Options) (sem.Equation, error) {
@@ -540,6 +540,9 @@ func (pl *Plan) withinTerms(n *model.Node, terms []sem.Term) []sem.Term {
 	}
 	out := terms
 	for _, t := range terms {
+		if t.Moderator != "" {
+			continue // an interaction keeps its pooled coefficient (the factors' unit means enter)
+		}
 		if t.X == nil {
 			pl.Notes = append(pl.Notes, fmt.Sprintf("%s: unit_effects=within: the latent parent %s has no observed values to average; its strength stays pooled (within and between)", n.Name, t.Parent))
 			continue

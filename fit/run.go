@@ -328,11 +328,18 @@ type EdgeSummary struct {
 	// the parent's unit mean (between minus within: a value away from 0
 	// says random intercepts alone would have biased the pooled strength)
 	// and "between" for the between-unit effect, strength + unit-mean
-	// coefficient per draw.
+	// coefficient per draw; "interaction" for the coefficient c of a
+	// moderated edge (see Moderator).
 	Kind          string  `json:"kind,omitempty"`
 	PriorSens     float64 `json:"prior_sensitivity"`
 	LikSens       float64 `json:"likelihood_sensitivity"`
 	SensDiagnosis string  `json:"sensitivity_diagnosis,omitempty"`
+
+	// Moderator and ModeratorLag name the moderator of an interaction
+	// coefficient (Kind "interaction", the edge attribute moderator=):
+	// the coefficient c of Parent × Moderator in Child's equation.
+	Moderator    string `json:"moderator,omitempty"`
+	ModeratorLag int    `json:"moderator_lag,omitempty"`
 }
 
 func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
@@ -347,6 +354,9 @@ func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
 	if c.UnitMean {
 		e.Kind = "unit mean"
 		e.Edge += " [unit mean]"
+	}
+	if c.Moderator != "" {
+		interactionSummary(&e, c) // moderation.go
 	}
 	if c.Loading {
 		e.Edge = c.Parent + " =~ " + c.Child

@@ -78,6 +78,16 @@
 //	  lag=1               the parent at t-1 causes the child at t
 //	  sign="+" / "-"      the sign the theory expects
 //	  prior="…"           prior of the edge strength
+//	  moderator="z"       moderation: z, another parent of the child, changes
+//	                      this edge's strength; the child's linear predictor
+//	                      gains c·x·z (x at t-lag, z at the lag of its own
+//	                      edge into the child), with coefficient c.X.Z.Y
+//	                      (c.X.lagK.Z.lagJ.Y for lagged ones); both x and z
+//	                      must have data (not latent). A moderator that is not
+//	                      a parent, the edge's own parent, a parent at two
+//	                      lags or an unknown node is an error.
+//	  moderator_prior="…" prior of c (default normal(0,1) on the fit scale:
+//	                      the product of the two fit-scale columns)
 //
 // Priors are family(parameters): normal(mu,sigma), student_t(nu,mu,sigma),
 // cauchy, laplace, logistic, uniform(lower,upper) on the real line;

@@ -164,6 +164,12 @@ func edgeAttrs(e *Edge, settings, graph bool) []string {
 		if e.Prior != nil {
 			out = append(out, "prior="+quote(e.Prior.String()))
 		}
+		if e.Moderator != "" {
+			out = append(out, "moderator="+quote(e.Moderator))
+		}
+		if e.ModeratorPrior != nil {
+			out = append(out, "moderator_prior="+quote(e.ModeratorPrior.String()))
+		}
 	}
 	if graph {
 		for _, a := range e.Attrs {

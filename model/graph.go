@@ -136,6 +136,12 @@ type Edge struct {
 	Attrs    []Attr // attributes the package does not interpret
 	At       Position
 
+	// Moderator names another parent of To whose value changes this edge's
+	// strength (moderator="z": To's equation gains c·From·z); "" for none.
+	// ModeratorPrior is the prior of c (moderator_prior=; nil = normal(0,1)).
+	Moderator      string
+	ModeratorPrior *Prior
+
 	attrAt map[string]Position
 }
 
@@ -551,6 +557,9 @@ func (m *Model) Validate() error {
 			return err
 		}
 	}
+	if err := m.validateModerators(); err != nil {
+		return err
+	}
 	return m.checkAcyclic()
 }
 
@@ -692,6 +701,10 @@ func (m *Model) Clone() *Model {
 		if e.Prior != nil {
 			p := Prior{Family: e.Prior.Family, Params: slices.Clone(e.Prior.Params)}
 			ee.Prior = &p
+		}
+		if e.ModeratorPrior != nil {
+			p := Prior{Family: e.ModeratorPrior.Family, Params: slices.Clone(e.ModeratorPrior.Params)}
+			ee.ModeratorPrior = &p
 		}
 		ee.attrAt = nil
 		c.Edges = append(c.Edges, &ee)

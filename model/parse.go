@@ -717,6 +717,23 @@ func (p *parser) edgeAttr(e *Edge, a rawAttr) error {
 			return err
 		}
 		e.Prior = &pr
+	case "moderator":
+		if err := p.needValue(a); err != nil {
+			return err
+		}
+		if e.Kind == Bidirected {
+			return p.errorf(a.keyAt, "a bidirected edge has no strength, so no moderator")
+		}
+		e.Moderator = a.val
+	case "moderator_prior":
+		if e.Kind == Bidirected {
+			return p.errorf(a.keyAt, "a bidirected edge has no strength, so no moderator")
+		}
+		pr, err := p.prior(a, RealLine)
+		if err != nil {
+			return err
+		}
+		e.ModeratorPrior = &pr
 	default:
 		e.Attrs = append(e.Attrs, Attr{Key: a.key, Value: a.val, Flag: !a.hasVal})
 	}

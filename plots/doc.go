@@ -14,6 +14,8 @@
 //	Energy          marginal vs transition energy, with E-BFMI per chain
 //	Remedies        each remedy's effect on the outcome, with P(reduces)
 //	EffectHorizon   an intervention's effect over the lag horizon
+//	ConditionalEffect
+//	                an effect across a moderator's values, with its band
 //	Counterfactual  factual vs counterfactual outcome for chosen units
 //	PPC             posterior predictive check for one node (density or bars)
 //	DAG             the causal diagram; Layout returns its node positions

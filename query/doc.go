@@ -102,6 +102,29 @@
 // affine, else on the fit's scale. Each report's header and JSON say which
 // scale (scale_kind "raw" or "fit") and unit (units).
 //
+// # Moderation and conditional effects
+//
+// An edge x -> y with moderator="z" adds c·x·z to y's linear predictor
+// (coefficient c.X.Z.Y, see package model). Every query follows it exactly:
+// in a world where x changes by Δx and z by Δz (each its own change in that
+// world, at its own lag; Δz = 0 when the intervention does not reach z),
+// the product changes at each row by Δx·z + x·Δz + Δx·Δz, with the row's
+// own factual x and z; the change of y is then no longer the same at every
+// row, so the shortcuts that compute a row-constant change once per block
+// of draws are off for y and what lies downstream. For a population
+// average whose two factors are both expected values of nonlinear nodes
+// the product of their changes is a plug-in (the method line says so).
+// Conditional (the --at flag of the query command) answers a query once
+// per value of a node z held at it (ParseAt: numbers in the node's units,
+// qNN quantiles over all observed rows, ±Ksd around its mean): z's values
+// are set to the value at every row where z is observed, wherever the
+// equations read them (its lags, the products), in both worlds. z is
+// conditioned on, not intervened on, as brms's conditional_effects sets a
+// covariate: when the intervention reaches z, z moves from the value. For
+// a gaussian y, do(x = +d) at z = v moves y by (b + c·v)·d on the fit's
+// scale (TestConditionalClosedForm, TestConditionalHoldsLaggedAndMoving;
+// TestModeratorMovesWithX checks the product rule when z moves with x).
+//
 // # Average effects
 //
 // Effect computes, per draw, the population-average effect on the outcome:

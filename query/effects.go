@@ -279,6 +279,7 @@ func (s *system) method(j *job, approx []string) (m string) {
 		}
 	}
 	defer func() {
+		m += s.productNote(p) // moderation.go
 		if len(marg) > 0 {
 			m = fmt.Sprintf("%s; the fit directory does not keep latent values (fit without --save-latent), so the expected values of %s are integrated over their latent parents' structural noise (Gauss–Hermite quadrature, error below 1e-8 per category probability for a noise sd up to 1.7, plus at most 2e-8 from the per-draw table of an ordered mean)", m, strings.Join(marg, ", "))
 		}

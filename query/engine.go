@@ -192,6 +192,9 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 						nlIn = nlIn || pc
 					}
 				}
+				if aff[v] && !j.cf && s.productApprox(p, w, h, n, aff, car, carries) { // moderation.go
+					approx[n.name] = true
+				}
 				if aff[v] {
 					if n.linear() {
 						car[v] = nlIn
@@ -244,6 +247,9 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 					if !pc || (!pn.linear() && !pActive) {
 						ok = false
 					}
+				}
+				if ok && s.productMoves(p, w, h, n) { // moderation.go
+					ok = false
 				}
 				rc[v] = ok
 			}
@@ -384,6 +390,9 @@ func (s *system) validity(j *job, p *jobPlan) (valid [][]bool, target [][]int, c
 // row) has what the propagation needs.
 func (s *system) factualsExist(j *job, p *jobPlan, h, r int) bool {
 	for v, n := range s.nodes {
+		if !s.productFactuals(p, h, n, r) { // moderation.go
+			return false
+		}
 		if p.needEta[h][v] {
 			if r < 0 {
 				return false
@@ -557,6 +566,9 @@ type worker struct {
 	tabLo   [][]float64
 	tabLast [][]float64 // the last point of draw i's own grid
 	tabN    []int
+	// r is the row being propagated (moderation.go reads the factual
+	// values of an interaction's factors there).
+	r int
 }
 
 func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
@@ -778,6 +790,7 @@ func (wk *worker) do(c, lo, hi int, res *jobResult) {
 		}
 		for h := 0; h <= last; h++ {
 			r := res.target[si][h]
+			wk.r = r // the row productChange reads factual values at
 			for v := range s.nodes {
 				if p.needEta[h][v] {
 					eF := wk.eF[h][v][:m]
@@ -883,6 +896,10 @@ func (wk *worker) linChange(w, h, v, c, lo, hi int, de []float64) {
 	for k := range n.terms {
 		t := &n.terms[k]
 		hp := h - t.lag
+		if t.modName != "" {
+			wk.productChange(w, h, t, c, lo, hi, de) // moderation.go
+			continue
+		}
 		if hp < 0 || !p.aff[w][hp][t.parent] {
 			continue
 		}

@@ -527,6 +527,7 @@ func (e *Engine) addEdge(b *Basis, seen map[string]bool, from, to string, lag in
 		eb.Identified, eb.Reason = ok, reason
 	}
 	b.Edges = append(b.Edges, eb)
+	e.addInteractions(b, seen, from, to, lag, eb) // moderation.go
 }
 
 // direction is the sign of an intervention's push on its node relative to

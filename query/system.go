@@ -59,6 +59,13 @@ type sysTerm struct {
 	b      int       // parameter index of the strength
 	name   string    // parameter name, b.PARENT.CHILD or b.PARENT.lagK.CHILD
 	sign   int
+	// An interaction term (moderation, moderation.go) has a modName: x
+	// above is then the product, mod the moderator's node index (read at
+	// t−modLag), and xf, zf the factual parent and moderator per row.
+	mod     int
+	modName string
+	modLag  int
+	xf, zf  []float64
 }
 
 // sysNode is one estimated node of the structural system.
@@ -332,6 +339,11 @@ func newSystem(f *fit.Fit) (*system, error) {
 				return nil, fmt.Errorf("query: the parent %s of %s (%s) is not estimated", t.pname, n.name, t.name)
 			}
 			t.parent = p
+			if t.modName != "" {
+				if t.mod, ok = s.index[t.modName]; !ok {
+					return nil, fmt.Errorf("query: the moderator %s of %s (%s) is not estimated", t.modName, n.name, t.name)
+				}
+			}
 		}
 		s.readParams(n)
 		for k, j := range n.par {
@@ -358,6 +370,10 @@ func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 			pn := &sysNode{name: "unit_mean(" + t.Parent + covariateLag(t.Lag) + ")", kind: kindExogenous, obs: t.X, a: -1}
 			s.covariates = append(s.covariates, pn)
 			n.terms = append(n.terms, sysTerm{parent: -1, pname: pn.name, x: t.X, b: j, name: name})
+			continue
+		}
+		if t.Moderator != "" {
+			n.terms = append(n.terms, interactionTerm(t, terms, j, name)) // moderation.go
 			continue
 		}
 		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign})

@@ -15,7 +15,9 @@
 //	                arithmetic lives in package report/predict)
 //	RemedyEffects, HorizonPoints, UnitCounterfactual
 //	                query results (package query) for the remedies,
-//	                effect-horizon and counterfactual figures
+//	                effect-horizon and counterfactual figures; the
+//	                conditional figure draws query.Engine.Conditional over a
+//	                moderator's observed range (plots.ConditionalEffect)
 //	EdgeTable       the edge table, full or narrow enough for a paper,
 //	                rendered by package table as text, CSV, Markdown or LaTeX
 //	Figure          one figure of a named kind, as `dilemma plot` draws it

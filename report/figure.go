@@ -18,7 +18,7 @@ var FitKinds = []string{"dag", "forest", "loadings", "contraction", "trace", "ra
 
 // QueryKinds are the figure kinds drawn from causal queries on a fit
 // (package query).
-var QueryKinds = []string{"remedies", "effect-horizon", "counterfactual"}
+var QueryKinds = []string{"remedies", "effect-horizon", "counterfactual", "conditional"}
 
 // Kinds are all the figure kinds Figure draws.
 var Kinds = append(slices.Clone(FitKinds), QueryKinds...)
@@ -61,6 +61,9 @@ type Request struct {
 	Units            []string
 	Time             string
 	AssumeIdentified bool
+	// Edge is the moderated edge of a conditional figure, "x -> y"
+	// (default: the model's first edge with moderator=).
+	Edge string
 }
 
 // Figure draws the requested figure. m is the model (for the diagram; with
@@ -93,8 +96,8 @@ func Figure(m *model.Model, f *fit.Fit, req Request) (fig *plots.Figure, notes [
 	if slices.Contains(QueryKinds, req.Kind) {
 		return queryFigure(f, req)
 	}
-	if req.Do != "" || req.Outcome != "" || len(req.Units) > 0 || req.Time != "" || req.Horizon != 0 {
-		return nil, nil, fmt.Errorf("--do, --outcome, --units, --time and --horizon apply to %s only", strings.Join(QueryKinds, ", "))
+	if req.Do != "" || req.Outcome != "" || len(req.Units) > 0 || req.Time != "" || req.Horizon != 0 || req.Edge != "" {
+		return nil, nil, fmt.Errorf("--do, --outcome, --units, --time, --horizon and --edge apply to %s only", strings.Join(QueryKinds, ", "))
 	}
 	o := req.Options
 	switch req.Kind {

@@ -30,7 +30,12 @@ func queryFigure(f *fit.Fit, req Request) (*plots.Figure, []string, error) {
 	}
 	o := req.Options
 	var notes []string
+	if req.Edge != "" && req.Kind != "conditional" {
+		return nil, nil, errors.New("--edge applies to --kind conditional only")
+	}
 	switch req.Kind {
+	case "conditional":
+		return conditionalFigure(eng, f, req, opt) // conditional.go
 	case "remedies":
 		if req.Do != "" || len(req.Units) > 0 {
 			return nil, nil, errors.New("--do and --units do not apply to --kind remedies (each remedy is shifted by +1 sd)")

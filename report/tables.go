@@ -23,7 +23,8 @@ const (
 	// (loadings aside) with parent, child, lag, expected sign, posterior
 	// median, 90% interval, the probability of the expected sign and the
 	// prior-to-posterior contraction. Edges are named by their nodes in
-	// separate columns, so that no arrow needs typesetting.
+	// separate columns, so that no arrow needs typesetting; the coefficient
+	// of a moderated edge (moderator=) has the parent x:z.
 	PaperTable
 )
 
@@ -49,14 +50,14 @@ func EdgeTable(f *fit.Fit, style TableStyle) *table.Table {
 		Align:   []table.Align{table.Left, table.Left, table.Right, table.Left, table.Right, table.Right, table.Right, table.Right},
 	}
 	for _, e := range f.Edges {
-		if e.Loading || e.Kind != "" {
+		if e.Loading || e.Kind != "" && e.Kind != "interaction" {
 			continue
 		}
 		lag := ""
 		if e.Lag > 0 {
 			lag = strconv.Itoa(e.Lag)
 		}
-		t.Rows = append(t.Rows, []string{e.Parent, e.Child, lag, table.SignCell(e.Sign), fixed(e.Q50, 2),
+		t.Rows = append(t.Rows, []string{interactionParent(e), e.Child, lag, table.SignCell(e.Sign), fixed(e.Q50, 2),
 			"[" + fixed(e.Q5, 2) + ", " + fixed(e.Q95, 2) + "]", prob(e.PSign, e.Sign), fixed(e.Contraction, 2)})
 	}
 	return t

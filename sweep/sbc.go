@@ -141,6 +141,9 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.UnitMean {
 				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
 			}
+			if t.Moderator != "" {
+				return nil, fmt.Errorf("the edge %s -> %s has a moderator (%s); simulation-based calibration does not support moderation yet", t.Parent, eq.Node, t.Moderator)
+			}
 			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}

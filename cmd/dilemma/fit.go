@@ -42,6 +42,12 @@ observed; it notes a 0/1 node fitted as gaussian. An attribute close to a
 known one (transfrom=, famliy=) is a warning; the global --strict makes
 every attribute that neither dilemma nor dagitty reads an error.
 
+Moderation: x -> y [moderator="z", moderator_prior="normal(0,0.5)"], with z
+another parent of y, adds c·x·z to y's equation (coefficient c.x.z.y, its
+own edges.csv row "x -> y [moderator=z]"; default prior normal(0,1) on the
+fit scale). x and z need data (not latent). 'dilemma query … --at' and
+'dilemma plot … --kind conditional' show how the effect of x changes with z.
+
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
 whole or not at all. --from reruns a manifest (or a fit directory) and

@@ -363,6 +363,10 @@ type graphEdgeJSON struct {
 	Lag   int    `json:"lag"`
 	Sign  string `json:"sign,omitempty"`
 	Prior string `json:"prior,omitempty"`
+	// Moderator and ModeratorPrior are the edge's moderator= and
+	// moderator_prior=.
+	Moderator      string `json:"moderator,omitempty"`
+	ModeratorPrior string `json:"moderator_prior,omitempty"`
 }
 
 func nodeKind(n *model.Node) string {
@@ -448,6 +452,10 @@ func runGraphShow(e *env, args []string) error {
 		if ed.Prior != nil {
 			j.Prior = ed.Prior.String()
 		}
+		j.Moderator = ed.Moderator
+		if ed.ModeratorPrior != nil {
+			j.ModeratorPrior = ed.ModeratorPrior.String()
+		}
 		edges = append(edges, j)
 	}
 	var notes []string
@@ -508,7 +516,14 @@ func runGraphShow(e *env, args []string) error {
 	fmt.Fprintln(w)
 	et := &table.Table{Columns: []string{"EDGE", "LAG", "SIGN", "PRIOR"}, Align: []table.Align{table.Left, table.Right, table.Left, table.Left}}
 	for _, j := range edges {
-		et.Rows = append(et.Rows, []string{j.From + " " + j.Kind + " " + j.To, strconv.Itoa(j.Lag), signCell(j.Sign), dash(j.Prior)})
+		edge, prior := j.From+" "+j.Kind+" "+j.To, dash(j.Prior)
+		if j.Moderator != "" {
+			edge += " [moderator=" + j.Moderator + "]"
+			if j.ModeratorPrior != "" {
+				prior += "; moderator " + j.ModeratorPrior
+			}
+		}
+		et.Rows = append(et.Rows, []string{edge, strconv.Itoa(j.Lag), signCell(j.Sign), prior})
 	}
 	if err := et.Render(w, *format); err != nil {
 		return err

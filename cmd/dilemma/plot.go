@@ -15,7 +15,7 @@ func init() {
 		name:    "plot",
 		summary: "draw a publication figure of a fit or a model (PDF, SVG, PNG, EPS)",
 		usage: `Usage: dilemma plot FITDIR --kind KIND --out FILE [--width 3.5|7] [--params a,b] [--node NODE]
-                  [--do 'do(x = +1sd)'] [--horizon 6] [--units a,b] [--time T]
+                  [--do 'do(x = +1sd)'] [--horizon 6] [--units a,b] [--time T] [--edge 'x -> y']
        dilemma plot MODEL --kind dag --out FILE [--width 3.5|7]
 
 Draws one figure, sized for a journal column (--width 3.5, the default) or a
@@ -40,6 +40,12 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
                an intervention's effect over periods 0 … --horizon (6)
   counterfactual
                factual against counterfactual outcome for --units at --time
+  conditional  the effect of a moderated edge's parent on its child across
+               the moderator's observed range (25 values, the moderator's
+               values held at each; see 'dilemma query -h', --at), with
+               the 90% interval as a band, as brms's conditional_effects:
+               --edge 'x -> y' (default: the first edge with moderator=),
+               --do (default: do(x = +1sd)), --outcome (default: y)
 
 The dag layout: boxes are sized to their full names (long names wrap at
 spaces and underscores, never cut) and placed in columns by causal order,
@@ -68,7 +74,8 @@ Examples:
   dilemma plot fit-fig2-lat --kind ppc --node fear --out ppc-fear.png
   dilemma plot fit-fig2r --kind remedies --assume-identified --out remedies.pdf
   dilemma plot fit-fig2r --kind effect-horizon --do 'do(interaction_density = +1sd)' --assume-identified --out horizon.pdf
-  dilemma plot fit-fig2r --kind counterfactual --units USA,DEU,IND --time 2021-06 --assume-identified --out cf.pdf`,
+  dilemma plot fit-fig2r --kind counterfactual --units USA,DEU,IND --time 2021-06 --assume-identified --out cf.pdf
+  dilemma plot fit-mod --kind conditional --edge 'intent_uncertainty -> fear' --out moderation.pdf`,
 		run: runPlot,
 	})
 }
@@ -92,6 +99,7 @@ func runPlot(e *env, args []string) error {
 	units := fs.String("units", "", "comma-separated units of a counterfactual figure")
 	when := fs.String("time", "", "period of a counterfactual (default: the last)")
 	assume := fs.Bool("assume-identified", false, "draw query effects the graph does not identify (say so in the caption)")
+	edge := fs.String("edge", "", "the moderated edge of a conditional figure, 'x -> y' (default: the first edge with moderator=)")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
@@ -139,7 +147,7 @@ func runPlot(e *env, args []string) error {
 	req := report.Request{Kind: *kind, Node: *node, Draws: *draws, Seed: *seed,
 		Options: plots.Options{Width: *width, Height: *height, DPI: *dpi, Title: *title},
 		Do:      *do, Outcome: *outcome, Horizon: *horizon, Time: *when, AssumeIdentified: *assume,
-		Params: splitList(*params), Units: splitList(*units)}
+		Params: splitList(*params), Units: splitList(*units), Edge: *edge}
 	var (
 		m *model.Model
 		f *fit.Fit

@@ -19,8 +19,8 @@ func init() {
 		name:    "query",
 		summary: "average causal effect of an intervention, per posterior draw",
 		usage: `Usage: dilemma query FITDIR 'do(NODE = VALUE, …)' [--outcome NODE] [--versus 'do(…)']
-                    [--horizon H] [--pulse] [--level 0.9] [--assume-identified]
-                    [--scale raw|fit] [--allow-extrapolation]
+                    [--horizon H] [--pulse] [--at 'NODE=V1,V2,…'] [--level 0.9]
+                    [--assume-identified] [--scale raw|fit] [--allow-extrapolation]
                     [--format text|csv|markdown|latex] [--json] [--out FILE.csv]
 
 Computes, for every posterior draw of the fit in FITDIR, the average effect
@@ -52,6 +52,21 @@ than 3× the observed span beyond the nearest end is refused unless
 --allow-extrapolation. A value outside a transform's domain
 (log of 0), a non-finite or overflowing value (NaN, Inf, 1e400) is refused.
 
+Conditional effects. --at 'z=q10,q50,q90' answers the query once for each
+value of z, with z held at that value: its values set to it at every row
+where z is observed, wherever the equations read them (lagged values and
+moderated products too), in both worlds. z is conditioned on, not
+intervened on, as brms's conditional_effects sets a covariate (if the
+intervention reaches z, z moves from the value by that change). These are
+the conditional effects a moderator (moderator="z" on an edge x -> y, see
+'go doc dilemma/model') makes differ.
+For a gaussian y, do(x = +d) at z = v moves y by (b + c·v)·d. Values are in
+z's own units (the fit's scale with --scale fit): a number (negative ones need
+no parentheses), qNN, the NN% quantile of z over every observed row, or ±Ksd,
+z's mean plus K of its sds. Effects are exact through moderated edges
+without --at too: the product x·z changes by Δx·z + x·Δz + Δx·Δz at each
+row, with z the row's own (possibly also changed) value.
+
 The report gives the posterior mean, sd, credible interval, P(effect < 0),
 P(effect > 0) and the probability of the sign the model's edge signs imply,
 and ends with what it rests on: the edges on the causal paths with their
@@ -67,7 +82,8 @@ Examples:
   dilemma query fit-fig2r 'do(threat = q90)' --versus 'do(threat = q10)' --outcome fear
   dilemma query fit-fig2r 'do(interaction_density = +1sd)' --json --out draws.csv
   dilemma query fit-fig2r 'do(interaction_density = 60)' --versus 'do(interaction_density = 40)'
-  dilemma query fit-fig2r 'do(fear = +1sd)' --outcome unilateralism --scale fit`,
+  dilemma query fit-fig2r 'do(fear = +1sd)' --outcome unilateralism --scale fit
+  dilemma query fit-mod 'do(intent_uncertainty = +1sd)' --outcome fear --at 'goodwill_signals=q10,q50,q90'`,
 		run: runQuery,
 	})
 	register(&command{
@@ -286,12 +302,19 @@ func runQuery(e *env, args []string) error {
 	q.register(fs, true)
 	versus := fs.String("versus", "", "contrast with this intervention, e.g. 'do(x = 0)' (default: none)")
 	pulse := fs.Bool("pulse", false, "intervene in period 0 only (default: sustained over the horizon)")
+	atFlag := fs.String("at", "", "conditional effects: hold NODE's values at each value at every row, e.g. 'z=q10,q50,q90' (numbers in NODE's units, qNN quantiles, ±Ksd)")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
 		return usagef("give FITDIR and a query such as 'do(goodwill_signals = +1sd)'; see 'dilemma query -h'")
+	}
+	var at query.At
+	if *atFlag != "" {
+		if at, err = query.ParseAt(*atFlag); err != nil {
+			return inputErr(err)
+		}
 	}
 	if err := q.check(); err != nil {
 		return err
@@ -312,6 +335,13 @@ func runQuery(e *env, args []string) error {
 	}
 	opt := q.options()
 	opt.Pulse = *pulse
+	if *atFlag != "" {
+		rep, err := eng.Conditional(do, vs, at, opt)
+		if err != nil {
+			return queryErr(err)
+		}
+		return printReport(e, &q, rep, rep.Basis, rep)
+	}
 	rep, err := eng.Effect(do, vs, opt)
 	if err != nil {
 		return queryErr(err)

@@ -58,6 +58,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 				Name: t.name, Index: e.bOff + i, Parent: t.parent, Child: e.node, Lag: t.lag,
 				Sign: t.sign, Loading: e.kind == kindIndicator, Prior: t.prior,
 				PriorVar: t.prior.Variance(t.positive), Rows: e.n, UnitMean: t.unitMean,
+				Moderator: t.moderator, ModeratorLag: t.modLag,
 			})
 		}
 	}

@@ -266,6 +266,7 @@ func (c *compiler) buildTerms(e *equation, in *eqInput) {
 			ct.name = TermParamName(in.node, t)
 		}
 		ct.unitMean = t.UnitMean
+		ct.moderator, ct.modLag = t.Moderator, t.ModeratorLag
 		if t.X == nil {
 			ct.latent = c.latIndex[t.Parent]
 			idx := make([]int32, e.n)

@@ -34,6 +34,9 @@ type term struct {
 	sign     int
 	name     string
 	unitMean bool // a parent's unit mean (Term.UnitMean)
+	// moderator and modLag name an interaction term (Term.Moderator).
+	moderator string
+	modLag    int
 }
 
 // latTerm is a term on a latent parent: for each used row, the index into x
@@ -469,6 +472,8 @@ func (c *compiler) checkTerms(node, column string, terms []Term) error {
 		p    string
 		l    int
 		mean bool
+		mod  string // an interaction's moderator
+		ml   int
 	}
 	seen := map[key]bool{}
 	for _, t := range terms {
@@ -478,10 +483,14 @@ func (c *compiler) checkTerms(node, column string, terms []Term) error {
 		if t.Lag < 0 {
 			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("parent %s has a negative lag %d", t.Parent, t.Lag)}
 		}
-		if seen[key{t.Parent, t.Lag, t.UnitMean}] {
+		k := key{t.Parent, t.Lag, t.UnitMean, t.Moderator, t.ModeratorLag}
+		if seen[k] {
 			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("parent %s (lag %d) appears twice", t.Parent, t.Lag)}
 		}
-		seen[key{t.Parent, t.Lag, t.UnitMean}] = true
+		seen[k] = true
+		if t.Moderator != "" && t.X == nil {
+			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("the interaction of %s and %s has no values (a latent parent or moderator cannot be multiplied yet)", t.Parent, t.Moderator)}
+		}
 		if t.UnitMean && t.X == nil {
 			return &Error{Node: node, Column: column, Msg: fmt.Sprintf("the unit mean of %s has no values", t.Parent)}
 		}

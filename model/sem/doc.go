@@ -191,6 +191,10 @@
 //	a.NODE                     intercept
 //	b.PARENT.CHILD             strength of the edge PARENT -> CHILD
 //	b.PARENT.lagK.CHILD        strength of the lagged edge PARENT[t−K] -> CHILD[t]
+//	c.PARENT.MOD.CHILD         interaction of PARENT and MOD in CHILD's equation
+//	                           (Term.Moderator: moderation of PARENT -> CHILD by
+//	                           MOD; .lagK after a lagged PARENT or MOD); three
+//	                           or more dots after c, unlike a cutpoint's one
 //	sigma.NODE                 gaussian residual sd
 //	c.NODE.k                   ordered cutpoint k = 1 … K−1
 //	tau.NODE, u.NODE.UNIT      unit-intercept sd and intercepts

@@ -103,6 +103,10 @@ type Coef struct {
 	// UnitMean marks the coefficient of a parent's unit mean (bw.…, see
 	// Term.UnitMean): the between-unit effect minus the within-unit one.
 	UnitMean bool
+	// Moderator, when not "", marks the coefficient c of an interaction
+	// (Term.Moderator): the moderator at t − ModeratorLag.
+	Moderator    string
+	ModeratorLag int
 }
 
 // LatentInfo locates a latent node's values in ParamNames: parameters

@@ -115,12 +115,22 @@ type Term struct {
 	// with it in the equation, the parent's own strength b is the
 	// within-unit effect and b + bw the between-unit one. X may not be nil.
 	UnitMean bool
+	// Moderator, when not "", marks the term as an interaction (moderation,
+	// the edge attribute moderator=): X holds the product of the parent's
+	// values at t − Lag and the moderator's at t − ModeratorLag, and the
+	// coefficient is named c.PARENT.MODERATOR.NODE (with .lagK after a
+	// lagged one). The fields only name the term; X may not be nil.
+	Moderator    string
+	ModeratorLag int
 }
 
 // TermParamName is the name of the coefficient of term t in node's
-// equation: b.PARENT.NODE, b.PARENT.lagK.NODE for a lagged parent, and
-// bw.… for a unit-mean term.
+// equation: b.PARENT.NODE, b.PARENT.lagK.NODE for a lagged parent,
+// bw.… for a unit-mean term and c.PARENT.MODERATOR.NODE for an interaction.
 func TermParamName(node string, t Term) string {
+	if t.Moderator != "" {
+		return interactionName(node, t)
+	}
 	prefix := "b."
 	if t.UnitMean {
 		prefix = "bw."
