@@ -24,6 +24,7 @@ type eqInput struct {
 	tau          Prior
 	time         TimeMode
 	timePrior    Prior
+	ar           int // AR order of the residuals (Equation.AR)
 }
 
 // fail returns an *Error about the equation of in.
@@ -65,8 +66,11 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 			e.off[i] = in.offset[r]
 		}
 	}
+	if err := c.buildAR(e, &in); err != nil { // AR(1) residuals: ar.go
+		return nil, err
+	}
 	_, gauss := e.fam.(Gaussian)
-	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && !c.noSuff
+	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && e.ar == nil && !c.noSuff
 	if e.suff {
 		e.sufficientStats(xw, grp)
 	} else {
@@ -442,6 +446,10 @@ func (e *equation) offsets(in *eqInput) {
 		e.famN = e.fam.NumParams()
 	}
 	e.famOff = take(e.famN)
+	e.arOff = -1
+	if e.ar != nil {
+		e.arOff = take(1) // rho, as atanh(rho)
+	}
 	e.tauOff, e.uOff = -1, -1
 	if e.re != reNone {
 		e.tauOff = take(1)

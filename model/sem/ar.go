@@ -1,0 +1,197 @@
+package sem
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// AR(1) residuals within unit (Equation.AR = 1). For a gaussian equation
+// with linear predictor mu, the residual e_t = y_t − mu_t of each unit
+// follows
+//
+//	e_t = rho·e_{t−1} + eps_t,  eps_t ~ normal(0, sigma),  −1 < rho < 1,
+//
+// so sigma.NODE is the innovation sd and ar.NODE is rho. The first period a
+// unit is observed in the equation is drawn from the stationary
+// distribution, e ~ normal(0, sigma/√(1−rho²)). A gap of k periods (rows
+// missing in between, or dropped because a parent is missing) is exact for
+// AR(1): with the residuals in between integrated out,
+//
+//	e_t | e_{t−k} ~ normal(rho^k·e_{t−k}, sigma·√((1−rho^{2k})/(1−rho²))).
+//
+// The sampler sees z = atanh(rho); rho's prior is uniform on (−1, 1) (as
+// brms's default for ar), whose density on z is the Jacobian 1 − rho².
+// The residuals chain along the rows the equation uses, so the equation is
+// evaluated row by row (no sufficient statistics). Non-gaussian families
+// are refused: their persistence is modelled by a self-lag y -> y [lag=1].
+
+// arData is an equation's residual chain: per used row (in the equation's
+// row order), the row whose residual it follows and the gap in periods.
+type arData struct {
+	prev   []int32 // index into the equation's rows; the row itself for a unit's first
+	gap    []int32 // periods since prev; 0 for a unit's first row (stationary)
+	count  []float64
+	maxGap int
+	pairs  int // rows that follow another row
+}
+
+// arOrder is the equation's AR order (0 without AR residuals).
+func (e *equation) arOrder() int {
+	if e.ar == nil {
+		return 0
+	}
+	return 1
+}
+
+// buildAR sets up the residual chain of an equation with AR residuals.
+func (c *compiler) buildAR(e *equation, in *eqInput) error {
+	if in.ar == 0 {
+		return nil
+	}
+	if in.ar != 1 {
+		return in.fail("ar=\"%d\": only AR(1) residuals are supported (ar=\"1\"); for longer memory add lagged edges %s -> %s [lag=k]", in.ar, in.node, in.node)
+	}
+	if in.kind != kindObserved {
+		return in.fail("AR residuals apply to observed nodes only")
+	}
+	if _, ok := e.fam.(Gaussian); !ok {
+		return in.fail("ar=\"1\" needs a gaussian node, not %s: AR residuals are defined on additive gaussian noise; for persistence in any family add the self-lag %s -> %s [lag=1]", e.fam.Name(), in.node, in.node)
+	}
+	for _, t := range in.terms {
+		if t.Parent == in.node && t.Lag > 0 && !t.UnitMean {
+			return in.fail("ar=\"1\" together with the self-lag %s -> %s [lag=%d] is not identified (the two persistences trade places); keep one of them", in.node, in.node, t.Lag)
+		}
+	}
+	ord := c.lay.Ordinal
+	if ord == nil {
+		ord = c.lay.Time
+	}
+	if c.lay.Unit == nil || ord == nil {
+		return in.fail("ar=\"1\" needs a panel: a unit key and a time key that order each unit's rows")
+	}
+	n := e.n
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	key := func(i int) (int, int) { r := e.rows[i]; return c.lay.Unit[r], ord[r] }
+	sort.SliceStable(idx, func(a, b int) bool {
+		ua, ta := key(idx[a])
+		ub, tb := key(idx[b])
+		if ua != ub {
+			return ua < ub
+		}
+		return ta < tb
+	})
+	ar := &arData{prev: make([]int32, n), gap: make([]int32, n)}
+	for k, i := range idx {
+		ar.prev[i] = int32(i)
+		if k == 0 {
+			continue
+		}
+		j := idx[k-1]
+		ui, ti := key(i)
+		uj, tj := key(j)
+		if ui != uj {
+			continue
+		}
+		if ti == tj {
+			return in.fail("%s and %s are the same unit and period; AR residuals need one row per unit and period", c.rowLabel(int(e.rows[j])), c.rowLabel(int(e.rows[i])))
+		}
+		ar.prev[i], ar.gap[i] = int32(j), int32(ti-tj)
+		ar.maxGap = max(ar.maxGap, ti-tj)
+		ar.pairs++
+	}
+	if ar.pairs == 0 {
+		return in.fail("ar=\"1\" needs units observed in two periods or more, but each unit has at most one of the %d rows used: rho is not identified (drop ar, or check the unit and time keys)", n)
+	}
+	ar.count = make([]float64, ar.maxGap+1)
+	for _, k := range ar.gap {
+		ar.count[k]++
+	}
+	if gaps := n - ar.pairs; ar.maxGap > 1 {
+		long := 0
+		for k := 2; k <= ar.maxGap; k++ {
+			long += int(ar.count[k])
+		}
+		c.notes = append(c.notes, fmt.Sprintf("node %s: AR(1) residuals over %d units; %d of %d rows follow a gap in time (up to %d periods), handled exactly", in.node, gaps, long, n, ar.maxGap))
+	}
+	e.ar = ar
+	return nil
+}
+
+// logCosh is log(cosh z), accurate for large |z|.
+func logCosh(z float64) float64 {
+	a := math.Abs(z)
+	return a + math.Log1p(math.Exp(-2*a)) - math.Ln2
+}
+
+// arPrior is rho's log prior on z = atanh(rho): uniform on (−1, 1), so the
+// log Jacobian log(1 − rho²) = −2·log cosh z; its derivative is −2·rho.
+func (e *equation) arPrior(x, g []float64) float64 {
+	z := x[e.arOff]
+	g[e.arOff] -= 2 * math.Tanh(z)
+	return -2 * logCosh(z)
+}
+
+// arTables writes, for each gap k = 0 … maxGap, the residual's coefficient
+// P_k = rho^k on the earlier residual and its variance factor V_k (in units
+// of sigma²), with their derivatives in rho: k = 0 is the stationary start
+// (P = 0, V = 1/(1 − rho²)), k ≥ 1 has V_k = Σ_{i<k} rho^{2i}. The table
+// also holds log V_k.
+func (e *equation) arTables(z float64, tab []float64) {
+	K := e.ar.maxGap + 1
+	P, dP, V, dV, logV := tab[:K], tab[K:2*K], tab[2*K:3*K], tab[3*K:4*K], tab[4*K:5*K]
+	rho := math.Tanh(z)
+	c2 := math.Exp(2 * logCosh(z)) // cosh² z = 1/(1 − rho²)
+	P[0], dP[0], V[0], dV[0], logV[0] = 0, 0, c2, 2*rho*c2*c2, 2*logCosh(z)
+	p, dp := 1.0, 0.0 // rho^(k−1) and its derivative
+	v, dv := 0.0, 0.0 // V_{k−1}
+	q, dq := 1.0, 0.0 // rho^(2(k−1))
+	for k := 1; k < K; k++ {
+		v, dv = v+q, dv+dq
+		dp, p = dp*rho+p, p*rho
+		dq, q = dq*rho*rho+2*rho*q, q*rho*rho
+		P[k], dP[k], V[k], dV[k], logV[k] = p, dp, v, dv, math.Log(v)
+	}
+}
+
+// arLik is the log likelihood of a gaussian equation with AR(1) residuals
+// (w.mu holds the linear predictor). It writes d/dmu into w.dmu and adds
+// the gradients of log sigma and atanh(rho) to g.
+func (e *equation) arLik(x, g []float64, w *scratch) float64 {
+	ar := e.ar
+	n := e.n
+	mu, dmu, y := w.mu[:n], w.dmu[:n], e.y[:n]
+	prev, gap := ar.prev[:n], ar.gap[:n]
+	s := x[e.famOff]
+	prec := math.Exp(-2 * s)
+	z := x[e.arOff]
+	K := ar.maxGap + 1
+	e.arTables(z, w.ar)
+	P, dP, V, dV, logV := w.ar[:K], w.ar[K:2*K], w.ar[2*K:3*K], w.ar[3*K:4*K], w.ar[4*K:5*K]
+	lv, dlv := 0.0, 0.0
+	for k, c := range ar.count {
+		lv += c * logV[k]
+		dlv += c * dV[k] / V[k]
+		V[k] = 1 / V[k] // from here on V holds 1/V_k
+	}
+	clear(dmu)
+	ss, drho := 0.0, 0.0
+	for i := range mu {
+		k, p := gap[i], prev[i]
+		ep := y[p] - mu[p]
+		r := y[i] - mu[i] - P[k]*ep
+		a := r * V[k]
+		ss += r * a
+		drho += a * (dP[k]*ep + 0.5*a*dV[k])
+		d := a * prec
+		dmu[i] += d
+		dmu[p] -= d * P[k]
+	}
+	nf := float64(n)
+	g[e.famOff] += -nf + ss*prec
+	g[e.arOff] += (drho*prec - 0.5*dlv) * V[0] // drho/dz = 1 − rho² = 1/V_0
+	return -nf*s - 0.5*lv - 0.5*ss*prec
+}
