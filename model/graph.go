@@ -78,12 +78,13 @@ type Node struct {
 	// UnitEffects is the equation's unit effects (UnitEffectModes); ""
 	// leaves it to the fit's default.
 	UnitEffects string
+	Role        string   // remedy, outcome, mediator or root; "" = none
+	Quality     string   // how well the data measure the construct: good, fair, poor, none
+	Indicators  []string // observed columns that measure a latent node
+
 	// AR is the order of the node's autoregressive residuals within unit
 	// (ar="1": AR(1), gaussian nodes on a panel); 0 for none.
-	AR         int
-	Role       string   // remedy, outcome, mediator or root; "" = none
-	Quality    string   // how well the data measure the construct: good, fair, poor, none
-	Indicators []string // observed columns that measure a latent node
+	AR int
 
 	// Priors holds node-level priors by parameter (see NodePriorKeys):
 	// "strength" (default for the edges into the node), "intercept",
