@@ -1,0 +1,60 @@
+package query
+
+// AR(1) residuals (a node with ar="1", see package model/sem). The node's
+// structural equation is read as
+//
+//	y_t = mu_t + rho·(y_{t−1} − mu_{t−1}) + eps_t
+//
+// within unit, mu the linear predictor: the residual e = y − mu persists
+// from period to period. An intervention that moves y only through its
+// parents moves mu and y alike, so the residual, and with it every later
+// period, is untouched: a sustained do(x = +1) on x -> y moves y by
+// b·Δx at every period, whatever rho. An intervention that moves y itself
+// at period t (do(y = v), or a pulse) changes the residual by
+// δy_t − δmu_t, and that change persists: at period t + h it is
+// rho^h·(δy_t − δmu_t). A unit counterfactual therefore keeps the unit's
+// own residual at every period (the observed y − mu) and adds the
+// intervention's persisting part, per draw of rho.
+
+// readAR finds rho of a node with AR(1) residuals (parameter ar.NODE).
+func (s *system) readAR(n *sysNode) {
+	if j := s.param("ar." + n.name); j >= 0 {
+		n.hasAR, n.rho = true, j
+	}
+}
+
+// arBuffers allocates, for each world, period and node with AR(1)
+// residuals that the job computes, a buffer of n draws for the change of
+// its linear predictor.
+func (s *system) arBuffers(p *jobPlan, H, n int) [][][][]float64 {
+	var out [][][][]float64
+	for w := 0; w < p.nw; w++ {
+		perH := make([][][]float64, H+1)
+		for h := range perH {
+			perH[h] = make([][]float64, len(s.nodes))
+			for v, nd := range s.nodes {
+				if nd.hasAR && p.aff[w][h][v] {
+					perH[h][v] = make([]float64, n)
+				}
+			}
+		}
+		out = append(out, perH)
+	}
+	return out
+}
+
+// arCarry turns de, the change of AR node v's linear predictor in world w
+// at period h, into the change of its value: it keeps de as the predictor's
+// change and adds rho times the residual's change at period h − 1.
+func (wk *worker) arCarry(w, h, v, c, lo, hi int, de []float64) {
+	m := len(de)
+	copy(wk.arMu[w][h][v][:m], de)
+	if h == 0 || !wk.p.aff[w][h-1][v] {
+		return
+	}
+	rho := wk.col(c, wk.s.nodes[v].rho, lo, hi)
+	prev, prevMu := wk.delta[w][h-1][v][:m], wk.arMu[w][h-1][v][:m]
+	for i := range de {
+		de[i] += rho[i] * (prev[i] - prevMu[i])
+	}
+}
