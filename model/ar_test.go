@@ -40,3 +40,31 @@ func TestARAttribute(t *testing.T) {
 		}
 	}
 }
+
+// A node with ar="1" is not claimed independent of its own lag: its
+// residuals persist, so the autocorrelation implication y ⟂ y@t-1 | x is
+// gone, while the same graph without ar makes it.
+func TestARImplications(t *testing.T) {
+	has := func(src string) bool {
+		m, err := ParseString(src, "a.dag")
+		if err != nil {
+			t.Fatal(err)
+		}
+		imps, err := m.PanelImplications()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range imps {
+			if c.X == "y" && c.Y == "y@t-1" || c.X == "y@t-1" && c.Y == "y" {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(`dag { x -> y  x -> y [lag=1] }`) {
+		t.Fatal("without ar the graph should claim y ⟂ y@t-1")
+	}
+	if has(`dag { x -> y  x -> y [lag=1]  y [ar="1"] }`) {
+		t.Error("with ar=\"1\" the graph still claims y independent of its own lag")
+	}
+}

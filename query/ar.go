@@ -1,5 +1,7 @@
 package query
 
+import "math"
+
 // AR(1) residuals (a node with ar="1", see package model/sem). The node's
 // structural equation is read as
 //
@@ -57,4 +59,18 @@ func (wk *worker) arCarry(w, h, v, c, lo, hi int, de []float64) {
 	for i := range de {
 		de[i] += rho[i] * (prev[i] - prevMu[i])
 	}
+}
+
+// arResidualSD turns the innovation sd sigma per draw (in sd) into the sd
+// of an AR(1) node's residual given its parents, sigma/√(1 − rho²), and
+// says what it is.
+func (s *system) arResidualSD(n *sysNode, sd []float64) string {
+	d := 0
+	for c := range s.draws {
+		for _, rho := range s.draws[c][n.rho] {
+			sd[d] /= math.Sqrt(1 - rho*rho)
+			d++
+		}
+	}
+	return "sigma." + n.name + "/√(1 − ar." + n.name + "²) per draw (the AR(1) residual's stationary sd)"
 }

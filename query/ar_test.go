@@ -128,4 +128,16 @@ func TestARHorizonClosedForm(t *testing.T) {
 			}
 		}
 	}
+
+	// Sensitivity analysis reads the residual's stationary sd.
+	sd, what, err := e.residualSD(e.s.nodes[e.s.index["y"]])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigma := pooledParam(f, "sigma.y")
+	for i := range sd {
+		if want := sigma[i] / math.Sqrt(1-rho[i]*rho[i]); math.Abs(sd[i]-want) > 1e-12 {
+			t.Fatalf("residual sd of y, draw %d: %g, want sigma/√(1−rho²) = %g (%s)", i, sd[i], want, what)
+		}
+	}
 }
