@@ -237,3 +237,25 @@ func benchAR(b *testing.B, ar int, opt compileOptions) {
 func BenchmarkGaussianAR(b *testing.B)          { benchAR(b, 1, compileOptions{}) }
 func BenchmarkGaussianNoARRowLoop(b *testing.B) { benchAR(b, 0, compileOptions{noSuff: true}) }
 func BenchmarkGaussianNoARSuff(b *testing.B)    { benchAR(b, 0, compileOptions{}) }
+
+// REAuto counts the effective rows of autocorrelated residuals: 35
+// periods at rho 0.9 are worth about 2 independent rows per unit
+// (non-centred unit intercepts), at rho 0.1 about 29 (centred).
+func TestARAutoRE(t *testing.T) {
+	for _, c := range []struct {
+		rho  float64
+		want REParam
+	}{{0.9, RENonCentred}, {0.1, RECentred}} {
+		rng := rand.New(rand.NewPCG(31, 7))
+		l, x, y := arPanel(rng, 40, 35, 0, 0.2, c.rho, 0.5, 0.5, 0)
+		p, err := Compile(arSpec(l, x, y, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := p.Equations()[0]
+		t.Log(in)
+		if in.RE != c.want.String() || !strings.Contains(in.REReason, "effective rows per unit") {
+			t.Errorf("rho %.1f: %s unit intercepts (%s), want %s", c.rho, in.RE, in.REReason, c.want)
+		}
+	}
+}

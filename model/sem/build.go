@@ -293,6 +293,10 @@ func (c *compiler) chooseRE(e *equation, in *eqInput, useRE bool) {
 		return
 	}
 	perUnit := float64(e.n) / float64(e.J)
+	what := "rows per unit"
+	if in.ar > 0 {
+		perUnit, what = c.arEffectiveRows(e, in, perUnit) // ar.go
+	}
 	thr := 10.0 // a latent's structural equation: gaussian with sd 1
 	if e.fam != nil {
 		thr = e.fam.CentreThreshold()
@@ -304,10 +308,10 @@ func (c *compiler) chooseRE(e *equation, in *eqInput, useRE bool) {
 	default:
 		if perUnit >= thr {
 			e.re = RECentred
-			e.reReason = fmt.Sprintf("auto: %.1f rows per unit >= %g", perUnit, thr)
+			e.reReason = fmt.Sprintf("auto: %.1f %s >= %g", perUnit, what, thr)
 		} else {
 			e.re = RENonCentred
-			e.reReason = fmt.Sprintf("auto: %.1f rows per unit < %g", perUnit, thr)
+			e.reReason = fmt.Sprintf("auto: %.1f %s < %g", perUnit, what, thr)
 		}
 	}
 	if e.J == 1 {

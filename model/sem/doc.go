@@ -89,7 +89,10 @@
 // transition, mean rho^k·e_{t−k} and variance sigma²·(1−rho^{2k})/(1−rho²).
 // The sampler sees atanh(rho); rho's prior is uniform on (−1, 1). Such an
 // equation is evaluated row by row (about 2× the plain row loop, 0
-// allocations). Order 1 only; a non-gaussian family, a latent node, a
+// allocations). REAuto counts a unit's rows as perUnit·(1−r)/(1+r)
+// effective ones, r the lag-1 autocorrelation of the response around its
+// unit means, so that persistent series get non-centred unit intercepts
+// (centred ones leave a funnel there). Order 1 only; a non-gaussian family, a latent node, a
 // self-lag in the same equation (not identified against rho) and a panel
 // where no unit has two rows are errors.
 //
