@@ -1,6 +1,9 @@
 package query
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // AR(1) residuals (a node with ar="1", see package model/sem). The node's
 // structural equation is read as
@@ -73,4 +76,29 @@ func (s *system) arResidualSD(n *sysNode, sd []float64) string {
 		}
 	}
 	return "sigma." + n.name + "/√(1 − ar." + n.name + "²) per draw (the AR(1) residual's stationary sd)"
+}
+
+// arNotes says, in a query's basis, where AR(1) residuals enter the answer
+// over a horizon: a node intervened on carries the change of its own
+// residual forward as rho^h; the outcome's own persistence matters only
+// through such a change.
+func (e *Engine) arNotes(b *Basis, xs []string, y string, horizon int) {
+	if horizon == 0 {
+		return
+	}
+	s := e.s
+	for _, x := range xs {
+		i, ok := s.index[x]
+		if !ok || !s.nodes[i].hasAR {
+			continue
+		}
+		n := s.nodes[i]
+		sum := 0.0
+		for c := range s.draws {
+			for _, v := range s.draws[c][n.rho] {
+				sum += v
+			}
+		}
+		b.Notes = append(b.Notes, fmt.Sprintf("%s has AR(1) residuals (ar.%s, posterior mean %.3f): the change the intervention makes to %s's own residual persists as ar.%s^h at later periods, on its way to %s", x, x, sum/float64(s.nDraws), x, x, y))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"dilemma/data"
@@ -99,6 +100,13 @@ func TestARHorizonClosedForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("pulse do(y = +1) on z", r.Periods, func(h, i int) float64 { return c[i] * math.Pow(rho[i], float64(h)) })
+	noted := false
+	for _, n := range r.Basis.Notes {
+		noted = noted || strings.Contains(n, "y has AR(1) residuals (ar.y")
+	}
+	if !noted {
+		t.Errorf("the basis does not say y's residual persists: %q", r.Basis.Notes)
+	}
 
 	opt.Pulse = false
 	if r, err = e.Effect(mustParse(t, "do(y = +1)"), Do{}, opt); err != nil {
