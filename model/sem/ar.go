@@ -136,30 +136,34 @@ func (e *equation) arPrior(x, g []float64) float64 {
 }
 
 // arTables writes, for each gap k = 0 … maxGap, the residual's coefficient
-// P_k = rho^k on the earlier residual and its variance factor V_k (in units
-// of sigma²), with their derivatives in rho: k = 0 is the stationary start
-// (P = 0, V = 1/(1 − rho²)), k ≥ 1 has V_k = Σ_{i<k} rho^{2i}. The table
-// also holds log V_k.
+// P_k = rho^k on the earlier residual and its precision factor W_k = 1/V_k
+// (V_k the variance in units of sigma²), with their derivatives in rho,
+// and log W_k: k = 0 is the stationary start (P = 0, W = 1 − rho²), k ≥ 1
+// has V_k = Σ_{i<k} rho^{2i}. Precisions keep the start finite as
+// |rho| → 1 (W_0 → 0, dW_0 = −2·rho).
 func (e *equation) arTables(z float64, tab []float64) {
 	K := e.ar.maxGap + 1
-	P, dP, V, dV, logV := tab[:K], tab[K:2*K], tab[2*K:3*K], tab[3*K:4*K], tab[4*K:5*K]
+	P, dP, W, dW, logW := tab[:K], tab[K:2*K], tab[2*K:3*K], tab[3*K:4*K], tab[4*K:5*K]
 	rho := math.Tanh(z)
-	c2 := math.Exp(2 * logCosh(z)) // cosh² z = 1/(1 − rho²)
-	P[0], dP[0], V[0], dV[0], logV[0] = 0, 0, c2, 2*rho*c2*c2, 2*logCosh(z)
-	p, dp := 1.0, 0.0 // rho^(k−1) and its derivative
-	v, dv := 0.0, 0.0 // V_{k−1}
-	q, dq := 1.0, 0.0 // rho^(2(k−1))
+	lc := logCosh(z)
+	P[0], dP[0], W[0], dW[0], logW[0] = 0, 0, math.Exp(-2*lc), -2*rho, -2*lc // 1 − rho² = 1/cosh² z
+	p, dp := 1.0, 0.0                                                        // rho^(k−1) and its derivative
+	v, dv := 0.0, 0.0                                                        // V_{k−1}
+	q, dq := 1.0, 0.0                                                        // rho^(2(k−1))
 	for k := 1; k < K; k++ {
 		v, dv = v+q, dv+dq
 		dp, p = dp*rho+p, p*rho
 		dq, q = dq*rho*rho+2*rho*q, q*rho*rho
-		P[k], dP[k], V[k], dV[k], logV[k] = p, dp, v, dv, math.Log(v)
+		P[k], dP[k], W[k], dW[k], logW[k] = p, dp, 1/v, -dv/(v*v), -math.Log(v)
 	}
 }
 
 // arLik is the log likelihood of a gaussian equation with AR(1) residuals
 // (w.mu holds the linear predictor). It writes d/dmu into w.dmu and adds
-// the gradients of log sigma and atanh(rho) to g.
+// the gradients of log sigma and atanh(rho) to g. Per row, with r the
+// residual's innovation e_i − P_k·e_prev,
+//
+//	log p = −log sigma + ½·log W_k − ½·r²·W_k/sigma².
 func (e *equation) arLik(x, g []float64, w *scratch) float64 {
 	ar := e.ar
 	n := e.n
@@ -170,12 +174,13 @@ func (e *equation) arLik(x, g []float64, w *scratch) float64 {
 	z := x[e.arOff]
 	K := ar.maxGap + 1
 	e.arTables(z, w.ar)
-	P, dP, V, dV, logV := w.ar[:K], w.ar[K:2*K], w.ar[2*K:3*K], w.ar[3*K:4*K], w.ar[4*K:5*K]
-	lv, dlv := 0.0, 0.0
+	P, dP, W, dW, logW := w.ar[:K], w.ar[K:2*K], w.ar[2*K:3*K], w.ar[3*K:4*K], w.ar[4*K:5*K]
+	lw, dlw := 0.0, 0.0
 	for k, c := range ar.count {
-		lv += c * logV[k]
-		dlv += c * dV[k] / V[k]
-		V[k] = 1 / V[k] // from here on V holds 1/V_k
+		if c > 0 {
+			lw += c * logW[k]
+			dlw += c * dW[k] / W[k]
+		}
 	}
 	clear(dmu)
 	ss, drho := 0.0, 0.0
@@ -183,17 +188,17 @@ func (e *equation) arLik(x, g []float64, w *scratch) float64 {
 		k, p := gap[i], prev[i]
 		ep := y[p] - mu[p]
 		r := y[i] - mu[i] - P[k]*ep
-		a := r * V[k]
+		a := r * W[k]
 		ss += r * a
-		drho += a * (dP[k]*ep + 0.5*a*dV[k])
+		drho += a*dP[k]*ep - 0.5*r*r*dW[k]
 		d := a * prec
 		dmu[i] += d
 		dmu[p] -= d * P[k]
 	}
 	nf := float64(n)
 	g[e.famOff] += -nf + ss*prec
-	g[e.arOff] += (drho*prec - 0.5*dlv) * V[0] // drho/dz = 1 − rho² = 1/V_0
-	return -nf*s - 0.5*lv - 0.5*ss*prec
+	g[e.arOff] += (drho*prec + 0.5*dlw) * W[0] // drho/dz = 1 − rho² = W_0
+	return -nf*s + 0.5*lw - 0.5*ss*prec
 }
 
 // arEffectiveRows is, for REAuto, the rows per unit an equation with AR(1)

@@ -259,3 +259,29 @@ func TestARAutoRE(t *testing.T) {
 		}
 	}
 }
+
+// Near |rho| = 1 (z = atanh(rho) = ±20, where tanh rounds to ±1) the
+// density and its gradient stay finite: the stationary start is carried
+// as a precision 1 − rho², not a variance.
+func TestARFiniteNearUnitRoot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	l, x, y := arPanel(rng, 6, 10, 0, 0.5, 0.5, 1, 0.5, 0.2)
+	p, err := Compile(arSpec(l, x, y, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, z := range []float64{-20, 20} {
+		xp := randomPoint(rng, p.Dim(), 0.3)
+		xp[index(t, p, "ar.y")] = z
+		g := make([]float64, p.Dim())
+		lp := p.LogDensityGrad(xp, g)
+		if math.IsNaN(lp) || math.IsInf(lp, 0) {
+			t.Errorf("z = %g: log density %g", z, lp)
+		}
+		for i, v := range g {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("z = %g: gradient of %s is %g", z, p.ParamNames()[i], v)
+			}
+		}
+	}
+}
