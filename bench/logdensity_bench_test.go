@@ -126,6 +126,7 @@ func BenchmarkModel(b *testing.B) {
 		{"ordered", "ordered.dag", sem.LatentDirect},
 		{"bernoulli", "bernoulli.dag", sem.LatentDirect},
 		{"betabin", "betabin.dag", sem.LatentDirect},
+		{"ar", "ar.dag", sem.LatentDirect},
 		{"fig2", "fig2", sem.LatentDirect},
 		{"fig2-conditional", "fig2", sem.LatentConditional},
 	} {

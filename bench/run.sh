@@ -8,8 +8,9 @@
 #   bench/run.sh [OUTDIR]
 #
 # Environment: MODELS (default "panel2 ordered bernoulli fig2"; also
-# fig2-direct, Stan moving the latent values themselves, and betabin,
-# fig2-remedies' beta_binomial outcome equation), CHAINS (4),
+# fig2-direct, Stan moving the latent values themselves, betabin,
+# fig2-remedies' beta_binomial outcome equation, and ar, panel2 with AR(1)
+# residuals), CHAINS (4),
 # WARMUP (1000), SAMPLES (1000), SEED (1), CORES (Stan's cores, 2),
 # LATENT_VALUES (dilemma fit --latent-values, default conditional),
 # NO_STAN=1 to fit with dilemma only, STAN_PROGRESS=N for Stan progress

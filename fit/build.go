@@ -227,6 +227,9 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			spec.Latents = append(spec.Latents, lat)
 			continue
 		}
+		if len(terms) == 0 && n.AR > 0 {
+			return nil, &BuildError{Node: name, Column: n.Column, Msg: "ar=\"1\" on a node without estimated parents: it has no equation (it is conditioned on as exogenous), so there are no residuals to model; drop ar or give it a parent"}
+		}
 		if len(terms) == 0 {
 			pl.Exogenous = append(pl.Exogenous, name)
 			if len(m.In(name)) > 0 {
@@ -254,6 +257,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		eq.AR = n.AR // AR(1) residuals within unit (sem.Equation.AR)
 		if err := pl.checkOrderedRows(n, eq); err != nil {
 			return nil, err
 		}

@@ -278,6 +278,7 @@ func (f *Fit) setSummaries(sums []diagnostics.Summary) {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
 	}
 	f.Edges = append(f.Edges, betweenEdges(coefs, f.Param)...)
+	f.Edges = append(f.Edges, arEdges(f.Posterior.Equations(), f.Param)...)
 	f.powerScale()
 	draws := 0
 	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
@@ -329,7 +330,9 @@ type EdgeSummary struct {
 	// says random intercepts alone would have biased the pooled strength)
 	// and "between" for the between-unit effect, strength + unit-mean
 	// coefficient per draw; "interaction" for the coefficient c of a
-	// moderated edge (see Moderator).
+	// moderated edge (see Moderator); "ar" for rho of a node's AR(1)
+	// residuals (ar="1": the row "NODE -> NODE [AR(1) residuals]",
+	// parameter ar.NODE).
 	Kind          string  `json:"kind,omitempty"`
 	PriorSens     float64 `json:"prior_sensitivity"`
 	LikSens       float64 `json:"likelihood_sensitivity"`
@@ -539,6 +542,29 @@ func betweenEdges(coefs []sem.Coef, param func(string) [][]float64) []EdgeSummar
 		e.Kind = "between"
 		e.Edge += " [between]"
 		e.Contraction = math.NaN()
+		out = append(out, e)
+	}
+	return out
+}
+
+// arEdges summarizes rho (ar.NODE) of each equation with AR(1) residuals,
+// as a row of the edge table: "NODE -> NODE [AR(1) residuals]", kind "ar".
+// Its prior is uniform on (−1, 1), variance 1/3.
+func arEdges(eqs []sem.EquationInfo, param func(string) [][]float64) []EdgeSummary {
+	var out []EdgeSummary
+	for _, in := range eqs {
+		if in.AR == 0 {
+			continue
+		}
+		name := "ar." + in.Node
+		draws := param(name)
+		if draws == nil {
+			continue
+		}
+		c := sem.Coef{Name: name, Parent: in.Node, Child: in.Node, Lag: 1, PriorVar: 1.0 / 3, Rows: in.Rows}
+		e := edgeSummary(c, draws)
+		e.Kind = "ar"
+		e.Edge = in.Node + " -> " + in.Node + " [AR(1) residuals]"
 		out = append(out, e)
 	}
 	return out

@@ -62,6 +62,17 @@
 //	                      minus the within effect, and b + bw the between
 //	                      effect; queries hold the unit means at their data)
 //	                      or none (no unit effects)
+//	  ar="1"              AR(1) residuals within unit for a gaussian node on a
+//	                      panel: e_t = rho·e_{t−1} + eps_t with e = y − mu,
+//	                      eps ~ normal(0, sigma); sigma.NODE is then the
+//	                      innovation sd and ar.NODE is rho (prior uniform on
+//	                      (−1, 1)); each unit's first period is drawn from
+//	                      the stationary distribution and gaps in time are
+//	                      exact (rho^k over k periods); edges.csv reports rho
+//	                      as NODE -> NODE [AR(1) residuals]. Only order 1;
+//	                      not with a self-lag NODE -> NODE (the two
+//	                      persistences trade places), which is the way to
+//	                      model persistence in a non-gaussian family
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint

@@ -135,6 +135,9 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 		str("role", n.Role)
 		str("quality", n.Quality)
 		str("unit_effects", n.UnitEffects)
+		if n.AR > 0 {
+			str("ar", strconv.Itoa(n.AR))
+		}
 		if len(n.Indicators) > 0 {
 			str("indicators", strings.Join(n.Indicators, ","))
 		}

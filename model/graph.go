@@ -82,6 +82,10 @@ type Node struct {
 	Quality     string   // how well the data measure the construct: good, fair, poor, none
 	Indicators  []string // observed columns that measure a latent node
 
+	// AR is the order of the node's autoregressive residuals within unit
+	// (ar="1": AR(1), gaussian nodes on a panel); 0 for none.
+	AR int
+
 	// Priors holds node-level priors by parameter (see NodePriorKeys):
 	// "strength" (default for the edges into the node), "intercept",
 	// "sigma", "unit_sd", "loading", "cutpoint", "shape", "zi", "hu". Nil
@@ -624,11 +628,37 @@ func (m *Model) validateNode(n *Node) error {
 			return errAt(m.Name, n.attrPos("prior_"+key), "node %s: prior_%s: %v", n.Name, key, err)
 		}
 	}
+	if err := m.validateAR(n); err != nil {
+		return err
+	}
 	if n.Role == "root" {
 		for _, e := range m.In(n.Name) {
 			if e.Lag == 0 {
 				return errAt(m.Name, n.attrPos("role"), "node %s has role=\"root\" but a parent: %s", n.Name, e)
 			}
+		}
+	}
+	return nil
+}
+
+// validateAR checks ar="1": a gaussian node with data, without a self-lag
+// (the two persistences would trade places).
+func (m *Model) validateAR(n *Node) error {
+	if n.AR == 0 {
+		return nil
+	}
+	at := n.attrPos("ar")
+	switch {
+	case n.AR != 1:
+		return errAt(m.Name, at, "node %s: ar=\"%d\": only AR(1) residuals are supported (ar=\"1\"); for longer memory add lagged edges %s -> %s [lag=k]", n.Name, n.AR, n.Name, n.Name)
+	case n.Latent:
+		return errAt(m.Name, at, "node %s is latent: ar=\"1\" applies to the residuals of an observed gaussian node", n.Name)
+	case familyOrDefault(n.Family) != "gaussian":
+		return errAt(m.Name, at, "node %s: ar=\"1\" needs a gaussian node, not %s (AR residuals are defined on additive gaussian noise); for persistence in any family add the self-lag %s -> %s [lag=1]", n.Name, n.Family, n.Name, n.Name)
+	}
+	for _, e := range m.In(n.Name) {
+		if e.Kind == Directed && e.From == n.Name {
+			return errAt(m.Name, at, "node %s: ar=\"1\" together with the self-lag %s is not identified (the two persistences trade places); keep one of them", n.Name, e)
 		}
 	}
 	return nil

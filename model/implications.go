@@ -283,7 +283,8 @@ func (m *Model) panelImplications(periods, work int) ([]PanelImplication, bool, 
 // unrolled is the identification graph of m (as analysis builds it)
 // unrolled over P observed periods and history earlier unobserved ones
 // (they stand for the past the data's lags do not reach). With noise,
-// every node has autocorrelated noise: a hidden noise node per node and
+// every node has autocorrelated noise (without, only the nodes with
+// ar="1"): a hidden noise node per node and
 // period, parent of the node, each a parent of the next period's noise
 // (fixed roots get none: they are constants). Node k periods before t has
 // id k*len(m.Nodes)+i in every such graph.
@@ -306,7 +307,10 @@ func (m *Model) unrolled(P, history int, noise bool) (*agraph, error) {
 	link := g.link
 	g.addEdges(m, Q)
 	for _, n := range m.Nodes {
-		if n.Fixed() || !noise {
+		// A node with AR(1) residuals (ar="1") has its noise chain even in
+		// the graph without memory: the model itself says its residuals
+		// persist.
+		if n.Fixed() || (!noise && n.AR == 0) {
 			continue
 		}
 		prev := -1

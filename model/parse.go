@@ -552,6 +552,15 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 		n.Quality, err = p.oneOf(a, Qualities)
 	case "unit_effects":
 		n.UnitEffects, err = p.oneOf(a, UnitEffectModes)
+	case "ar":
+		if err = p.needValue(a); err != nil {
+			return err
+		}
+		k, cerr := strconv.Atoi(strings.TrimSpace(a.val))
+		if cerr != nil || k < 1 {
+			return p.errorf(a.valAt, "node %s: ar=%q: want ar=\"1\" (AR(1) residuals within unit)", n.Name, a.val)
+		}
+		n.AR = k // an order above 1 is refused by Validate, naming the remedy
 	case "indicators":
 		if err = p.needValue(a); err != nil {
 			return err

@@ -149,7 +149,14 @@
 // every row and is sustained through period H (or, with Pulse, lasts one
 // period), and the effect is reported at every period 0 … H; a lagged edge
 // carries the change of the unit's own earlier period. Period h is averaged
-// over the start rows whose unit has a row h periods later.
+// over the start rows whose unit has a row h periods later. A node with
+// AR(1) residuals (ar="1") is read as y_t = mu_t + rho·(y_{t−1} − mu_{t−1})
+// + eps_t: a change that reaches it through its parents moves mu and y
+// alike and leaves the residual alone (a sustained do(x = +1) on x -> y
+// moves y by b at every period, whatever rho), while a change of y itself
+// (do(y = …), a pulse) changes its residual, and that change persists as
+// rho^h at period h; unit counterfactuals keep the unit's own residuals and
+// add this persistence, per draw.
 //
 // Each summary gives the mean, sd, median, the central credible interval
 // (level 0.9 by default), P(effect < 0), P(effect > 0) and P(the expected

@@ -140,6 +140,11 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 		for changed := true; changed; {
 			changed = false
 			for v := len(s.nodes) - 1; v >= 0; v-- {
+				// AR(1) residuals carry v's change at h to h + 1 (ar.go).
+				if s.nodes[v].hasAR && h < H && rel[h+1][v] && !rel[h][v] {
+					rel[h][v] = true
+					changed = true
+				}
 				for _, t := range s.nodes[v].terms {
 					// The parent at period h reaches v at h + lag.
 					if hv := h + t.lag; hv <= H && rel[hv][v] && !rel[h][t.parent] {
@@ -191,6 +196,11 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 						aff[v] = true
 						nlIn = nlIn || pc
 					}
+				}
+				if n.hasAR && h > 0 && p.aff[w][h-1][v] {
+					// A change of v's residual persists (ar.go).
+					aff[v] = true
+					nlIn = nlIn || carries[w][h-1][v]
 				}
 				if aff[v] && !j.cf && s.productApprox(p, w, h, n, aff, car, carries) { // moderation.go
 					approx[n.name] = true
@@ -247,6 +257,9 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 					if !pc || (!pn.linear() && !pActive) {
 						ok = false
 					}
+				}
+				if n.hasAR && h > 0 && p.aff[w][h-1][v] && !p.rowConst[w][h-1][v] {
+					ok = false // the residual's change carried from h − 1 (ar.go)
 				}
 				if ok && s.productMoves(p, w, h, n) { // moderation.go
 					ok = false
@@ -543,6 +556,9 @@ type worker struct {
 	epsHi [][]float64     // [h][i] the outcome's noise interval upper end (cf)
 	tmp   []float64
 	tmp2  []float64
+	// arMu[w][h][v] is, for a node with AR(1) residuals, the change of its
+	// linear predictor (its change minus arMu is its residual's, ar.go).
+	arMu [][][][]float64
 	// fE, fOut are fusedMeans' lists of the fused worlds' de and changes.
 	fE, fOut [][]float64
 	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of threshold node v at draw i; [v][i] MeanScale of an ExpMean node
@@ -606,6 +622,7 @@ func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 			}
 		}
 	}
+	wk.arMu = s.arBuffers(p, H, n) // ar.go
 	wk.eF = make([][][]float64, H+1)
 	wk.eps = make([][][]float64, H+1)
 	wk.epsHi = make([][]float64, H+1)
@@ -953,12 +970,18 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 		if v == j.outcome {
 			copy(wk.deta[w][h][:m], out)
 		}
+		if n.hasAR {
+			wk.linChange(w, h, v, c, lo, hi, wk.arMu[w][h][v][:m]) // ar.go
+		}
 		return
 	}
 	if p.block[w] != nil && p.block[w][v] {
 		copy(out, wk.delta[0][h][v][:m])
 		if v == j.outcome {
 			copy(wk.deta[w][h][:m], wk.deta[0][h][:m])
+		}
+		if n.hasAR {
+			copy(wk.arMu[w][h][v][:m], wk.arMu[0][h][v][:m])
 		}
 		return
 	}
@@ -974,6 +997,9 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	}
 	if fresh {
 		wk.linChange(w, h, v, c, lo, hi, de)
+		if n.hasAR {
+			wk.arCarry(w, h, v, c, lo, hi, de) // ar.go
+		}
 	}
 	if v == j.outcome {
 		copy(wk.deta[w][h][:m], de)

@@ -410,6 +410,7 @@ func (e *Engine) basisFor(xs []string, y string, horizon int, mediators []string
 			}
 		}
 	}
+	e.arNotes(b, xs, y, horizon) // ar.go
 	for _, lo := range b.LeftOut {
 		b.Problems = append(b.Problems, "the causal path "+lo+" cannot be followed by the fit")
 	}

@@ -247,6 +247,9 @@ func (e *Engine) residualSD(n *sysNode) ([]float64, string, error) {
 	if math.IsNaN(out[0]) {
 		return nil, "", fmt.Errorf("sensitivity analysis needs a node with noise on its linear predictor's scale (gaussian, latent, bernoulli, ordered); %s is %s", n.name, n.famName())
 	}
+	if n.hasAR {
+		return out, s.arResidualSD(n, out), nil // ar.go
+	}
 	if n.fam.Linear() {
 		return out, strings.Join(n.fam.ParamNames(n.name), ", ") + " per draw", nil
 	}

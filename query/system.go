@@ -97,6 +97,10 @@ type sysNode struct {
 	eqRow  []bool
 	sd     float64 // standard deviation that +1sd means
 	sdIs   string  // what sd is, in words (without its value)
+	// hasAR: the node's residuals are AR(1) within unit (ar="1"), with
+	// rho the parameter ar.NODE at index rho (see ar.go).
+	hasAR bool
+	rho   int
 }
 
 // defined reports whether the node has a factual value at row r (observed,
@@ -389,6 +393,7 @@ func (s *system) readParams(n *sysNode) {
 	}
 	n.a = s.param("a." + n.name)
 	if n.kind == kindEquation {
+		s.readAR(n) // ar.go
 		for _, name := range n.fam.ParamNames(n.name) {
 			n.par = append(n.par, s.param(name))
 		}

@@ -134,6 +134,9 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 				return nil, fmt.Errorf("node %s is %s; simulation-based calibration supports gaussian nodes only, so far", eq.Node, eq.Family.Name())
 			}
 		}
+		if eq.AR > 0 {
+			return nil, fmt.Errorf("node %s has AR(1) residuals (ar=\"1\"); simulation-based calibration does not simulate them yet", eq.Node)
+		}
 		if eq.Time != sem.TimeNone {
 			return nil, fmt.Errorf("node %s has period effects; simulation-based calibration supports time_effects = \"none\" only, so far", eq.Node)
 		}

@@ -23,10 +23,14 @@
 //	C_E                       categories of an ordered node
 //	l_E_P                     index of the row's value of latent P (1-based)
 //	l_I                       an indicator's index into its latent's values
+//	P_E, D_E                  AR(1) residuals (ar="1"): the row (1 … N) whose
+//	                          residual each row follows, 0 for a unit's first,
+//	                          and the gap in periods (0 for a unit's first)
 //
 // and in the Stan programs: a_E (intercept), b_E[k] (observed parents in
 // model order), bl_E_P (latent parent), sigma_E, tau_E, r_E[j] (unit
-// intercepts), c_E[k] (cutpoints), phi_E (beta_binomial precision),
+// intercepts), c_E[k] (cutpoints), phi_E (beta_binomial precision), ar_E
+// (rho of AR(1) residuals),
 // lambda_I (loading), eta_L[i] (latent values).
 package standata
 
@@ -262,6 +266,9 @@ func (b *builder) equation(e sem.Equation) error {
 		b.ex.Data["y_"+node] = y
 		b.names["a."+node] = "a_" + node
 		b.names["sigma."+node] = "sigma_" + node
+		if e.AR > 0 {
+			b.arChain(node, rows)
+		}
 	case "bernoulli", "poisson":
 		y := make([]int, len(rows))
 		for i, r := range rows {
@@ -549,4 +556,35 @@ func defaultPriors(spec *sem.Spec) error {
 		}
 	}
 	return nil
+}
+
+// arChain writes P_E and D_E, the residual chain of an equation with AR(1)
+// residuals over its rows (in layout order), and names rho.
+func (b *builder) arChain(node string, rows []int) {
+	ord := b.lay.Ordinal
+	if ord == nil {
+		ord = b.lay.Time
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(x, y int) bool {
+		rx, ry := rows[idx[x]], rows[idx[y]]
+		if b.lay.Unit[rx] != b.lay.Unit[ry] {
+			return b.lay.Unit[rx] < b.lay.Unit[ry]
+		}
+		return ord[rx] < ord[ry]
+	})
+	prev := make([]int, len(rows))
+	gap := make([]int, len(rows))
+	for k := 1; k < len(idx); k++ {
+		i, j := idx[k], idx[k-1]
+		if b.lay.Unit[rows[i]] == b.lay.Unit[rows[j]] {
+			prev[i], gap[i] = j+1, ord[rows[i]]-ord[rows[j]]
+		}
+	}
+	b.ex.Data["P_"+node] = prev
+	b.ex.Data["D_"+node] = gap
+	b.names["ar."+node] = "ar_" + node
 }

@@ -68,6 +68,13 @@ SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the chains, remove the temporary
 files and exit with 128 + the signal's number (130, 143, 129); nothing is
 written. A second signal stops at once.
 
+Persistence within a unit: a self-lag X -> X [lag=1] (any family), or for a
+gaussian node AR(1) residuals, X [ar="1"]: e = X − mu follows
+e_t = rho·e_{t-1} + eps_t, the first period of each unit from the stationary
+distribution, gaps in time exact; sigma.X is the innovation sd, ar.X is rho
+(prior uniform on (-1, 1)), and the edge table shows it as
+"X -> X [AR(1) residuals]".
+
 Every draw carries lprior and log_lik (the prior of the edges and
 the likelihood of the observed nodes, for power-scaling prior sensitivity).
 

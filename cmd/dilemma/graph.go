@@ -127,7 +127,9 @@ X ⟂ Y | Z with a smallest such Z, in two groups:
   autocorrelation  a node and its own lag (X ⟂ X@t-1), or a pair that only a
                    graph without memory separates. A contradiction says the
                    graph omits autocorrelation: the node needs a self-lag
-                   (X -> X [lag=1]); the fit's equations assume none.
+                   (X -> X [lag=1]) or, if gaussian, AR(1) residuals
+                   (X [ar="1"]); without them the fit's equations assume
+                   none. A node with ar="1" has no such implication.
 
 Nodes bind to data as in fit: a node without column="…" reads the column
 of its own name; implications that involve a node without data are listed

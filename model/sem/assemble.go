@@ -23,6 +23,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		} else {
 			e.famOff = 0
 		}
+		shift(&e.arOff)
 		shift(&e.tauOff)
 		shift(&e.uOff)
 		shift(&e.tsdOff)
@@ -119,6 +120,9 @@ func (c *compiler) nameEquation(e *equation, names []string) {
 	if e.famN > 0 {
 		copy(names[e.famOff:], e.fam.ParamNames(e.node))
 	}
+	if e.arOff >= 0 {
+		names[e.arOff] = "ar." + e.node
+	}
 	if e.re != reNone {
 		names[e.tauOff] = "tau." + e.node
 		for j, u := range e.groupUnit {
@@ -145,7 +149,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 	in := EquationInfo{
 		Node: e.node, Column: e.column, Kind: e.kind.String(), Rows: e.n, RE: "none",
 		Time: e.time, Periods: e.T, SufficientStats: e.suff, First: e.first, NumParams: e.nparam,
-		Values: e.values,
+		Values: e.values, AR: e.arOrder(),
 	}
 	if e.fam != nil {
 		in.Family = e.fam.Name()

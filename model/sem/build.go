@@ -24,6 +24,7 @@ type eqInput struct {
 	tau          Prior
 	time         TimeMode
 	timePrior    Prior
+	ar           int // AR order of the residuals (Equation.AR)
 }
 
 // fail returns an *Error about the equation of in.
@@ -65,8 +66,11 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 			e.off[i] = in.offset[r]
 		}
 	}
+	if err := c.buildAR(e, &in); err != nil { // AR(1) residuals: ar.go
+		return nil, err
+	}
 	_, gauss := e.fam.(Gaussian)
-	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && !c.noSuff
+	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && e.ar == nil && !c.noSuff
 	if e.suff {
 		e.sufficientStats(xw, grp)
 	} else {
@@ -290,6 +294,10 @@ func (c *compiler) chooseRE(e *equation, in *eqInput, useRE bool) {
 		return
 	}
 	perUnit := float64(e.n) / float64(e.J)
+	what := "rows per unit"
+	if in.ar > 0 {
+		perUnit, what = c.arEffectiveRows(e, in, perUnit) // ar.go
+	}
 	thr := 10.0 // a latent's structural equation: gaussian with sd 1
 	if e.fam != nil {
 		thr = e.fam.CentreThreshold()
@@ -301,10 +309,10 @@ func (c *compiler) chooseRE(e *equation, in *eqInput, useRE bool) {
 	default:
 		if perUnit >= thr {
 			e.re = RECentred
-			e.reReason = fmt.Sprintf("auto: %.1f rows per unit >= %g", perUnit, thr)
+			e.reReason = fmt.Sprintf("auto: %.1f %s >= %g", perUnit, what, thr)
 		} else {
 			e.re = RENonCentred
-			e.reReason = fmt.Sprintf("auto: %.1f rows per unit < %g", perUnit, thr)
+			e.reReason = fmt.Sprintf("auto: %.1f %s < %g", perUnit, what, thr)
 		}
 	}
 	if e.J == 1 {
@@ -443,6 +451,10 @@ func (e *equation) offsets(in *eqInput) {
 		e.famN = e.fam.NumParams()
 	}
 	e.famOff = take(e.famN)
+	e.arOff = -1
+	if e.ar != nil {
+		e.arOff = take(1) // rho, as atanh(rho)
+	}
 	e.tauOff, e.uOff = -1, -1
 	if e.re != reNone {
 		e.tauOff = take(1)

@@ -103,6 +103,10 @@ type equation struct {
 	rotU   bool
 	hc     []float64
 	values string // latent structural equations: "direct" or "conditional"
+	// ar holds an equation's AR(1) residual structure (ar.go), or nil;
+	// arOff is the index of atanh(rho) (−1 without).
+	ar    *arData
+	arOff int
 
 	// parameter offsets into x (−1 when absent); famOff is 0 when famN is 0.
 	aOff, bOff, famOff, famN, tauOff, uOff, tOff, tsdOff int
@@ -165,7 +169,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 		eq, err := c.build(eqInput{
 			node: e.Node, column: e.Column, kind: kindObserved, fam: fam, y: e.Y, offset: e.Offset, trials: e.Trials, latent: -1,
 			terms: e.Terms, intercept: e.Intercept, unitRE: e.UnitRE, re: e.RE, tau: e.Tau,
-			time: e.Time, timePrior: e.TimePrior,
+			time: e.Time, timePrior: e.TimePrior, ar: e.AR,
 		})
 		if err != nil {
 			return nil, err

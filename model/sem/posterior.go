@@ -65,6 +65,8 @@ type EquationInfo struct {
 	// Values is, for a latent's structural equation, how the sampler moves
 	// its values: "direct" or "conditional" (see LatentValues); else "".
 	Values string
+	// AR is the order of the equation's autoregressive residuals (0 or 1).
+	AR int
 }
 
 // String is a one-line summary, e.g.
@@ -79,6 +81,9 @@ func (in EquationInfo) String() string {
 	}
 	if in.SufficientStats {
 		s += ", sufficient statistics"
+	}
+	if in.AR > 0 {
+		s += fmt.Sprintf(", AR(%d) residuals within unit", in.AR)
 	}
 	if in.Values == "conditional" {
 		s += ", values sampled given the indicators"
@@ -125,6 +130,7 @@ type scratch struct {
 	gt, dgt []float64 // per period
 	bx, gbx []float64 // per observed column (b and gradient in column order)
 	theta   []float64 // the family's parameters (cutpoints shifted, see cutShift)
+	ar      []float64 // AR(1) tables per gap (see arTables)
 	cond    *condScratch
 }
 
@@ -145,6 +151,9 @@ func newScratch(eqs []*equation) []scratch {
 		}
 		if e.cond != nil {
 			w[i].cond = newCondScratch(e.cond, e.n)
+		}
+		if e.ar != nil {
+			w[i].ar = make([]float64, 5*(e.ar.maxGap+1))
 		}
 	}
 	return w
@@ -327,6 +336,9 @@ func (e *equation) constrain(x, out, sign []float64) {
 		}
 		e.fam.Constrain(theta, out[e.famOff:e.famOff+e.famN])
 	}
+	if e.arOff >= 0 {
+		out[e.arOff] = math.Tanh(x[e.arOff]) // rho (ar.go)
+	}
 	if e.re != reNone {
 		tau := math.Exp(x[e.tauOff])
 		out[e.tauOff] = tau
@@ -430,6 +442,9 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		} else {
 			lp += e.rowLik(x, g, w, muReady)
 		}
+	}
+	if e.arOff >= 0 {
+		lp += e.arPrior(x, g) // rho's prior and Jacobian (ar.go)
 	}
 	if e.famN > 0 {
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
@@ -646,6 +661,8 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 			dmu[r] = res
 			g[idx[r]] -= res
 		}
+	case e.ar != nil:
+		lp = e.arLik(x, g, w) // AR(1) residuals (ar.go)
 	default:
 		lp = e.fam.LogLik(e.y, mu, w.theta, dmu, g[e.famOff:e.famOff+e.famN])
 	}

@@ -87,6 +87,10 @@ type Equation struct {
 	// TimePrior is the prior of each fixed period effect (default
 	// normal(0, 1)) or of the random walk's step sd (default half_normal(0.5)).
 	TimePrior Prior
+	// AR is the order of autoregressive residuals within unit: 0 for none,
+	// 1 for AR(1) (see ar.go: gaussian equations only, on a panel; the
+	// parameter ar.NODE is rho and sigma.NODE the innovation sd).
+	AR int
 }
 
 // Term is one parent of an equation: an edge parent -> node, possibly lagged.

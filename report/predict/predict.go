@@ -85,6 +85,10 @@ type Equation struct {
 	// Eta[r] is, for a latent's structural equation, the index of the
 	// latent's value at layout row r, or −1 where it has none.
 	Eta []int
+	// AR is the index of rho (ar.NODE) for an equation with AR(1)
+	// residuals (sem.Equation.AR), else −1; ar chains its rows (ar.go).
+	AR  int
+	ar  *arChain
 	lay *sem.Layout
 }
 
@@ -159,7 +163,7 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		return nil
 	}
 	build := func(node, kind string, y []float64, terms []sem.Term) (*Equation, error) {
-		e := &Equation{Node: node, Kind: kind, Y: y, Intercept: opt("a." + node), lay: lay}
+		e := &Equation{Node: node, Kind: kind, Y: y, Intercept: opt("a." + node), AR: -1, lay: lay}
 		if err := family(e); err != nil {
 			return nil, err
 		}
@@ -208,6 +212,12 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		if _, ok := e.Fam.(sem.TrialsFamily); ok {
 			e.Trials = eq.Trials
 		}
+		if eq.AR > 0 {
+			if e.AR, err = need(eq.Node, "ar."+eq.Node); err != nil {
+				return nil, err
+			}
+			e.ar = newARChain(e, lagged)
+		}
 		add(e)
 	}
 	for _, l := range spec.Latents {
@@ -218,7 +228,7 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 		e.Eta = etaAt[l.Node]
 		add(e)
 		for _, ind := range l.Indicators {
-			ie := &Equation{Node: ind.Node, Kind: Indicator, Y: ind.Y, lay: lay}
+			ie := &Equation{Node: ind.Node, Kind: Indicator, Y: ind.Y, AR: -1, lay: lay}
 			var err error
 			if ie.Intercept, err = need(ind.Node, "a."+ind.Node); err != nil {
 				return nil, err
@@ -366,12 +376,18 @@ func (e *Equation) Draw(theta []float64, r int, mu float64, rng *rand.Rand) floa
 // equation's family.
 func (e *Equation) LogLik(theta []float64, r int, mu, y float64) float64 {
 	var buf [sem.MaxCategories + 1]float64
+	if e.ar != nil {
+		return e.arLogLik(theta, r, mu, y)
+	}
 	return e.Fam.LogDensity(y, mu, e.par(theta, r, &buf))
 }
 
 // Replicate draws a replicated data set of the equation at the draw theta
 // over rows (see Rows), one value per row.
 func (e *Equation) Replicate(theta []float64, rows []int, rng *rand.Rand) []float64 {
+	if e.ar != nil {
+		return e.arReplicate(theta, rows, rng)
+	}
 	out := make([]float64, len(rows))
 	for i, r := range rows {
 		mu, ok := e.Mu(theta, r)

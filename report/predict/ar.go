@@ -1,0 +1,118 @@
+package predict
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// An equation with AR(1) residuals (sem.Equation.AR): within each unit the
+// residual e = y − mu follows e_t = rho·e_{t−1} + eps_t, eps ~
+// normal(0, sigma), from the stationary normal(0, sigma/√(1−rho²)) at the
+// unit's first row, and across a gap of k periods e_t | e_{t−k} ~
+// normal(rho^k·e_{t−k}, sigma·√((1−rho^{2k})/(1−rho²))), as package
+// model/sem defines the likelihood. The pointwise log likelihood of a row
+// is its density given the previous row's residual (the terms sum to the
+// equation's log likelihood); a replicated data set draws a new residual
+// chain.
+
+// arChain links each used row of an equation to the previous used row of
+// its unit.
+type arChain struct {
+	prev []int // per layout row: the previous used row of the unit, or −1
+	gap  []int // per layout row: periods since prev
+}
+
+func newARChain(e *Equation, li *lagIndex) *arChain {
+	rows := e.Rows()
+	sortRows(rows, li)
+	c := &arChain{prev: make([]int, li.lay.Rows), gap: make([]int, li.lay.Rows)}
+	for i := range c.prev {
+		c.prev[i] = -1
+	}
+	if li.ord == nil {
+		return c // no periods: sem refuses AR residuals there
+	}
+	for k := 1; k < len(rows); k++ {
+		r, q := rows[k], rows[k-1]
+		if li.unit(r) == li.unit(q) {
+			c.prev[r], c.gap[r] = q, li.ord[r]-li.ord[q]
+		}
+	}
+	return c
+}
+
+// sortRows orders rows by unit, then period.
+func sortRows(rows []int, li *lagIndex) {
+	sort.SliceStable(rows, func(a, b int) bool {
+		ra, rb := rows[a], rows[b]
+		if ua, ub := li.unit(ra), li.unit(rb); ua != ub {
+			return ua < ub
+		}
+		return li.ord[ra] < li.ord[rb]
+	})
+}
+
+// arStep is the mean factor rho^k on the earlier residual and the sd of
+// the residual given it, for a gap of k periods (k = 0: stationary start).
+func arStep(rho, sigma float64, k int) (coef, sd float64) {
+	if k == 0 {
+		return 0, sigma / math.Sqrt(1-rho*rho)
+	}
+	v, q := 0.0, 1.0
+	for i := 0; i < k; i++ {
+		v += q
+		q *= rho * rho
+	}
+	return math.Pow(rho, float64(k)), sigma * math.Sqrt(v)
+}
+
+// arLogLik is row r's log density given the previous row's residual.
+func (e *Equation) arLogLik(theta []float64, r int, mu, y float64) float64 {
+	rho, sigma := theta[e.AR], theta[e.Params[0]]
+	mean := 0.0
+	coef, sd := arStep(rho, sigma, 0)
+	if p := e.ar.prev[r]; p >= 0 {
+		coef, sd = arStep(rho, sigma, e.ar.gap[r])
+		mp, _ := e.Mu(theta, p)
+		mean = coef * (e.Y[p] - mp)
+	}
+	return e.Fam.LogDensity(y, mu+mean, []float64{sd})
+}
+
+// arReplicate draws a replicated data set over rows with a new residual
+// chain per unit.
+func (e *Equation) arReplicate(theta []float64, rows []int, rng *rand.Rand) []float64 {
+	rho, sigma := theta[e.AR], theta[e.Params[0]]
+	li := newLagIndex(e.lay)
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ra, rb := rows[order[a]], rows[order[b]]
+		if ua, ub := li.unit(ra), li.unit(rb); ua != ub {
+			return ua < ub
+		}
+		return li.ord[ra] < li.ord[rb]
+	})
+	out := make([]float64, len(rows))
+	res, last := 0.0, -1
+	for _, i := range order {
+		r := rows[i]
+		mu, ok := e.Mu(theta, r)
+		if !ok {
+			out[i] = math.NaN()
+			continue
+		}
+		k := 0
+		if last >= 0 && li.unit(last) == li.unit(r) {
+			k = li.ord[r] - li.ord[last]
+		}
+		coef, sd := arStep(rho, sigma, k)
+		res = coef*res + sd*rng.NormFloat64()
+		out[i] = mu + res
+		last = r
+	}
+	return out
+}
