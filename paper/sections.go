@@ -83,7 +83,7 @@ func (r *run) writeReport() error {
 	nt, tr := r.nontrad, r.trad
 	m2 := nt.Plan.Model
 	outcome := outcomeOf(m2, o.Outcome)
-	r.p("# Is there a non-traditional security dilemma? An analysis with dilemma %s\n\n", versionString())
+	r.p("# Is there a non-traditional security dilemma? An analysis with dilemma %s\n\n", report.VersionString())
 	r.p("Data: %s (%d rows, SHA-256 `%s…`). Models: `%s` (the traditional security dilemma) and `%s` (the non-traditional one, with the three remedies). "+
 		"Each fit: %d chains × (%d warm-up + %d draws), seed %d. Every number below is a posterior summary; intervals are central 90%% credible intervals.\n\n",
 		nt.Manifest.Data.Name, nt.Manifest.Data.Rows, shortHash(nt.Manifest.Data.SHA256), o.Traditional, o.NonTraditional,
@@ -140,7 +140,7 @@ func (r *run) writeReport() error {
 	if err := r.writeFile("report.md", func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
 		return err
 	}
-	return r.writeFile("report.html", func(w io.Writer) error { return markdownToHTML(w, md) })
+	return r.writeFile("report.html", func(w io.Writer) error { return report.MarkdownToHTML(w, md) })
 }
 
 func shortHash(h string) string {
