@@ -46,7 +46,7 @@ type Options struct {
 	Units []string
 	Time  string
 	// Horizon is the number of periods the remedies' effects are followed
-	// (default 6).
+	// (default 6, or the number of periods − 1 when that is fewer).
 	Horizon int
 	// Hints is the number of repair hints listed (default 5).
 	Hints int
@@ -87,9 +87,6 @@ type subject struct {
 func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if o.Settings.Chains == 0 {
 		o.Settings = fit.DefaultSettings()
-	}
-	if o.Horizon == 0 {
-		o.Horizon = 6
 	}
 	if o.Hints == 0 {
 		o.Hints = 5
@@ -231,6 +228,9 @@ func (o *Options) check(subs []*subject) error {
 	}
 	pl := subs[0].planOf()
 	times := pl.Panel.Times()
+	if o.Horizon == 0 {
+		o.Horizon = min(6, max(1, len(times)-1))
+	}
 	if len(times) > 1 && (o.Horizon < 1 || o.Horizon > len(times)-1) {
 		return fmt.Errorf("--horizon %d: want 1 to %d periods (the data have %d periods, %s … %s)", o.Horizon, len(times)-1, len(times), times[0], times[len(times)-1])
 	}
