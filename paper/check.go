@@ -8,6 +8,7 @@ import (
 
 	"dilemma/fit"
 	"dilemma/plots"
+	"dilemma/report"
 )
 
 // check validates the options against the non-traditional model and the
@@ -82,32 +83,10 @@ func (o *Options) check(pl *fit.Plan) error {
 	}
 	// The mediation question (at period 0) needs a causal path through
 	// the mediator over lag-0 edges and estimated nodes.
-	if !reaches(pl, o.Exposure, o.Mediator) || !reaches(pl, o.Mediator, outcome) {
+	if !report.Reaches(pl, o.Exposure, o.Mediator) || !report.Reaches(pl, o.Mediator, outcome) {
 		return fmt.Errorf("--mediator %s is not on a causal path (within a period) from --exposure %s to %s in model %s", o.Mediator, o.Exposure, outcome, name)
 	}
 	return nil
-}
-
-// reaches reports whether a directed path of lag-0 edges through
-// estimated nodes leads from x to y.
-func reaches(pl *fit.Plan, x, y string) bool {
-	seen := map[string]bool{x: true}
-	stack := []string{x}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, e := range pl.Model.Out(cur) {
-			if e.Lag != 0 || seen[e.To] || slices.Contains(pl.Dropped, e.To) {
-				continue
-			}
-			if e.To == y {
-				return true
-			}
-			seen[e.To] = true
-			stack = append(stack, e.To)
-		}
-	}
-	return false
 }
 
 // listSome joins the first n names and says how many more there are.
