@@ -25,7 +25,7 @@ import (
 func (d *Document) DiagnosticsBanner(fits []*fit.Fit) {
 	for _, f := range fits {
 		if len(f.Warnings) > 0 {
-			d.P("> **Warning: the sampler reports problems for `%s`** (%d warnings, see Diagnostics). Read its estimates with care.\n\n", f.Manifest.Model.Name, len(f.Warnings))
+			d.P("> **Warning: the sampler reports problems for `%s`** (%d warning%s, see Diagnostics). Read its estimates with care.\n\n", f.Manifest.Model.Name, len(f.Warnings), plural(len(f.Warnings)))
 		}
 	}
 }
@@ -210,7 +210,7 @@ func (d *Document) Comparison(fits []*fit.Fit) error {
 		return nil
 	}
 	d.P("The graphs all predict the column `%s` (by the node%s %s). PSIS-LOO estimates each graph's expected log predictive density for a new observation on the %d rows all use (Vehtari, Gelman and Gabry 2017); Pareto k above %.2f flags observations whose estimate is unreliable. Stacking weights (Yao et al. 2018) say how much of the best predictive mixture each graph carries.\n\n",
-		c.Column, plural(len(fits)), joinDistinct(c.Nodes), c.Rows, c.LOO[0].Threshold)
+		c.Column, plural(len(slices.Compact(slices.Sorted(slices.Values(c.Nodes))))), joinDistinct(c.Nodes), c.Rows, c.LOO[0].Threshold)
 	if err := d.Table("loo", "Predictive comparison of the graphs on their common outcome (best first; elpd_diff relative to the best).", ComparisonTable(c)); err != nil {
 		return err
 	}
@@ -249,10 +249,10 @@ func joinDistinct(names []string) string {
 	var out []string
 	for _, n := range names {
 		if !slices.Contains(out, n) {
-			out = append(out, "`"+n+"`")
+			out = append(out, n)
 		}
 	}
-	return strings.Join(out, ", ")
+	return "`" + strings.Join(out, "`, `") + "`"
 }
 
 // BasisNote writes the identification caveats of a query.
