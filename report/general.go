@@ -220,25 +220,12 @@ func (s *subject) planOf() *fit.Plan {
 // any sampling. Its messages name the options as the report command's
 // flags do.
 func (o *Options) check(subs []*subject) error {
-	if math.IsNaN(o.Width) || math.IsInf(o.Width, 0) || o.Width <= 0 {
-		return fmt.Errorf("--width %v: want a figure width in inches, e.g. 7 or 3.5", o.Width)
-	}
-	if err := (plots.Options{Width: o.Width}).Check(); err != nil {
-		return fmt.Errorf("--width %g: %s", o.Width, strings.TrimPrefix(err.Error(), "plots: "))
-	}
 	pl := subs[0].planOf()
-	times := pl.Panel.Times()
 	if o.Horizon == 0 {
-		o.Horizon = min(6, max(1, len(times)-1))
+		o.Horizon = min(6, max(1, len(pl.Panel.Times())-1))
 	}
-	if len(times) > 1 && (o.Horizon < 1 || o.Horizon > len(times)-1) {
-		return fmt.Errorf("--horizon %d: want 1 to %d periods (the data have %d periods, %s … %s)", o.Horizon, len(times)-1, len(times), times[0], times[len(times)-1])
-	}
-	if o.Time != "" && !slices.Contains(times, o.Time) {
-		if len(times) == 0 {
-			return fmt.Errorf("--period %s: the data have no time key", o.Time)
-		}
-		return fmt.Errorf("--period %s: not a period of the data (%s … %s, %d periods)", o.Time, times[0], times[len(times)-1], len(times))
+	if err := CheckQuestions(pl.Panel, o.Width, o.Horizon, o.Time, o.Units); err != nil {
+		return err
 	}
 	sha := func(s *subject) (string, string) {
 		if s.fit != nil {
@@ -250,12 +237,6 @@ func (o *Options) check(subs []*subject) error {
 	for _, s := range subs[1:] {
 		if h, other := sha(s); h != want {
 			return fmt.Errorf("--compare %s: fitted to %s, not to the report's data %s (the SHA-256 differs); compare fits of the same data", s.name, other, src)
-		}
-	}
-	units := pl.Panel.Units()
-	for _, u := range o.Units {
-		if !slices.Contains(units, u) {
-			return fmt.Errorf("--units: %s is not a unit of the data (%d units: %s)", u, len(units), listSome(units, 12))
 		}
 	}
 	var need []*fit.Plan
@@ -280,6 +261,39 @@ func (o *Options) check(subs []*subject) error {
 	if total > fit.MemoryShare*have {
 		return fmt.Errorf("the draws of the %d fits need %s of memory together (%d chains × %d draws each); this machine has %s (%s), of which a run may take %.0f%%; lower --samples or --chains",
 			len(need), fit.Bytes(total), o.Settings.Chains, o.Settings.Samples, fit.Bytes(have), src, 100*fit.MemoryShare)
+	}
+	return nil
+}
+
+// CheckQuestions checks the options of a report's questions against the
+// data: the figure width, the horizon of the remedies' effects (1 to the
+// periods − 1), the counterfactuals' period and units. Its messages name
+// the flags of the report and paper commands.
+func CheckQuestions(p *data.Panel, width float64, horizon int, time string, units []string) error {
+	if math.IsNaN(width) || math.IsInf(width, 0) || width <= 0 {
+		return fmt.Errorf("--width %v: want a figure width in inches, e.g. 7 or 3.5", width)
+	}
+	if err := (plots.Options{Width: width}).Check(); err != nil {
+		return fmt.Errorf("--width %g: %s", width, strings.TrimPrefix(err.Error(), "plots: "))
+	}
+	times := p.Times()
+	if len(times) > 1 && (horizon < 1 || horizon > len(times)-1) {
+		return fmt.Errorf("--horizon %d: want 1 to %d periods (the data have %d periods, %s … %s)", horizon, len(times)-1, len(times), times[0], times[len(times)-1])
+	}
+	if horizon < 0 {
+		return fmt.Errorf("--horizon %d: want 0 or more periods", horizon)
+	}
+	if time != "" && !slices.Contains(times, time) {
+		if len(times) == 0 {
+			return fmt.Errorf("--period %s: the data have no time key", time)
+		}
+		return fmt.Errorf("--period %s: not a period of the data (%s … %s, %d periods)", time, times[0], times[len(times)-1], len(times))
+	}
+	have := p.Units()
+	for _, u := range units {
+		if !slices.Contains(have, u) {
+			return fmt.Errorf("--units: %s is not a unit of the data (%d units: %s)", u, len(have), listSome(have, 12))
+		}
 	}
 	return nil
 }
