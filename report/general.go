@@ -33,7 +33,8 @@ type Options struct {
 	// and time columns.
 	DataPath string
 	Keys     data.Options
-	// Settings are the sampler settings of every fit the report runs.
+	// Settings are the sampler settings of every fit the report runs
+	// (zero: fit.DefaultSettings, or with FitDir that fit's settings).
 	Settings fit.Settings
 	// FitDir reuses a fit directory of Model instead of fitting it.
 	FitDir string
@@ -85,9 +86,6 @@ type subject struct {
 // source. Everything is checked before any sampling; the directory is
 // written whole or not at all.
 func Run(ctx context.Context, o Options) (res *Result, err error) {
-	if o.Settings.Chains == 0 {
-		o.Settings = fit.DefaultSettings()
-	}
 	if o.Hints == 0 {
 		o.Hints = 5
 	}
@@ -106,9 +104,19 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if o.Model == "" && o.FitDir == "" {
 		return nil, fmt.Errorf("report: name a model or a fit directory (--fit)")
 	}
+	if o.Settings.Chains == 0 && o.FitDir == "" {
+		o.Settings = fit.DefaultSettings()
+	}
 	main, err := o.subject(o.Model, o.FitDir)
 	if err != nil {
 		return nil, err
+	}
+	if o.Settings.Chains == 0 {
+		o.Settings = main.fit.Manifest.Settings // the rivals are fitted as the reused fit was
+	}
+	if ref := main.Data(); o.FitDir != "" && o.DataPath == "" && ref.Source != "embedded" {
+		// The rivals read the reused fit's data.
+		o.DataPath, o.Keys = ref.Source, data.Options{UnitKey: ref.UnitKey, TimeKey: ref.TimeKey}
 	}
 	subs := []*subject{main}
 	dirs := map[string]string{FitDirName(main.name): main.name}
@@ -207,6 +215,14 @@ func exportText(m *model.Model) string {
 	var b strings.Builder
 	m.Export(&b)
 	return b.String()
+}
+
+// Data is the subject's data reference.
+func (s *subject) Data() fit.DataRef {
+	if s.fit != nil {
+		return s.fit.Manifest.Data
+	}
+	return s.plan.DataRef
 }
 
 func (s *subject) planOf() *fit.Plan {

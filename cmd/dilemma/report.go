@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"dilemma/fit"
@@ -53,7 +54,8 @@ LaTeX), the fit directories and a manifest:
 
 --fit FITDIR reuses a fit directory instead of fitting (MODEL may then be
 left out; given, it must be the fit's model; --data must be the fit's
-data). Every flag is checked against the models and the data before any
+data); the --compare models are then fitted with that fit's settings
+unless sampler flags are given. Every flag is checked against the models and the data before any
 sampling; a refusal is one line naming the flag, exit status 1. DIR is
 written whole or not at all (a temporary directory renamed into place);
 an existing DIR is replaced only if it is an earlier report. SIGINT,
@@ -107,10 +109,11 @@ func runReport(e *env, args []string) error {
 	if o.Out == "" {
 		return usagef("--out DIR is required")
 	}
-	if o.FitDir == "" {
-		if err := checkSettings(o.Settings, 10); err != nil {
-			return err
-		}
+	set := setFlags(fs)
+	if o.FitDir != "" && !set["chains"] && !set["warmup"] && !set["samples"] && !set["seed"] && !set["latent-values"] {
+		o.Settings = fit.Settings{} // the rivals are fitted as the reused fit was
+	} else if err := checkSettings(o.Settings, 10); err != nil {
+		return err
 	}
 	if err := df.check(fs, o.DataPath); err != nil {
 		return err
@@ -124,7 +127,7 @@ func runReport(e *env, args []string) error {
 	if o.Horizon < 1 {
 		return usagef("--horizon %d: want 1 or more periods", o.Horizon)
 	}
-	if !setFlags(fs)["horizon"] {
+	if !set["horizon"] {
 		o.Horizon = 0 // 6, or fewer on a shorter panel
 	}
 	if o.Hints < 1 {
@@ -151,12 +154,20 @@ func runReport(e *env, args []string) error {
 		o.Keys = df.options()
 	}
 	o.Logf = e.logf
-	prog := newProgress(e, o.Settings.Chains)
+	chains := o.Settings.Chains
+	if chains == 0 {
+		m, err := fit.ReadManifest(filepath.Join(o.FitDir, fit.ManifestFile))
+		if err != nil {
+			return inputErr(err)
+		}
+		chains = m.Settings.Chains
+	}
+	prog := newProgress(e, chains)
 	current := ""
 	o.Progress = func(model string, p inference.Progress) {
 		if model != current {
 			prog.done()
-			prog = newProgress(e, o.Settings.Chains)
+			prog = newProgress(e, chains)
 			current = model
 		}
 		prog.update(p)

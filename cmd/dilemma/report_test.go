@@ -46,6 +46,15 @@ func TestReportCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out2, "tables", "edges.csv")); err != nil {
 		t.Error(err)
 	}
+	// A rival next to a reused fit is fitted on its data with its settings.
+	out3 := filepath.Join(dir, "rep3")
+	if _, stderr, status := runCLI(t, "report", "--fit", filepath.Join(out, "fits", "truth"), "--compare", rival, "--out", out3, "--quiet"); status != 0 {
+		t.Fatalf("--fit --compare: exit %d: %s", status, stderr)
+	}
+	man, _ := os.ReadFile(filepath.Join(out3, "fits", "rival", "manifest.json"))
+	if !strings.Contains(string(man), `"warmup": 100`) || !strings.Contains(string(man), "panel.csv") {
+		t.Errorf("the rival was not fitted with the reused fit's settings and data:\n%.600s", man)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
