@@ -253,3 +253,29 @@ func TestGeneralReportChecksBeforeSampling(t *testing.T) {
 	}
 	_ = rival
 }
+
+// TestGeneralReportWithoutRoles: a plain dagitty graph (no outcome, no
+// remedy, no mediator) gets the sections that need no roles and says why
+// it has no counterfactual.
+func TestGeneralReportWithoutRoles(t *testing.T) {
+	dir, csvPath, _, _ := userFixture(t)
+	plain := filepath.Join(dir, "plain.dag")
+	os.WriteFile(plain, []byte("dag { z -> m -> w; q -> w }"), 0o644)
+	out := filepath.Join(dir, "rep")
+	if _, err := Run(context.Background(), Options{Out: out, Model: plain, DataPath: csvPath, Keys: data.Options{UnitKey: "unit", TimeKey: "period"},
+		Units: []string{"U001"}, Settings: quickSettings()}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	md := string(b)
+	for _, want := range []string{"## Edges", "No estimated edge claims a sign", "### Testable implications", "## Diagnostics", "No counterfactual"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	for _, not := range []string{"## Mediation", "## Remedies", "### Which graph predicts better?", "could not"} {
+		if strings.Contains(md, not) {
+			t.Errorf("report.md has %q", not)
+		}
+	}
+}
