@@ -484,8 +484,14 @@ func (o *Options) write(d *Document, subs []*subject) error {
 	}
 	if len(fits) > 1 {
 		d.P("### Which graph predicts better?\n\n")
-		for _, f := range fits[1:] {
-			d.Figure("dag-"+FitDirName(f.Manifest.Model.Name), fmt.Sprintf("The rival graph `%s`, with its fit's edge strengths.", f.Manifest.Model.Name), f.Plan.Model, f, Request{Kind: "dag"})
+		used := map[string]bool{"dag": true}
+		for k, f := range fits[1:] {
+			name := "dag-" + FitDirName(f.Manifest.Model.Name)
+			if used[name] {
+				name = fmt.Sprintf("dag-rival-%d", k+1) // two fits of one model
+			}
+			used[name] = true
+			d.Figure(name, fmt.Sprintf("The rival graph `%s`, with its fit's edge strengths.", f.Manifest.Model.Name), f.Plan.Model, f, Request{Kind: "dag"})
 		}
 		if err := d.Comparison(fits); err != nil {
 			return err
