@@ -46,7 +46,7 @@ func (r *run) writeReport() error {
 		return err
 	}
 	r.P("### Which graph predicts better?\n\n")
-	if err := r.Comparison([]*fit.Fit{tr, nt}); err != nil {
+	if err := r.Comparison([]*fit.Fit{tr, nt}, nil); err != nil {
 		return err
 	}
 

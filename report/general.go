@@ -493,7 +493,14 @@ func (o *Options) write(d *Document, subs []*subject) error {
 			used[name] = true
 			d.Figure(name, fmt.Sprintf("The rival graph `%s`, with its fit's edge strengths.", f.Manifest.Model.Name), f.Plan.Model, f, Request{Kind: "dag"})
 		}
-		if err := d.Comparison(fits); err != nil {
+		names := make([]string, len(subs))
+		for k, s := range subs {
+			names[k] = s.name
+			if s.reused != "" {
+				names[k] = s.reused
+			}
+		}
+		if err := d.Comparison(fits, names); err != nil {
 			return err
 		}
 	}

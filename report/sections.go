@@ -198,11 +198,14 @@ func (d *Document) Implications(fits []*fit.Fit, units string, hints int) error 
 }
 
 // Comparison compares the fits by PSIS-LOO on the data column they share
-// (CompareFits) and writes the table "loo".
-func (d *Document) Comparison(fits []*fit.Fit) error {
-	names := make([]string, len(fits))
-	for k, f := range fits {
-		names[k] = f.Manifest.Model.Name
+// (CompareFits) and writes the table "loo". names label the fits (nil:
+// their models' names).
+func (d *Document) Comparison(fits []*fit.Fit, names []string) error {
+	if names == nil {
+		names = make([]string, len(fits))
+		for k, f := range fits {
+			names[k] = f.Manifest.Model.Name
+		}
 	}
 	c, err := CompareFits(fits, names, "")
 	if err != nil {
