@@ -75,7 +75,7 @@ Examples:
 func init() {
 	c := &command{
 		name:    "compare",
-		summary: "compare fits by PSIS-LOO on a column they share, with stacking weights",
+		summary: "compare fits by PSIS-LOO on a column they share, with stacking weights, or by leave-units-out CV",
 		usage:   compareUsage,
 	}
 	c.run = func(e *env, args []string) error { return runCompare(e, c, args) }
