@@ -188,25 +188,7 @@ func (r *run) prepare(name string) (*fit.Plan, error) {
 }
 
 func (r *run) fitOne(ctx context.Context, name string, pl *fit.Plan) (*fit.Fit, error) {
-	r.o.Logf("fitting %s on %s (%d rows, %d chains × %d+%d iterations)\n", name, pl.DataRef.Name, pl.DataRef.Rows,
-		r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples)
-	for _, n := range pl.Notes {
-		r.o.Logf("  note: %s\n", n)
-	}
-	var prog func(inference.Progress)
-	if r.o.Progress != nil {
-		prog = func(p inference.Progress) { r.o.Progress(name, p) }
-	}
-	f, err := fit.Run(ctx, pl, r.o.Settings, prog)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	rel := filepath.Join("fits", report.FitDirName(name))
-	if err := f.Write(filepath.Join(r.Dir, rel)); err != nil {
-		return nil, err
-	}
-	r.Files = append(r.Files, rel)
-	return f, nil
+	return r.Fit(ctx, name, pl, r.o.Settings, r.o.Logf, r.o.Progress)
 }
 
 // manifest records the run.

@@ -328,27 +328,36 @@ func (o *Options) fitOne(ctx context.Context, d *Document, s *subject) error {
 	if s.fit != nil {
 		return nil
 	}
-	pl := s.plan
-	o.Logf("fitting %s on %s (%d rows, %d chains × %d+%d iterations)\n", s.name, pl.DataRef.Name, pl.DataRef.Rows,
-		o.Settings.Chains, o.Settings.Warmup, o.Settings.Samples)
+	f, err := d.Fit(ctx, s.name, s.plan, o.Settings, o.Logf, o.Progress)
+	s.fit = f
+	return err
+}
+
+// Fit fits the model name bound in pl with settings s and writes its fit
+// directory to fits/NAME (FitDirName) of the document; logf (nil: none)
+// prints what it does, progress (nil: none) gets the sampler's progress.
+func (d *Document) Fit(ctx context.Context, name string, pl *fit.Plan, s fit.Settings, logf func(string, ...any), progress func(string, inference.Progress)) (*fit.Fit, error) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	logf("fitting %s on %s (%d rows, %d chains × %d+%d iterations)\n", name, pl.DataRef.Name, pl.DataRef.Rows, s.Chains, s.Warmup, s.Samples)
 	for _, n := range pl.Notes {
-		o.Logf("  note: %s\n", n)
+		logf("  note: %s\n", n)
 	}
 	var prog func(inference.Progress)
-	if o.Progress != nil {
-		prog = func(p inference.Progress) { o.Progress(s.name, p) }
+	if progress != nil {
+		prog = func(p inference.Progress) { progress(name, p) }
 	}
-	f, err := fit.Run(ctx, pl, o.Settings, prog)
+	f, err := fit.Run(ctx, pl, s, prog)
 	if err != nil {
-		return fmt.Errorf("model %s: %w", s.name, err)
+		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
-	rel := filepath.Join("fits", FitDirName(s.name))
+	rel := filepath.Join("fits", FitDirName(name))
 	if err := f.Write(filepath.Join(d.Dir, rel)); err != nil {
-		return err
+		return nil, err
 	}
 	d.Files = append(d.Files, rel)
-	s.fit = f
-	return nil
+	return f, nil
 }
 
 // FitDirName is the directory name of a model's fit in a report: the
