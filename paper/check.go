@@ -2,12 +2,11 @@ package paper
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
 	"dilemma/fit"
-	"dilemma/plots"
+	"dilemma/report"
 )
 
 // check validates the options against the non-traditional model and the
@@ -15,25 +14,6 @@ import (
 // command's flags do (--width, --horizon, --units, --period, --exposure,
 // --mediator, --outcome).
 func (o *Options) check(pl *fit.Plan) error {
-	if math.IsNaN(o.Width) || math.IsInf(o.Width, 0) || o.Width <= 0 {
-		return fmt.Errorf("--width %v: want a figure width in inches, e.g. 7 or 3.5", o.Width)
-	}
-	if err := (plots.Options{Width: o.Width}).Check(); err != nil {
-		return fmt.Errorf("--width %g: %s", o.Width, strings.TrimPrefix(err.Error(), "plots: "))
-	}
-	times := pl.Panel.Times()
-	if len(times) > 1 && (o.Horizon < 1 || o.Horizon > len(times)-1) {
-		return fmt.Errorf("--horizon %d: want 1 to %d periods (the data have %d periods, %s … %s)", o.Horizon, len(times)-1, len(times), times[0], times[len(times)-1])
-	}
-	if o.Horizon < 0 {
-		return fmt.Errorf("--horizon %d: want 0 or more periods", o.Horizon)
-	}
-	if o.Time != "" && !slices.Contains(times, o.Time) {
-		if len(times) == 0 {
-			return fmt.Errorf("--period %s: the data have no time key", o.Time)
-		}
-		return fmt.Errorf("--period %s: not a period of the data (%s … %s, %d periods)", o.Time, times[0], times[len(times)-1], len(times))
-	}
 	units := pl.Panel.Units()
 	if len(o.Units) == 0 {
 		for _, u := range DefaultUnits {
@@ -42,10 +22,8 @@ func (o *Options) check(pl *fit.Plan) error {
 			}
 		}
 	}
-	for _, u := range o.Units {
-		if !slices.Contains(units, u) {
-			return fmt.Errorf("--units: %s is not a unit of the data (%d units: %s)", u, len(units), listSome(units, 12))
-		}
+	if err := report.CheckQuestions(pl.Panel, o.Width, o.Horizon, o.Time, o.Units); err != nil {
+		return err
 	}
 	m := pl.Model
 	name := m.Name
@@ -82,40 +60,10 @@ func (o *Options) check(pl *fit.Plan) error {
 	}
 	// The mediation question (at period 0) needs a causal path through
 	// the mediator over lag-0 edges and estimated nodes.
-	if !reaches(pl, o.Exposure, o.Mediator) || !reaches(pl, o.Mediator, outcome) {
+	if !report.Reaches(pl, o.Exposure, o.Mediator) || !report.Reaches(pl, o.Mediator, outcome) {
 		return fmt.Errorf("--mediator %s is not on a causal path (within a period) from --exposure %s to %s in model %s", o.Mediator, o.Exposure, outcome, name)
 	}
 	return nil
-}
-
-// reaches reports whether a directed path of lag-0 edges through
-// estimated nodes leads from x to y.
-func reaches(pl *fit.Plan, x, y string) bool {
-	seen := map[string]bool{x: true}
-	stack := []string{x}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, e := range pl.Model.Out(cur) {
-			if e.Lag != 0 || seen[e.To] || slices.Contains(pl.Dropped, e.To) {
-				continue
-			}
-			if e.To == y {
-				return true
-			}
-			seen[e.To] = true
-			stack = append(stack, e.To)
-		}
-	}
-	return false
-}
-
-// listSome joins the first n names and says how many more there are.
-func listSome(names []string, n int) string {
-	if len(names) <= n {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // checkMemory refuses a run whose draws would not fit in memory: the first

@@ -14,6 +14,15 @@
 // binds the same likelihood for the outcome as the full model, at the
 // run's chain lengths.
 //
+// The paper is report.Run's report on any model with the paper's narrative
+// around it: its text, figures and tables go through a report.Document, and
+// every section that is the same for any model (measures, signs, prior
+// sensitivity, implications with repair hints, the PSIS-LOO comparison,
+// mediation, remedies, counterfactuals, diagnostics and misfits, the
+// data's attribution) is the Document's; this package adds the two-model
+// framing, the three questions, the outcome's family comparison and the
+// notes that only the built-in models need.
+//
 // The output directory is written whole or not at all: everything goes to
 // a temporary directory beside it, renamed into place at the end.
 package paper

@@ -184,49 +184,49 @@ func compareFamilies(ctx context.Context, pl *fit.Plan, outcome string, s fit.Se
 func (r *run) familySection(outcome string) {
 	if r.families == nil {
 		if r.familiesErr != nil {
-			r.p("*The outcome's families could not be compared: %v.*\n\n", r.familiesErr)
+			r.P("*The outcome's families could not be compared: %v.*\n\n", r.familiesErr)
 		}
 		return
 	}
 	fc := r.families
 	c := fc.Comparison
-	r.p("### Which family for the outcome?\n\n")
+	r.P("### Which family for the outcome?\n\n")
 	trials := ""
 	if fc.Trials != "" {
 		trials = fmt.Sprintf(" (the binomial two with trials = `%s`)", fc.Trials)
 	}
-	r.p("The outcome `%s` is a count (column `%s`). Its equation, with its parents as observed exogenous inputs, was fitted with each family that can produce such counts, %s%s, at this report's chain lengths, and the fits compared by PSIS-LOO on the %d rows they share, all on the count scale. A gaussian on a transformed scale is not in the table: its density is not comparable with a probability mass.",
+	r.P("The outcome `%s` is a count (column `%s`). Its equation, with its parents as observed exogenous inputs, was fitted with each family that can produce such counts, %s%s, at this report's chain lengths, and the fits compared by PSIS-LOO on the %d rows they share, all on the count scale. A gaussian on a transformed scale is not in the table: its density is not comparable with a probability mass.",
 		fc.Outcome, fc.Column, listAnd(fc.Families), trials, c.Rows)
 	if len(fc.GaussianMisfit) > 0 {
-		r.p(" Fitted as gaussian on `%s` instead, the equation fails the predictive checks described under Diagnostics: %s.", GaussianTransform, strings.Join(fc.GaussianMisfit, "; "))
+		r.P(" Fitted as gaussian on `%s` instead, the equation fails the predictive checks described under Diagnostics: %s.", GaussianTransform, strings.Join(fc.GaussianMisfit, "; "))
 	} else {
-		r.p(" Fitted as gaussian on `%s` instead, the equation passes the predictive checks.", GaussianTransform)
+		r.P(" Fitted as gaussian on `%s` instead, the equation passes the predictive checks.", GaussianTransform)
 	}
-	r.p("\n\n")
-	r.table("families", fmt.Sprintf("The outcome's candidate families by PSIS-LOO (best first; elpd_diff and se_diff against the best; the outcome equation fitted alone with %d chains × (%d + %d)).", r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples), report.ComparisonTable(c))
+	r.P("\n\n")
+	r.Table("families", fmt.Sprintf("The outcome's candidate families by PSIS-LOO (best first; elpd_diff and se_diff against the best; the outcome equation fitted alone with %d chains × (%d + %d)).", r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples), report.ComparisonTable(c))
 	ms := c.Compare.Models
 	if len(ms) >= 2 {
 		best, next := ms[0], ms[1]
-		r.p("%s predicts best, ahead of %s by %.1f (se %.1f) in expected log predictive density", best.Name, next.Name, -next.ELPDDiff, next.SEDiff)
+		r.P("%s predicts best, ahead of %s by %.1f (se %.1f) in expected log predictive density", best.Name, next.Name, -next.ELPDDiff, next.SEDiff)
 		if len(ms) > 2 {
 			last := ms[len(ms)-1]
-			r.p(" and of %s by %.1f (se %.1f)", last.Name, -last.ELPDDiff, last.SEDiff)
+			r.P(" and of %s by %.1f (se %.1f)", last.Name, -last.ELPDDiff, last.SEDiff)
 		}
-		r.p(".")
+		r.P(".")
 		if math.Abs(next.ELPDDiff) < 2*next.SEDiff {
-			r.p(" The lead over %s is within two standard errors: the data do not separate the two clearly.", next.Name)
+			r.P(" The lead over %s is within two standard errors: the data do not separate the two clearly.", next.Name)
 		}
 		used := familyName(r.nontrad.Plan.Model.Node(fc.Outcome))
 		if used == best.Name {
-			r.p(" The model `%s` uses %s.", r.o.NonTraditional, best.Name)
+			r.P(" The model `%s` uses %s.", r.o.NonTraditional, best.Name)
 		} else {
-			r.p(" The model `%s` uses %s, not the best of these.", r.o.NonTraditional, used)
+			r.P(" The model `%s` uses %s, not the best of these.", r.o.NonTraditional, used)
 		}
-		r.p("\n\n")
+		r.P("\n\n")
 		for _, w := range c.Compare.Warnings {
-			r.p("- %s\n", w)
+			r.P("- %s\n", w)
 		}
-		r.p("\n")
+		r.P("\n")
 	}
 }
 

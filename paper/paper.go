@@ -5,18 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"dilemma"
 	"dilemma/data"
 	"dilemma/fit"
 	"dilemma/inference"
-	"dilemma/internal/atomicfile"
 	"dilemma/model"
-	"dilemma/query"
+	"dilemma/report"
 )
 
 // Options configure a run.
@@ -91,19 +88,15 @@ type Result struct {
 	Fits  map[string]*fit.Fit
 }
 
-// run holds the state of one analysis.
+// run holds the state of one analysis. Its text, figures and tables go
+// through the embedded report.Document, whose sections (those of
+// report.Run's report on any model) the paper shares.
 type run struct {
+	*report.Document
 	o       Options
-	tmp     string // the temporary output directory
-	files   []string
 	trad    *fit.Fit
 	nontrad *fit.Fit
-	md      strings.Builder
-	fig     int
-	tab     int
 
-	// ctx stops the report's sections once cancelled (a signal).
-	ctx context.Context
 	// tradPlan and nontradPlan bind the two models to the data.
 	tradPlan, nontradPlan *fit.Plan
 	// families compares the outcome's count families (nil when the
@@ -119,15 +112,15 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 		return nil, fmt.Errorf("paper: no output directory")
 	}
 	dir := filepath.Clean(o.Out)
-	if err := checkTarget(dir); err != nil {
+	if err := report.CheckReportDir(dir); err != nil {
 		return nil, err
 	}
 	// Everything that can be checked is checked before any sampling: both
 	// models bound to the data, every option against them, the memory the
 	// draws need.
 	r := &run{o: o}
-	if sanitize(o.Traditional) == sanitize(o.NonTraditional) {
-		return nil, fmt.Errorf("--traditional %s and --nontraditional %s: both fits would be written to fits/%s; name two different models", o.Traditional, o.NonTraditional, sanitize(o.Traditional))
+	if report.FitDirName(o.Traditional) == report.FitDirName(o.NonTraditional) {
+		return nil, fmt.Errorf("--traditional %s and --nontraditional %s: both fits would be written to fits/%s; name two different models", o.Traditional, o.NonTraditional, report.FitDirName(o.Traditional))
 	}
 	if r.tradPlan, err = r.prepare(o.Traditional); err != nil {
 		return nil, err
@@ -141,25 +134,16 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings); err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
+	out, err := report.NewOutput(dir, "figures", "tables", "fits")
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			os.RemoveAll(tmp)
+			out.Discard()
 		}
 	}()
-	r.tmp = tmp
-	for _, sub := range []string{"figures", "tables", "fits"} {
-		if err := os.MkdirAll(filepath.Join(tmp, sub), 0o755); err != nil {
-			return nil, err
-		}
-	}
+	r.Document = &report.Document{Dir: out.Tmp, Width: o.Width}
 	if err := r.fitBoth(ctx); err != nil {
 		return nil, err
 	}
@@ -167,36 +151,17 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
 	}
-	r.ctx = ctx
+	r.Ctx = ctx
 	if err := r.writeReport(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while writing the report: %w", err)
 	}
-	if err := atomicfile.ReplaceDir(tmp, dir); err != nil {
+	if err := out.Commit(); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: dir, Files: r.files, Fits: map[string]*fit.Fit{o.Traditional: r.trad, o.NonTraditional: r.nontrad}}, nil
-}
-
-// checkTarget refuses to replace a directory that is not an earlier report.
-func checkTarget(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return nil
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s exists and is not a directory", dir)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
-		return fmt.Errorf("%s exists and is not a report directory; choose another --out", dir)
-	}
-	return nil
+	return &Result{Dir: dir, Files: r.Files, Fits: map[string]*fit.Fit{o.Traditional: r.trad, o.NonTraditional: r.nontrad}}, nil
 }
 
 // fitBoth fits the two models and writes their fit directories.
@@ -223,65 +188,7 @@ func (r *run) prepare(name string) (*fit.Plan, error) {
 }
 
 func (r *run) fitOne(ctx context.Context, name string, pl *fit.Plan) (*fit.Fit, error) {
-	r.o.Logf("fitting %s on %s (%d rows, %d chains × %d+%d iterations)\n", name, pl.DataRef.Name, pl.DataRef.Rows,
-		r.o.Settings.Chains, r.o.Settings.Warmup, r.o.Settings.Samples)
-	for _, n := range pl.Notes {
-		r.o.Logf("  note: %s\n", n)
-	}
-	var prog func(inference.Progress)
-	if r.o.Progress != nil {
-		prog = func(p inference.Progress) { r.o.Progress(name, p) }
-	}
-	f, err := fit.Run(ctx, pl, r.o.Settings, prog)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	dir := filepath.Join(r.tmp, "fits", sanitize(name))
-	if err := f.Write(dir); err != nil {
-		return nil, err
-	}
-	r.files = append(r.files, filepath.Join("fits", sanitize(name)))
-	return f, nil
-}
-
-func sanitize(name string) string {
-	name = strings.TrimSuffix(filepath.Base(name), ".dag")
-	return strings.Map(func(c rune) rune {
-		if c == ' ' || c == '/' || c == '\\' {
-			return '-'
-		}
-		return c
-	}, name)
-}
-
-// writeFile writes one output file (relative to the report directory).
-func (r *run) writeFile(rel string, write func(w io.Writer) error) error {
-	if err := r.stopped(); err != nil {
-		return err
-	}
-	path := filepath.Join(r.tmp, rel)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", rel, err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	r.files = append(r.files, rel)
-	return nil
-}
-
-// stopped returns the context's error once the run is cancelled (a
-// signal): the report's remaining sections are then skipped.
-func (r *run) stopped() error {
-	if r.ctx == nil {
-		return nil
-	}
-	return r.ctx.Err()
+	return r.Fit(ctx, name, pl, r.o.Settings, r.o.Logf, r.o.Progress)
 }
 
 // manifest records the run.
@@ -305,30 +212,19 @@ func (r *run) writeManifest(time string) error {
 	m := manifest{Tool: "dilemma paper", Version: dilemma.Version, GoVersion: runtime.Version(),
 		Data: r.nontrad.Manifest.Data, Models: []string{r.o.Traditional, r.o.NonTraditional},
 		Settings: r.o.Settings, Exposure: r.o.Exposure, Mediator: r.o.Mediator, Units: r.o.Units, Time: time,
-		Horizon: r.o.Horizon, Files: append([]string(nil), r.files...),
+		Horizon: r.o.Horizon, Files: append([]string(nil), r.Files...),
 		FitTimings: []fit.Timing{r.trad.Manifest.Timing, r.nontrad.Manifest.Timing}}
-	return r.writeFile("manifest.json", func(w io.Writer) error {
+	return r.WriteFile("manifest.json", func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)
 	})
 }
 
-// engine builds a query engine, or nil with the reason.
-func engine(f *fit.Fit) (*query.Engine, error) { return query.New(f) }
-
-// outcomeOf returns the model's outcome node.
+// outcomeOf returns the outcome node: override, else the model's.
 func outcomeOf(m *model.Model, override string) string {
 	if override != "" {
 		return override
 	}
-	if o := m.Outcomes(); len(o) > 0 {
-		return o[0]
-	}
-	for _, n := range m.Nodes {
-		if n.Role == "outcome" {
-			return n.Name
-		}
-	}
-	return ""
+	return report.Outcome(m)
 }

@@ -57,9 +57,8 @@ func modelledColumns(f *fit.Fit) map[string]string {
 func outcomeColumns(f *fit.Fit) map[string]bool {
 	out := map[string]bool{}
 	m := f.Plan.Model
-	for _, name := range m.Outcomes() {
-		n := m.Node(name)
-		if n == nil {
+	for _, n := range m.Nodes {
+		if !n.Outcome && n.Role != "outcome" {
 			continue
 		}
 		if n.Column != "" {

@@ -21,6 +21,22 @@
 //	EdgeTable       the edge table, full or narrow enough for a paper,
 //	                rendered by package table as text, CSV, Markdown or LaTeX
 //	Figure          one figure of a named kind, as `dilemma plot` draws it
+//	CompareFits     PSIS-LOO on the data column fits share, with stacking
+//	CrossValidate   leave-units-out cross-validation by refitting K times
+//	Run             the report on any model (`dilemma report`): measures,
+//	                edges, prior sensitivity, implications with repair
+//	                hints, comparison with rivals, mediation and remedies
+//	                where node roles say, counterfactuals, diagnostics,
+//	                misfits and the data's attribution
+//	Document        a report being written (Markdown, figures, tables);
+//	                its sections are those Run writes, and package paper
+//	                writes the paper through it; Output writes the
+//	                directory whole or not at all
+//
+// Nothing in the package names a node of the built-in models: the report
+// finds the outcome, the mediators and the remedies by their attributes
+// (outcome, role="mediator", role="remedy", exposure), and a test searches
+// the package's sources for every built-in node name.
 //
 // Names: figures write node names with spaces for underscores (Display) and
 // edges as "parent → child" with "(t−k)" after a lagged parent; a node's

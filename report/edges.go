@@ -65,7 +65,7 @@ func interval(e fit.EdgeSummary) plots.EdgeInterval {
 }
 
 // Display is how figures write a node name: underscores become spaces
-// ("intent_uncertainty" reads "intent uncertainty"), which also lets long
+// ("policy_stance" reads "policy stance"), which also lets long
 // names wrap.
 func Display(name string) string { return strings.ReplaceAll(name, "_", " ") }
 

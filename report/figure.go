@@ -35,8 +35,8 @@ func CheckKind(kind string) error {
 type Request struct {
 	Kind string
 	// Params restricts forest, contraction, trace and rank to these edges
-	// or parameters (parameter names such as b.fear.unilateralism, or edges
-	// written "fear -> unilateralism"); empty means the defaults.
+	// or parameters (parameter names such as b.stress.response, or edges
+	// written "stress -> response"); empty means the defaults.
 	Params []string
 	// Node is the node of a predictive check (default DefaultPPCNode).
 	Node string
@@ -187,7 +187,7 @@ func Figure(m *model.Model, f *fit.Fit, req Request) (fig *plots.Figure, notes [
 }
 
 // PPCLabel describes the scale a predictive check is drawn on: the node, its
-// data column and the transforms applied, e.g. "fear: new_deaths_per_million,
+// data column and the transforms applied, e.g. "stress: new_deaths_per_million,
 // log1p, standardized". Indicators of latent nodes are standardized by the fit.
 func PPCLabel(f *fit.Fit, node string) string {
 	if n := f.Plan.Model.Node(node); n != nil && n.Column != "" {

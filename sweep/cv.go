@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -53,18 +52,11 @@ func buildCV(f *File, p *Plan, panel *data.Panel) error {
 	if len(units) < f.CV.Folds {
 		return &Error{File: f.Path, Line: lineOf(f.Text, "folds"), Msg: fmt.Sprintf("[cv] folds = %d but the data have %d units", f.CV.Folds, len(units))}
 	}
-	rng := rand.New(rand.NewPCG(man.Settings.Seed, 0xc5))
-	rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 	p.Tasks, p.Manifests = nil, nil
-	for k := 0; k < f.CV.Folds; k++ {
+	for k, fold := range UnitFolds(units, f.CV.Folds, man.Settings.Seed) {
 		t := base
 		t.Index = k
-		cv := &CVTask{Fold: k + 1}
-		for i := k; i < len(units); i += f.CV.Folds {
-			cv.Units = append(cv.Units, units[i])
-		}
-		slices.Sort(cv.Units)
-		t.CV = cv
+		t.CV = &CVTask{Fold: k + 1, Units: fold}
 		p.Tasks = append(p.Tasks, t)
 		p.Manifests = append(p.Manifests, man)
 	}

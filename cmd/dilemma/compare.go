@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 
 	"dilemma/fit"
+	"dilemma/inference"
 	"dilemma/report"
 	"dilemma/table"
 )
@@ -38,19 +41,41 @@ values: fit it with --save-latent.
 --json prints {"column", "rows", "models": [{"name", "node", "elpd_loo",
 "se", "p_loo", "elpd_diff", "se_diff", "weight", "bad_k"}], "warnings"}.
 
-Leave-units-out cross-validation (--cv unit --folds K) is not available yet.
+--cv unit --folds K [-j N] compares by leave-units-out cross-validation
+instead: the units are dealt to K folds by a shuffle seeded with --seed
+(default: the first fit's seed; the same folds for every fit and every
+run), each fit's model is fitted again K times with the fit's own
+settings, each time without one fold's units (all their values held out),
+and each held-out unit's observations of the column are scored given their
+observed parents, its unknown unit intercept integrated over normal(0, tau)
+by adaptive Gauss-Hermite quadrature: the unit's elpd is the log of the
+posterior mean of its observations' joint density. The table gives each
+fit's total elpd over the units every fit scores with its standard error
+(over units), and the difference from the best with its standard error
+(paired by unit); a second table gives each fold's elpd. -j N fits N folds
+at once (each with its chains in parallel); the results do not depend on
+N. It refits K times per fit: minutes to hours on the embedded panel. Use
+it when PSIS-LOO flags observations with Pareto k above the threshold
+(compare then suggests it) or whenever the unit, not the observation, is
+what a new prediction is for. The column's equation must have observed
+parents only.
+
+--json with --cv prints {"column", "cv": "unit", "folds": [[units]...],
+"units", "scored_units", "rows", "models": [{"name", "node", "elpd_cv",
+"se", "elpd_diff", "se_diff", "folds": [elpd per fold]}]}.
 
 Examples:
   dilemma fit fig1 --out fit-fig1
   dilemma fit fig2 --out fit-fig2 --save-latent
   dilemma compare fit-fig1 fit-fig2
   dilemma compare fit-a fit-b fit-c --column c8_max --format markdown
+  dilemma compare fit-fig1 fit-fig2 --cv unit --folds 10 -j 2
 `
 
 func init() {
 	c := &command{
 		name:    "compare",
-		summary: "compare fits by PSIS-LOO on a column they share, with stacking weights",
+		summary: "compare fits by PSIS-LOO on a column they share, with stacking weights, or by leave-units-out CV",
 		usage:   compareUsage,
 	}
 	c.run = func(e *env, args []string) error { return runCompare(e, c, args) }
@@ -62,14 +87,24 @@ func runCompare(e *env, c *command, args []string) error {
 	column := fs.String("column", "", "the data column to compare on (default: an outcome's column the fits share)")
 	format := fs.String("format", "text", "table format: "+strings.Join(table.Formats, ", "))
 	asJSON := fs.Bool("json", false, "print the comparison as JSON")
-	cv := fs.String("cv", "", "cross-validation instead of PSIS-LOO (not available yet)")
-	fs.Int("folds", 0, "number of folds for --cv (not available yet)")
+	cv := fs.String("cv", "", "cross-validation instead of PSIS-LOO: unit (leave units out, refitting each fit --folds times)")
+	folds := fs.Int("folds", 10, "number of folds for --cv")
+	jobs := fs.Int("j", 1, "fold fits run at once with --cv")
+	seed := fs.Uint64("seed", 0, "seed of the fold assignment with --cv (default: the first fit's seed)")
 	dirs, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
 	}
-	if *cv != "" {
-		return usagef("--cv: cross-validation by refitting is not available yet; compare uses PSIS-LOO")
+	set := setFlags(fs)
+	switch {
+	case *cv != "" && *cv != "unit":
+		return usagef("--cv %s: the only cross-validation is unit (leave units out)", *cv)
+	case *cv == "" && (set["folds"] || set["j"] || set["seed"]):
+		return usagef("--folds, -j and --seed go with --cv unit")
+	case *cv != "" && *folds < 2:
+		return usagef("--folds %d: want 2 or more", *folds)
+	case *cv != "" && (*jobs < 1 || *jobs > 64):
+		return usagef("-j %d: want 1 to 64", *jobs)
 	}
 	if len(dirs) < 2 {
 		return usagef("give at least two fit directories (see 'dilemma compare -h')")
@@ -92,9 +127,23 @@ func runCompare(e *env, c *command, args []string) error {
 		names[k] = filepath.Clean(d)
 		e.logf("read %s (%s)\n", d, fits[k].Manifest.Model.Name)
 	}
+	if *cv != "" {
+		if !set["seed"] {
+			*seed = fits[0].Manifest.Settings.Seed
+		}
+		return runCompareCV(e, fits, names, report.CVOptions{Folds: *folds, Seed: *seed, Jobs: *jobs, Column: *column, Logf: e.logf}, *format, *asJSON)
+	}
 	cmp, err := report.CompareFits(fits, names, *column)
 	if err != nil {
 		return inputErr(err)
+	}
+	bad := 0
+	for _, m := range cmp.Compare.Models {
+		bad += m.NumBadK
+	}
+	if bad > 0 {
+		defer fmt.Fprintf(e.stderr, "note: %d observations have Pareto k above %.2f, so PSIS-LOO is unreliable there; leave-units-out cross-validation refits instead: dilemma compare %s --cv unit --folds 10\n",
+			bad, cmp.LOO[0].Threshold, strings.Join(dirs, " "))
 	}
 	if *asJSON {
 		type row struct {
@@ -136,4 +185,55 @@ func indexOf(xs []string, x string) int {
 		}
 	}
 	return -1
+}
+
+// runCompareCV compares the fits by leave-units-out cross-validation.
+func runCompareCV(e *env, fits []*fit.Fit, names []string, opt report.CVOptions, format string, asJSON bool) error {
+	e.logf("leave-units-out cross-validation: %d folds, %d fits, %d fold fits (%d at once)\n", opt.Folds, len(fits), opt.Folds*len(fits), opt.Jobs)
+	c, err := report.CrossValidate(e.context(), fits, names, opt)
+	if ie := (*inference.InternalError)(nil); errors.As(err, &ie) {
+		return err // exit 2
+	}
+	if err != nil {
+		return inputErr(err)
+	}
+	if asJSON {
+		type row struct {
+			Name   string    `json:"name"`
+			Node   string    `json:"node"`
+			ELPD   float64   `json:"elpd_cv"`
+			SE     any       `json:"se"`
+			Diff   float64   `json:"elpd_diff"`
+			SEDiff any       `json:"se_diff"`
+			Folds  []float64 `json:"folds"`
+		}
+		var rows []row
+		for _, m := range c.Models {
+			rows = append(rows, row{m.Name, m.Node, m.ELPD, jsonNum(m.SE), m.Diff, jsonNum(m.SEDiff), m.Folds})
+		}
+		return writeJSON(e.stdout, map[string]any{"column": c.Column, "cv": "unit", "folds": c.Folds, "units": len(c.Units),
+			"scored_units": c.Scored, "rows": c.Rows, "models": rows})
+	}
+	e.logf("column %s: %d of %d units scored by every fit, %d observations\n", c.Column, c.Scored, len(c.Units), c.Rows)
+	if err := report.CVTable(c).Render(e.stdout, format); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
+	if err := report.CVFoldTable(c).Render(e.stdout, format); err != nil {
+		return err
+	}
+	if len(c.Models) > 1 {
+		if d := c.Models[1]; math.Abs(d.Diff) < 2*d.SEDiff {
+			fmt.Fprintf(e.stderr, "warning: %s and %s differ by less than two standard errors (%.1f, se %.1f): the data do not separate them\n", c.Models[0].Name, d.Name, d.Diff, d.SEDiff)
+		}
+	}
+	return nil
+}
+
+// jsonNum is v, or nil (JSON null) for NaN, which JSON cannot hold.
+func jsonNum(v float64) any {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return v
 }

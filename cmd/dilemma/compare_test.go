@@ -101,7 +101,9 @@ func TestCompareErrors(t *testing.T) {
 		{[]string{"compare", truth}, "at least two fit directories"},
 		{[]string{"compare", truth, truth}, "given twice"},
 		{[]string{"compare", truth, t.TempDir()}, "not a fit directory"},
-		{[]string{"compare", truth, truth + "/", "--cv", "unit"}, "not available yet"},
+		{[]string{"compare", truth, t.TempDir(), "--cv", "loo"}, "the only cross-validation is unit"},
+		{[]string{"compare", truth, t.TempDir(), "--folds", "5"}, "go with --cv unit"},
+		{[]string{"compare", truth, t.TempDir(), "--cv", "unit", "--folds", "1"}, "--folds 1: want 2 or more"},
 		{[]string{"compare", truth, "nosuch", "--format", "pdf"}, "format"},
 	} {
 		_, stderr, status := runCLI(t, append(tc.args, "--quiet")...)
@@ -155,5 +157,68 @@ cat(sprintf("%.6f\n", cmp[2, "elpd_diff"]))`
 	t.Logf("elpd_diff: ours %.4f, R's loo_compare %.4f", ours.Models[1].ELPDDiff, theirs)
 	if math.Abs(ours.Models[1].ELPDDiff-theirs) > 0.5 {
 		t.Errorf("elpd_diff: ours %.4f, R's loo_compare %.4f", ours.Models[1].ELPDDiff, theirs)
+	}
+}
+
+// Leave-units-out cross-validation ranks the true graph first, deals the
+// same folds whatever -j, and gives the same numbers with -j 1 and -j 3.
+func TestCompareCVRanksTrueGraphFirst(t *testing.T) {
+	truth, rival := compareFitDirs(t)
+	type result struct {
+		Column string
+		CV     string
+		Folds  [][]string
+		Units  int
+		Scored int `json:"scored_units"`
+		Models []struct {
+			Name   string
+			ELPD   float64   `json:"elpd_cv"`
+			SE     float64   `json:"se"`
+			Diff   float64   `json:"elpd_diff"`
+			SEDiff float64   `json:"se_diff"`
+			Folds  []float64 `json:"folds"`
+		}
+	}
+	run := func(jobs string) (result, string) {
+		stdout, stderr, status := runCLI(t, "compare", "--json", "--cv", "unit", "--folds", "3", "-j", jobs, "--quiet", rival, truth)
+		if status != 0 {
+			t.Fatalf("exit %d: %s", status, stderr)
+		}
+		var got result
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("%v: %s", err, stdout)
+		}
+		return got, stdout
+	}
+	got, out1 := run("3")
+	if got.Column != "y" || got.CV != "unit" || len(got.Folds) != 3 || got.Units != 30 || got.Scored != 30 || len(got.Models) != 2 {
+		t.Fatalf("%+v", got)
+	}
+	best, other := got.Models[0], got.Models[1]
+	t.Logf("cv: %s %.1f (se %.1f); %s %.1f, diff %.1f (se %.1f)", best.Name, best.ELPD, best.SE, other.Name, other.ELPD, other.Diff, other.SEDiff)
+	if best.Name != filepath.Clean(truth) || -other.Diff < 2*other.SEDiff {
+		t.Errorf("want the true graph first by more than 2 se: %+v", got.Models)
+	}
+	sum := 0.0
+	for _, f := range best.Folds {
+		sum += f
+	}
+	if math.Abs(sum-best.ELPD) > 1e-6 {
+		t.Errorf("folds sum to %v, total %v", sum, best.ELPD)
+	}
+	seen := map[string]bool{}
+	for _, f := range got.Folds {
+		for _, u := range f {
+			if seen[u] {
+				t.Errorf("unit %s in two folds", u)
+			}
+			seen[u] = true
+		}
+	}
+	if len(seen) != 30 {
+		t.Errorf("%d units dealt, want 30", len(seen))
+	}
+	if _, out2 := run("1"); out2 != out1 {
+		t.Errorf("-j 1 and -j 3 differ:\n%s\n%s", out1, out2)
 	}
 }

@@ -26,14 +26,17 @@ by PSIS-LOO. Then it answers three questions:
 
   1. Is there a non-traditional dilemma? The edges and the probability of
      their claimed signs, the graphs' testable implications against the
-     data, and a PSIS-LOO comparison of the two graphs' predictions.
+     data (with repair hints for the non-traditional graph), and a
+     PSIS-LOO comparison of the two graphs' predictions.
   2. Why? How much of unequal exposure's effect runs through intent
      uncertainty (natural direct and indirect effects).
   3. How can it be resolved? Each remedy's effect on the outcome with the
      probability that it reduces it, over a 6-month horizon, and
      counterfactuals for named countries.
 
-DIR receives report.md and report.html with every figure (PNG and PDF) and
+The sections that hold for any model are those of 'dilemma report'; the
+paper adds the two-model framing, the three questions and the family
+comparison. DIR receives report.md and report.html with every figure (PNG and PDF) and
 table (CSV, Markdown, LaTeX) explained, the data's attribution, the quality
 of each measure, the diagnostics, both fit directories and a manifest. DIR
 is written whole or not at all. Progress goes to stderr.

@@ -1,4 +1,4 @@
-package paper
+package report
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func TestHTMLTableKeepsEscapedPipes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := markdownToHTML(&b, md.String()); err != nil {
+	if err := MarkdownToHTML(&b, md.String()); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

@@ -1,4 +1,4 @@
-package paper
+package report
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"dilemma"
 )
 
-func versionString() string {
+func VersionString() string {
 	v := dilemma.Version
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		v = bi.Main.Version
@@ -18,10 +18,10 @@ func versionString() string {
 	return v
 }
 
-// markdownToHTML renders the report's Markdown subset (headings,
+// MarkdownToHTML renders the report's Markdown subset (headings,
 // paragraphs, images, pipe tables, block quotes, lists, bold, italics,
 // code) as a standalone HTML page.
-func markdownToHTML(w io.Writer, md string) error {
+func MarkdownToHTML(w io.Writer, md string) error {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>dilemma report</title>\n")
 	b.WriteString("<style>body{font-family:Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.45}" +
