@@ -53,8 +53,8 @@ time_effects = ["none", "fixed"]
 # data and records the rank of each true value among its posterior draws.
 # A calibrated sampler and model give uniform ranks; 'dilemma sweep collect'
 # draws rank histograms and ECDF-difference plots with a uniformity test.
-# So far: models whose estimated nodes are all gaussian, without latent
-# nodes or period effects.
+# Any family (each draws its own parameters: sigma, shape, zi/hu, phi, nu,
+# cutpoints) and period effects; so far no latent nodes.
 kind = "sbc"
 model = "my.dag"
 data = "panel.csv"          # the rows, keys and exogenous columns to simulate on
@@ -66,7 +66,8 @@ samples = 500
 
 [sbc]
 replications = 200          # one task each
-parameters = ["b.x.y"]      # default: every edge strength
+parameters = ["b.x.y"]      # default: every edge strength; also a.NODE, sigma.NODE,
+                            # shape.NODE, c.NODE.1, tau.NODE, g.NODE.PERIOD, …
 # thin = 10                 # keep every 10th draw for the ranks (default: about 100 draws)
 `,
 	CV: `# Leave-units-out cross-validation: the units (countries) are split into
@@ -74,8 +75,8 @@ parameters = ["b.x.y"]      # default: every edge strength
 # observed values by their log predictive density. 'dilemma sweep collect'
 # gives the elpd per fold and in total, with its standard error. Each held-out
 # unit's values are scored jointly, its unit intercept integrated out.
-# So far: models whose estimated nodes are all gaussian, without latent
-# nodes or period effects.
+# Any family (non-gaussian nodes are scored through their log density, the
+# intercept integrated by quadrature) and period effects; so far no latent nodes.
 kind = "cv"
 model = "my.dag"
 data = "panel.csv"
