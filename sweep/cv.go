@@ -142,9 +142,8 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	for c, g := range f.Manifest.Timing.GradEvals {
-		tm.GradEvals += g
-		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+	countFit(f, tm)
+	for c := range f.Manifest.Timing.GradEvals {
 		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
 	}
 	eds := make([]*eqDraws, len(spec.Equations))

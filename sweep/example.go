@@ -23,6 +23,8 @@ chains = 4
 warmup = 300
 samples = 300
 # seed = 1
+# warm_start = true         # tasks sharing a model start from a pilot fit's step size and metric
+# warm_start_warmup = 75    # their warm-up then (default warmup/4)
 # time_effects = "none"     # none, fixed or random-walk
 # unit_intercepts = "auto"  # auto, centred or non-centred
 

@@ -121,6 +121,12 @@ func RunLocal(ctx context.Context, dir string, jobs int, progress func(i int, er
 	}
 	todo := st.Pending()
 	rep := &LocalReport{Skipped: len(st.Done)}
+	if len(todo) > 0 {
+		// Warm starts: the pilots first, so that no two tasks run one.
+		if err := RunPilots(ctx, dir, jobs); err != nil {
+			return rep, err
+		}
+	}
 	jobs = max(1, min(jobs, len(todo)))
 	next := make(chan int)
 	var mu sync.Mutex

@@ -436,9 +436,8 @@ func runSBC(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	for c, g := range f.Manifest.Timing.GradEvals {
-		tm.GradEvals += g
-		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+	countFit(f, tm)
+	for c := range f.Manifest.Timing.GradEvals {
 		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
 	}
 	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),
