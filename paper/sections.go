@@ -118,6 +118,9 @@ func (r *run) writeReport() error {
 	r.p("## 3. How can it be resolved? The remedies\n\n")
 	top := r.remedies(outcome)
 	r.counterfactuals(outcome, r.counterfactualTime(), top)
+	if err := r.robustnessSection(r.robust); err != nil { // hook: robustness.go
+		return err
+	}
 
 	// Diagnostics and predictive checks.
 	r.p("## Diagnostics\n\n")
