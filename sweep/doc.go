@@ -104,7 +104,10 @@
 // Student's nu truncated to nu > 1, an ordered node's cutpoints as the
 // sorted draws of their prior, see sem.ParamDrawer), unit-intercept sds and
 // period effects (fixed effects z_t − mean z, or a random walk from its
-// step sd). It simulates every equation's values on the data's rows from
+// step sd), and latent nodes (their values from their structural equation
+// with sd 1, their indicators around a + lambda·eta with the first loading
+// positive; so far a latent's parents must be exogenous columns). It
+// simulates every equation's values on the data's rows from
 // them through the family's Rand (the same missing values, offsets,
 // trials, exogenous columns, lags within units and unit intercepts drawn
 // from normal(0, tau)), fits the simulated data and records each true
@@ -113,8 +116,9 @@
 // ranks, and whether the ranks' ECDF stays inside the 95% simultaneous band
 // of Säilynoja, Bürkner and Vehtari 2022), sbc-ranks.png (rank histograms)
 // and sbc-ecdf-diff.png (ECDF difference plots), with the defaults of R's
-// SBC package. So far latent nodes, unit_effects = "within" and self-lags
-// are not simulated (planning such a model is an error).
+// SBC package. So far unit_effects = "within", self-lags, latents with
+// simulated parents and indicators with trials are not simulated (planning
+// such a model is an error).
 //
 // # Cross-validation
 //

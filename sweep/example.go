@@ -56,7 +56,7 @@ time_effects = ["none", "fixed"]
 # A calibrated sampler and model give uniform ranks; 'dilemma sweep collect'
 # draws rank histograms and ECDF-difference plots with a uniformity test.
 # Any family (each draws its own parameters: sigma, shape, zi/hu, phi, nu,
-# cutpoints) and period effects; so far no latent nodes.
+# cutpoints), period effects and latent nodes with exogenous parents.
 kind = "sbc"
 model = "my.dag"
 data = "panel.csv"          # the rows, keys and exogenous columns to simulate on

@@ -95,7 +95,7 @@ func buildSBC(f *File, p *Plan, panel *data.Panel) error {
 // hu, phi, nu, cutpoints), unit-intercept sds and period effects (not the
 // unit intercepts themselves).
 func simulatable(name string) bool {
-	for _, p := range []string{"a.", "b.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time."} {
+	for _, p := range []string{"a.", "b.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -123,6 +123,10 @@ type simulator struct {
 	// defaults resolved and an ordered family's number of categories
 	// fixed, so that every replication has the same parameters.
 	fams []sem.Family
+	// latent is the index of each latent node; indFams[li][k] latent li's
+	// indicator k's prepared family.
+	latent  map[string]int
+	indFams [][]sem.Family
 }
 
 // newSimulator checks that SBC can simulate spec: observed equations of
@@ -130,10 +134,17 @@ type simulator struct {
 // endogenous parents simulated before their children, proper priors. It
 // fixes each equation's family in spec to the one prepared on the data.
 func newSimulator(spec *sem.Spec) (*simulator, error) {
-	if len(spec.Latents) > 0 {
-		return nil, fmt.Errorf("the model has latent nodes (%s); simulation-based calibration supports observed nodes only, so far", spec.Latents[0].Node)
+	s := &simulator{spec: spec, endo: map[string]int{}, rowAt: map[[2]int]int{}, latent: map[string]int{}}
+	for li := range spec.Latents {
+		s.latent[spec.Latents[li].Node] = li
 	}
-	s := &simulator{spec: spec, endo: map[string]int{}, rowAt: map[[2]int]int{}}
+	for i := range spec.Equations {
+		s.endo[spec.Equations[i].Node] = i
+	}
+	if err := s.checkLatents(); err != nil {
+		return nil, err
+	}
+	s.endo = map[string]int{}
 	for i := range spec.Equations {
 		eq := &spec.Equations[i]
 		fam, err := prepareFamily(eq)
@@ -149,7 +160,7 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.UnitMean {
 				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
 			}
-			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
+			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node && t.X != nil {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}
 		}
@@ -248,6 +259,10 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 	truth := map[string]float64{}
 	lay := s.spec.Layout
 	sim := map[string][]float64{}
+	etas, err := s.simulateLatents(truth, rng)
+	if err != nil {
+		return nil, err
+	}
 	for i := range s.spec.Equations {
 		eq := &s.spec.Equations[i]
 		fam := s.fams[i]
@@ -270,8 +285,21 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 				return nil, fmt.Errorf("node %s reads %s before it is simulated", eq.Node, t.Parent)
 			}
 		}
+		// Latent parents: their simulated values at t − lag.
+		xs := make([][]float64, len(eq.Terms))
+		for k, t := range eq.Terms {
+			xs[k] = t.X
+			if t.X == nil {
+				li, ok := s.latent[t.Parent]
+				if !ok {
+					return nil, fmt.Errorf("node %s: parent %s has no values", eq.Node, t.Parent)
+				}
+				if xs[k], err = s.lagged(etas[li], t.Lag); err != nil {
+					return nil, err
+				}
+			}
+		}
 		var a float64
-		var err error
 		if fam.Intercept() {
 			if a, err = drawPrior(eq.Intercept, defIntercept, false, rng); err != nil {
 				return nil, fmt.Errorf("a.%s: %v", eq.Node, err)
@@ -312,12 +340,12 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		for r := range used {
 			ok := !math.IsNaN(eq.Y[r]) && (eq.Offset == nil || !math.IsNaN(eq.Offset[r])) &&
 				(!trials || (eq.Trials != nil && !math.IsNaN(eq.Trials[r])))
-			for _, t := range eq.Terms {
-				ok = ok && !math.IsNaN(t.X[r])
+			for k := range eq.Terms {
+				ok = ok && !math.IsNaN(xs[k][r])
 			}
 			used[r] = ok
 		}
-		g, err := s.periodEffects(eq, used, truth, rng)
+		g, err := s.periodEffects(eq.Node, eq.Time, eq.TimePrior, used, truth, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -333,8 +361,8 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 				continue
 			}
 			mu := a
-			for k, t := range eq.Terms {
-				mu += b[k] * t.X[r]
+			for k := range eq.Terms {
+				mu += b[k] * xs[k][r]
 			}
 			if u != nil {
 				mu += u[lay.Unit[r]]
@@ -360,9 +388,9 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 // them), over the periods its used rows cover, as package sem defines them:
 // fixed effects g_t = z_t − mean(z) with z_t from the time prior, or a
 // random walk from 0 at the first period with steps normal(0, tau_time).
-func (s *simulator) periodEffects(eq *sem.Equation, used []bool, truth map[string]float64, rng *rand.Rand) ([]float64, error) {
+func (s *simulator) periodEffects(node string, mode sem.TimeMode, tp sem.Prior, used []bool, truth map[string]float64, rng *rand.Rand) ([]float64, error) {
 	lay := s.spec.Layout
-	if eq.Time == sem.TimeNone || lay.Time == nil {
+	if mode == sem.TimeNone || lay.Time == nil {
 		return nil, nil
 	}
 	present := make([]bool, len(lay.Times))
@@ -380,36 +408,36 @@ func (s *simulator) periodEffects(eq *sem.Equation, used []bool, truth map[strin
 	if len(times) < 2 {
 		return nil, nil // sem drops period effects over a single period
 	}
-	prior := sem.TimeEffectPrior(eq.Time, eq.TimePrior)
+	prior := sem.TimeEffectPrior(mode, tp)
 	g := make([]float64, len(lay.Times))
-	switch eq.Time {
+	switch mode {
 	case sem.TimeFixed:
 		z := make([]float64, len(times))
 		mean := 0.0
 		for k := range z {
 			v, err := prior.Draw(rng, math.Inf(-1))
 			if err != nil {
-				return nil, fmt.Errorf("period effects of %s: %v", eq.Node, err)
+				return nil, fmt.Errorf("period effects of %s: %v", node, err)
 			}
 			z[k] = v
 			mean += v / float64(len(z))
 		}
 		for k, t := range times {
 			g[t] = z[k] - mean
-			truth["g."+eq.Node+"."+lay.Times[t]] = g[t]
+			truth["g."+node+"."+lay.Times[t]] = g[t]
 		}
 	case sem.TimeRandomWalk:
 		sd, err := prior.Draw(rng, 0)
 		if err != nil {
-			return nil, fmt.Errorf("tau_time.%s: %v", eq.Node, err)
+			return nil, fmt.Errorf("tau_time.%s: %v", node, err)
 		}
-		truth["tau_time."+eq.Node] = sd
+		truth["tau_time."+node] = sd
 		for k := 1; k < len(times); k++ {
 			g[times[k]] = g[times[k-1]] + sd*rng.NormFloat64()
-			truth["g."+eq.Node+"."+lay.Times[times[k]]] = g[times[k]]
+			truth["g."+node+"."+lay.Times[times[k]]] = g[times[k]]
 		}
 	default:
-		return nil, fmt.Errorf("node %s: period effects %v are not simulated", eq.Node, eq.Time)
+		return nil, fmt.Errorf("node %s: period effects %v are not simulated", node, mode)
 	}
 	return g, nil
 }

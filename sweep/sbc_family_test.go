@@ -90,6 +90,9 @@ func checkCalibrated(t *testing.T, path string, reps, params int) *Collection {
 			inside = inside && e[k] >= lo[k] && e[k] <= hi[k]
 		}
 		if s.Replications != reps || float64(s.PValue) < 0.001 || !inside {
+			for _, r := range col.Results {
+				t.Logf("replication %d: %+v", r.Index, r.Diagnostics)
+			}
 			t.Errorf("%s: %d replications, chi-square p %g, ECDF inside the 99%% band %v, ranks %v", s.Parameter, s.Replications, float64(s.PValue), inside, s.Ranks)
 		}
 	}
@@ -294,4 +297,49 @@ replications = 2
 		ranks = append(ranks, k)
 	}
 	return ranks, draws
+}
+
+const latentModel = `dag { x -> L; L -> y [sign="+"] }
+settings {
+  x [column="x"]
+  L [latent, indicators="i1,i2,i3"]
+  y [column="y", outcome]
+}
+`
+
+// TestSBCLatent: a latent node with three gaussian indicators, an
+// exogenous parent and a gaussian child (20 replications): the latent's
+// values, the loadings (the first positive), the indicators' intercepts
+// and sds and the strengths in and out of the latent are drawn from their
+// priors; the ranks must pass.
+func TestSBCLatent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 fits")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "my.dag"), []byte(latentModel), 0o644)
+	r := rand.New(rand.NewPCG(3, 5))
+	var b strings.Builder
+	b.WriteString("iso3,month,x,y,i1,i2,i3\n")
+	for u := 0; u < 30; u++ {
+		for p := 1; p <= 6; p++ {
+			fmt.Fprintf(&b, "U%03d,2020-%02d,%.4f,%.4f,%.4f,%.4f,%.4f\n", u, p, r.NormFloat64(), r.NormFloat64(), r.NormFloat64(), r.NormFloat64(), r.NormFloat64())
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "panel.csv"), []byte(b.String()), 0o644)
+	path := filepath.Join(dir, "sweep.toml")
+	os.WriteFile(path, []byte(`kind = "sbc"
+model = "my.dag"
+data = "panel.csv"
+[fit]
+chains = 2
+warmup = 400
+samples = 150
+no_unit_intercepts = true
+[sbc]
+replications = 20
+parameters = ["b.x.L", "b.L.y", "lambda.L.i1", "lambda.L.i2", "a.i3", "sigma.i2"]
+thin = 3
+`), 0o644)
+	checkCalibrated(t, path, 20, 6)
 }
