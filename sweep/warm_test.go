@@ -94,6 +94,9 @@ func TestWarmStartRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if st, err := ReadStatus(dir); err != nil || st.Pilots != 2 || st.PilotsDone != 2 {
+		t.Errorf("status %+v %v", st, err)
+	}
 	if !(w.StepSize > 0) || len(w.InvMetric) == 0 || w.Warmup != 400 {
 		t.Fatalf("warm %+v", w)
 	}

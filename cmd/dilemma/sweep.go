@@ -196,6 +196,9 @@ func runSweepPlan(e *env, args []string) error {
 		return inputErr(err)
 	}
 	fmt.Fprintf(e.stdout, "%d tasks (%s, %s)\n", len(p.Tasks), p.Kind, p.Query.String())
+	if len(p.Pilots) > 0 {
+		e.logf("warm starts: %d pilot fits (one per model shape) run before the tasks, which then take %d warm-up iterations\n", len(p.Pilots), p.Tasks[0].Warm.Warmup)
+	}
 	if err := p.Table().Render(e.stdout, *format); err != nil {
 		return err
 	}
@@ -371,6 +374,9 @@ func runSweepStatus(e *env, args []string) error {
 		return writeJSON(e.stdout, st)
 	}
 	fmt.Fprintf(e.stdout, "%s: %d tasks (%s): %d done, %d failed, %d missing\n", st.Dir, st.Tasks, st.Kind, len(st.Done), len(st.Failed), len(st.Missing))
+	if st.Pilots > 0 {
+		fmt.Fprintf(e.stdout, "  warm-start pilots: %d of %d done\n", st.PilotsDone, st.Pilots)
+	}
 	for _, f := range st.Failed {
 		fmt.Fprintf(e.stdout, "  failed %d: %s\n", f.Index, strings.ReplaceAll(firstLine(errors.New(f.Error)), "\n", " "))
 	}
