@@ -308,14 +308,21 @@ settings {
 `
 
 // TestSBCLatent: a latent node with three gaussian indicators, an
-// exogenous parent and a gaussian child (20 replications): the latent's
-// values, the loadings (the first positive), the indicators' intercepts
-// and sds and the strengths in and out of the latent are drawn from their
-// priors; the ranks must pass.
+// exogenous parent and a gaussian child: the latent's values, the loadings
+// (the first positive), the indicators' intercepts and sds and the
+// strengths in and out of the latent are drawn from their priors; the
+// ranks must pass. The default test runs 8 replications, which catches a
+// gross error (a loading's sign, a missing term: ranks in one bin give
+// chi-square p ≈ 1e-6); -tags long runs 40 (TestSBCLatentLong).
 func TestSBCLatent(t *testing.T) {
 	if testing.Short() {
-		t.Skip("20 fits")
+		t.Skip("8 fits")
 	}
+	latentSBC(t, 8)
+}
+
+// latentSBC runs reps replications of the latent model's calibration.
+func latentSBC(t *testing.T, reps int) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "my.dag"), []byte(latentModel), 0o644)
 	r := rand.New(rand.NewPCG(3, 5))
@@ -337,9 +344,9 @@ warmup = 400
 samples = 150
 no_unit_intercepts = true
 [sbc]
-replications = 20
+replications = `+fmt.Sprint(reps)+`
 parameters = ["b.x.L", "b.L.y", "lambda.L.i1", "lambda.L.i2", "a.i3", "sigma.i2"]
 thin = 3
 `), 0o644)
-	checkCalibrated(t, path, 20, 6)
+	checkCalibrated(t, path, reps, 6)
 }
