@@ -93,7 +93,10 @@
 // deterministic task, so results stay the same bytes under every executor:
 // RunLocal runs the pilots first, SubmitSlurm submits them as one job the
 // arrays depend on, 'dilemma sweep run DIR --pilots' runs them alone, and a
-// task whose pilot is missing runs it itself.
+// task whose pilot is missing runs it itself. The metric fits the pilot's
+// posterior: tasks whose posteriors differ much in scale (SBC replications,
+// each on its own simulated data) gain less and should be checked by their
+// min-ESS and R-hat, which results.csv lists.
 //
 // # Simulation-based calibration
 //
