@@ -191,3 +191,22 @@ func readJSONFile(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestWarmTestdataPlans: the README's warm-start measurement files plan
+// (six tasks each; the warm one has one pilot, as the priors leave the
+// parameters alone).
+func TestWarmTestdataPlans(t *testing.T) {
+	for _, name := range []string{"warm-cold.toml", "warm-warm.toml"} {
+		f, err := ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Build(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]int{"warm-cold.toml": 0, "warm-warm.toml": 1}[name]; len(p.Tasks) != 6 || len(p.Pilots) != want {
+			t.Errorf("%s: %d tasks, %d pilots", name, len(p.Tasks), len(p.Pilots))
+		}
+	}
+}
