@@ -23,7 +23,7 @@ func init() {
 		name:    "sweep",
 		summary: "many fits: multiverse, SBC, cross-validation, on a laptop or a Slurm cluster",
 		usage: `Usage: dilemma sweep plan SWEEP.toml --out DIR
-       dilemma sweep run DIR (--task I | --local [-j K])
+       dilemma sweep run DIR (--task I | --local [-j K] | --pilots)
        dilemma sweep submit DIR (--slurm [--partition P] [--max-running K] [--sbatch-arg A …] | --kubernetes --image IMG --claim PVC)
        dilemma sweep status DIR [--json]
        dilemma sweep collect DIR [--json]
