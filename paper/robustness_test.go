@@ -48,7 +48,7 @@ func TestPaperRobustness(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"figures/robustness-remedy.png", "figures/robustness-remedy.pdf", "tables/robustness-remedies.csv",
-		"tables/robustness-choices.md", "robustness/results.csv", "robustness/pilots/00/warm.json"} {
+		"tables/robustness-choices.md", "robustness/results.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
@@ -77,9 +77,8 @@ func readTestFile(t *testing.T, path string) []byte {
 
 // TestDefaultRobustnessAxesPlan: the default choices all apply to the
 // built-in fig2-remedies on the embedded data, and every combination binds
-// (planning compiles each; nothing is fitted): 16 specifications, warm
-// started from one pilot per model shape (time effects change the
-// parameters, the columns and transforms do not).
+// (planning compiles each; nothing is fitted): 16 specifications, not
+// warm-started.
 func TestDefaultRobustnessAxesPlan(t *testing.T) {
 	o := Options{NonTraditional: "fig2-remedies"}
 	o.defaults()
@@ -96,7 +95,7 @@ func TestDefaultRobustnessAxesPlan(t *testing.T) {
 	if len(rb.skipped) > 0 || len(rb.axes) != len(DefaultRobustnessAxes) {
 		t.Errorf("axes %v, skipped %v", rb.axes, rb.skipped)
 	}
-	if len(p.Tasks) != 16 || len(p.Pilots) != 2 {
+	if len(p.Tasks) != 16 || len(p.Pilots) != 0 {
 		t.Errorf("%d tasks, %d pilots", len(p.Tasks), len(p.Pilots))
 	}
 	if s := p.Tasks[0].Query; !s.Remedies || s.Outcome != "dilemma" {

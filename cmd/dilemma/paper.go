@@ -39,7 +39,7 @@ the data's documentation (DATA.md) calls debatable: time effects or not,
 unequal exposure on the log scale or not, log1p or a binary for goodwill
 signals, fear as reported deaths or as stringency; one short fit
 per combination (4 chains × (300 + 300) unless --robustness-warmup and
---robustness-samples say otherwise), warm-started, run here K at a time
+--robustness-samples say otherwise), run here K at a time
 (-j). The report gains a specification curve per remedy and the share of
 specifications in which each remedy reduces the outcome; DIR/robustness
 is the sweep directory (see 'dilemma sweep'). It costs one short fit per
