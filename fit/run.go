@@ -46,6 +46,15 @@ type Settings struct {
 	// between loadings, indicator noise and the latent values; on the
 	// built-in fig1 and fig2 the direct ones leave R-hat above 1.3.
 	LatentValues string `json:"latent_values,omitempty"`
+	// StepSize and InvMetric warm-start the sampler from a pilot fit's
+	// adaptation (package sweep's warm_start): the initial step size, and
+	// the inverse metric (the diagonal, one entry per unconstrained
+	// coordinate in the posterior's order, for diag_e; the row-major
+	// matrix for dense_e). With InvMetric set the metric stays fixed and
+	// warm-up adapts the step size only. Zero and nil: CmdStan's start
+	// (step size 1, identity metric, windowed metric adaptation).
+	StepSize  float64   `json:"step_size,omitempty"`
+	InvMetric []float64 `json:"inv_metric,omitempty"`
 }
 
 // DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
@@ -100,6 +109,14 @@ func (s Settings) sampler() (inference.Settings, error) {
 		return is, err
 	}
 	is.Metric = m
+	// Warm start (see Settings.StepSize): the pilot's metric, kept fixed.
+	if s.StepSize > 0 {
+		is.StepSize = s.StepSize
+	}
+	if len(s.InvMetric) > 0 {
+		is.InvMetric = s.InvMetric
+		is.InitBuffer, is.TermBuffer, is.Window = 0, 0, 0
+	}
 	return is, nil
 }
 

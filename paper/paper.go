@@ -47,6 +47,16 @@ type Options struct {
 	// sampler's progress.
 	Logf     func(format string, args ...any)
 	Progress func(model string, p inference.Progress)
+
+	// Robustness adds a multiverse of the remedies' effects over
+	// RobustnessAxes (default DefaultRobustnessAxes: the choices DATA.md
+	// calls debatable) to the report, fitted with RobustnessSettings
+	// (default DefaultRobustnessSettings: short chains) RobustnessJobs at
+	// a time (default 1); see robustness.go.
+	Robustness         bool
+	RobustnessAxes     []RobustnessAxis
+	RobustnessSettings fit.Settings
+	RobustnessJobs     int
 }
 
 // DefaultUnits are the countries of the counterfactuals unless Options.Units
@@ -103,6 +113,8 @@ type run struct {
 	// outcome is not a count or the comparison failed: familiesErr).
 	families    *FamilyComparison
 	familiesErr error
+	// robust is the robustness multiverse (nil unless asked for).
+	robust *robustness
 }
 
 // Run performs the analysis and writes the report directory.
@@ -150,6 +162,13 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	r.families, r.familiesErr = compareFamilies(ctx, r.nontradPlan, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
+	}
+	if o.Robustness { // hook: the robustness multiverse (robustness.go)
+		r.o.robustnessDefaults()
+		r.robust = r.runRobustness(ctx, outcomeOf(r.nontradPlan.Model, o.Outcome))
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped while running the robustness multiverse: %w", err)
+		}
 	}
 	r.Ctx = ctx
 	if err := r.writeReport(); err != nil {

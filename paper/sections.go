@@ -68,6 +68,9 @@ func (r *run) writeReport() error {
 			return err
 		}
 	}
+	if err := r.robustnessSection(r.robust); err != nil { // hook: robustness.go
+		return err
+	}
 
 	// Diagnostics and predictive checks.
 	r.P("## Diagnostics\n\n")

@@ -108,6 +108,13 @@ func (d *Document) Figure(name, caption string, m *model.Model, f *fit.Fit, req 
 	d.P(" [PDF](figures/%s.pdf)\n\n", name)
 }
 
+// NextFigure returns the number of the next figure, for a figure whose
+// files the caller has written itself.
+func (d *Document) NextFigure() int {
+	d.fig++
+	return d.fig
+}
+
 // Table writes a table into the report as Markdown and under tables/ as
 // CSV, Markdown and LaTeX.
 func (d *Document) Table(name, caption string, t *table.Table) error {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/integrate/quad"
+
 	"dilemma/data"
 	"dilemma/fit"
 	"dilemma/model/sem"
@@ -63,36 +65,29 @@ func buildCV(f *File, p *Plan, panel *data.Panel) error {
 	return nil
 }
 
-// cvSupported checks that the held-out units' predictive density has the
-// closed form runCV computes: gaussian equations, no latent nodes, no
-// period effects, a panel with units.
+// cvSupported checks that runCV can score held-out units: a panel with
+// units, observed nodes (no latent nodes).
 func cvSupported(spec *sem.Spec) error {
 	if len(spec.Layout.Units) == 0 {
 		return fmt.Errorf("leave-units-out cross-validation needs a panel with units")
 	}
 	if len(spec.Latents) > 0 {
-		return fmt.Errorf("the model has latent nodes (%s); cross-validation supports observed gaussian nodes only, so far", spec.Latents[0].Node)
-	}
-	for _, eq := range spec.Equations {
-		if eq.Family != nil {
-			if _, ok := eq.Family.(sem.Gaussian); !ok {
-				return fmt.Errorf("node %s is %s; cross-validation supports gaussian nodes only, so far", eq.Node, eq.Family.Name())
-			}
-		}
-		if eq.Time != sem.TimeNone {
-			return fmt.Errorf("node %s has period effects; cross-validation supports time_effects = \"none\" only, so far", eq.Node)
-		}
+		return fmt.Errorf("the model has latent nodes (%s); cross-validation supports observed nodes only, so far", spec.Latents[0].Node)
 	}
 	return nil
 }
 
 // runCV fits the data without the fold's units and scores their observed
 // values. Each equation's values of a held-out unit are predicted given
-// their observed parents; the unit's own intercept is unknown, so the
-// prediction integrates it over its distribution normal(0, tau): the
-// unit's n values are jointly normal with covariance sigma²I + tau²J, and
-// the unit's elpd is the log of that density averaged over the draws
-// (summed over equations inside the average, as one joint density).
+// their observed parents (and offsets, trials and period effects); the
+// unit's own intercept is unknown, so the prediction integrates it over its
+// distribution normal(0, tau). For a gaussian equation that integral has a
+// closed form (the unit's n values are jointly normal with covariance
+// sigma²I + tau²J); for any other family it is taken by adaptive
+// Gauss–Hermite quadrature of the product of the family's LogDensity over
+// the unit's rows. The unit's elpd is the log of the joint density (summed
+// over equations) averaged over the draws. A period that only held-out units
+// have has no estimated effect; its effect is taken as 0, its prior mean.
 func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, error) {
 	if t.CV == nil {
 		return nil, fmt.Errorf("task %d: a cv task without its fold", t.Index)
@@ -115,10 +110,17 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 		}
 		out[j] = true
 	}
-	// Hold the fold's values out of every equation.
+	// Hold the fold's values out of every equation. The families are
+	// prepared on all the data first, so that an ordered node keeps the
+	// categories only held-out units have.
 	held := make([][]float64, len(spec.Equations))
+	fams := make([]sem.Family, len(spec.Equations))
 	for i := range spec.Equations {
 		eq := &spec.Equations[i]
+		if fams[i], err = prepareFamily(eq); err != nil {
+			return nil, fmt.Errorf("node %s: %v", eq.Node, err)
+		}
+		eq.Family = fams[i]
 		held[i] = eq.Y
 		y := slices.Clone(eq.Y)
 		for r := range y {
@@ -132,53 +134,18 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	for c, g := range f.Manifest.Timing.GradEvals {
-		tm.GradEvals += g
-		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+	countFit(f, tm)
+	for c := range f.Manifest.Timing.GradEvals {
 		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
 	}
-	flat := func(name string) ([]float64, error) {
-		ch := f.Param(name)
-		if ch == nil {
-			return nil, fmt.Errorf("the fit has no parameter %s", name)
-		}
-		var v []float64
-		for _, c := range ch {
-			v = append(v, c...)
-		}
-		return v, nil
-	}
-	// Per equation: the draws of its parameters.
-	type eqDraws struct {
-		a, sigma, tau []float64
-		b             [][]float64
-	}
-	eds := make([]eqDraws, len(spec.Equations))
-	S := 0
-	for i, eq := range spec.Equations {
-		var ed eqDraws
-		if ed.a, err = flat("a." + eq.Node); err != nil {
+	eds := make([]*eqDraws, len(spec.Equations))
+	for i := range spec.Equations {
+		if eds[i], err = drawsOf(f, &spec.Equations[i], fams[i], lay); err != nil {
 			return nil, err
 		}
-		if ed.sigma, err = flat("sigma." + eq.Node); err != nil {
-			return nil, err
-		}
-		if eq.UnitRE {
-			if ed.tau, err = flat("tau." + eq.Node); err != nil {
-				return nil, err
-			}
-		}
-		for _, term := range eq.Terms {
-			name := sem.TermParamName(eq.Node, term)
-			b, err := flat(name)
-			if err != nil {
-				return nil, err
-			}
-			ed.b = append(ed.b, b)
-		}
-		eds[i] = ed
-		S = len(ed.a)
 	}
+	S := eds[0].S
+	nodes, weights := hermite(cvQuadNodes)
 	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),
 		CV: &CVResult{Fold: t.CV.Fold}}
 	total := 0.0
@@ -192,7 +159,10 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 				if lay.Unit[r] != j || math.IsNaN(held[i][r]) {
 					continue
 				}
-				ok := true
+				ok := eq.Offset == nil || !math.IsNaN(eq.Offset[r])
+				if eds[i].trials {
+					ok = ok && eq.Trials != nil && !math.IsNaN(eq.Trials[r])
+				}
 				for _, term := range eq.Terms {
 					if math.IsNaN(term.X[r]) {
 						ok = false
@@ -212,27 +182,10 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 		}
 		lp := make([]float64, S)
 		for s := 0; s < S; s++ {
-			for i, eq := range spec.Equations {
-				if len(rows[i]) == 0 {
-					continue
+			for i := range spec.Equations {
+				if len(rows[i]) > 0 {
+					lp[s] += eds[i].unitLogDensity(&spec.Equations[i], rows[i], held[i], s, lay, nodes, weights)
 				}
-				ed := eds[i]
-				tau := 0.0
-				if ed.tau != nil {
-					tau = ed.tau[s]
-				}
-				sig2 := ed.sigma[s] * ed.sigma[s]
-				var sse, se float64
-				for _, r := range rows[i] {
-					mu := ed.a[s]
-					for k, term := range eq.Terms {
-						mu += ed.b[k][s] * term.X[r]
-					}
-					e := held[i][r] - mu
-					sse += e * e
-					se += e
-				}
-				lp[s] += csLogDensity(sse, se, len(rows[i]), sig2, tau*tau)
 			}
 		}
 		ue.Elpd = Num(logMeanExp(lp))
@@ -242,6 +195,212 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 	}
 	res.CV.Elpd = Num(total)
 	return res, nil
+}
+
+// cvQuadNodes is the number of Gauss–Hermite nodes of the unit-intercept
+// integral (adaptive: centred on the integrand's mode and scaled by its
+// curvature, so a few nodes suffice; TestUnitMarginal checks the accuracy).
+const cvQuadNodes = 15
+
+// eqDraws holds the draws of one equation's parameters.
+type eqDraws struct {
+	S      int
+	fam    sem.Family
+	gauss  bool
+	trials bool
+	a      []float64   // nil without an intercept
+	b      [][]float64 // by term
+	par    [][]float64 // the family's parameters, by ParamNames
+	tau    []float64   // nil without unit intercepts
+	g      [][]float64 // by period index; nil entries: no effect
+	buf    []float64   // a row's parameters (+ trials)
+	mu     []float64   // scratch: the unit's linear predictors
+}
+
+// drawsOf reads eq's parameters' draws from the fit.
+func drawsOf(f *fit.Fit, eq *sem.Equation, fam sem.Family, lay sem.Layout) (*eqDraws, error) {
+	flat := func(name string) ([]float64, error) {
+		ch := f.Param(name)
+		if ch == nil {
+			return nil, fmt.Errorf("the fit has no parameter %s", name)
+		}
+		var v []float64
+		for _, c := range ch {
+			v = append(v, c...)
+		}
+		return v, nil
+	}
+	ed := &eqDraws{fam: fam}
+	_, ed.gauss = fam.(sem.Gaussian)
+	_, ed.trials = fam.(sem.TrialsFamily)
+	var err error
+	if fam.Intercept() {
+		if ed.a, err = flat("a." + eq.Node); err != nil {
+			return nil, err
+		}
+		ed.S = len(ed.a)
+	}
+	for _, name := range fam.ParamNames(eq.Node) {
+		v, err := flat(name)
+		if err != nil {
+			return nil, err
+		}
+		ed.par = append(ed.par, v)
+		ed.S = len(v)
+	}
+	if eq.UnitRE {
+		if ed.tau, err = flat("tau." + eq.Node); err != nil {
+			return nil, err
+		}
+	}
+	for _, term := range eq.Terms {
+		b, err := flat(sem.TermParamName(eq.Node, term))
+		if err != nil {
+			return nil, err
+		}
+		ed.b = append(ed.b, b)
+		ed.S = len(b)
+	}
+	if eq.Time != sem.TimeNone {
+		ed.g = make([][]float64, len(lay.Times))
+		for t, label := range lay.Times {
+			if ch := f.Param("g." + eq.Node + "." + label); ch != nil {
+				ed.g[t], _ = flat("g." + eq.Node + "." + label)
+			}
+		}
+	}
+	if ed.S == 0 {
+		return nil, fmt.Errorf("node %s: the fit has no draws of its parameters", eq.Node)
+	}
+	ed.buf = make([]float64, len(ed.par)+1)
+	return ed, nil
+}
+
+// unitLogDensity is the log density of one held-out unit's values y at
+// rows, at draw s, its unit intercept integrated out.
+func (ed *eqDraws) unitLogDensity(eq *sem.Equation, rows []int, y []float64, s int, lay sem.Layout, nodes, weights []float64) float64 {
+	ed.mu = ed.mu[:0]
+	for _, r := range rows {
+		mu := 0.0
+		if ed.a != nil {
+			mu = ed.a[s]
+		}
+		for k, term := range eq.Terms {
+			mu += ed.b[k][s] * term.X[r]
+		}
+		if eq.Offset != nil {
+			mu += eq.Offset[r]
+		}
+		if ed.g != nil && lay.Time != nil && ed.g[lay.Time[r]] != nil {
+			mu += ed.g[lay.Time[r]][s]
+		}
+		ed.mu = append(ed.mu, mu)
+	}
+	tau := 0.0
+	if ed.tau != nil {
+		tau = ed.tau[s]
+	}
+	for k := range ed.par {
+		ed.buf[k] = ed.par[k][s]
+	}
+	if ed.gauss {
+		sig2 := ed.buf[0] * ed.buf[0]
+		var sse, se float64
+		for i, r := range rows {
+			e := y[r] - ed.mu[i]
+			sse += e * e
+			se += e
+		}
+		return csLogDensity(sse, se, len(rows), sig2, tau*tau)
+	}
+	par := ed.buf[:len(ed.par)]
+	if ed.trials {
+		par = ed.buf[:len(ed.par)+1]
+	}
+	h := func(u float64) float64 {
+		l := 0.0
+		for i, r := range rows {
+			if ed.trials {
+				par[len(ed.par)] = eq.Trials[r]
+			}
+			l += ed.fam.LogDensity(y[r], ed.mu[i]+u, par)
+		}
+		return l
+	}
+	if tau == 0 {
+		return h(0)
+	}
+	return logMarginal(h, tau, nodes, weights)
+}
+
+// hermite returns the n Gauss–Hermite nodes and weights (for
+// ∫ f(x) exp(−x²) dx).
+func hermite(n int) (x, w []float64) {
+	x, w = make([]float64, n), make([]float64, n)
+	quad.Hermite{}.FixedLocations(x, w, math.Inf(-1), math.Inf(1))
+	return x, w
+}
+
+// logMarginal returns log ∫ exp(h(u)) normal(u | 0, tau) du by adaptive
+// Gauss–Hermite quadrature (as lme4's nAGQ): with k(u) = h(u) + log
+// normal(u | 0, tau), its mode m (damped Newton) and s = 1/√(−k″(m)), the
+// integral is √2·s·Σ w_i exp(k(m + √2·s·x_i) + x_i²). Exact when exp(k) is
+// a normal density times a polynomial of degree below 2n.
+func logMarginal(h func(float64) float64, tau float64, x, w []float64) float64 {
+	k := func(u float64) float64 {
+		return h(u) - 0.5*u*u/(tau*tau) - math.Log(tau) - 0.5*math.Log(2*math.Pi)
+	}
+	m, km := 0.0, k(0)
+	curv := -1 / (tau * tau)
+	for it := 0; it < 100; it++ {
+		e := 1e-4 * math.Max(tau, 1e-3)
+		kp, kn := k(m+e), k(m-e)
+		d1 := (kp - kn) / (2 * e)
+		d2 := (kp - 2*km + kn) / (e * e)
+		if !(d2 < 0) || math.IsNaN(d2) {
+			d2 = -1 / (tau * tau) // not concave here: a prior-sized step
+		}
+		step := -d1 / d2
+		// Backtrack until k does not decrease.
+		for bt := 0; bt < 30; bt++ {
+			if kv := k(m + step); kv >= km || math.IsNaN(km) {
+				m, km = m+step, kv
+				break
+			}
+			step /= 2
+		}
+		curv = d2
+		if math.Abs(step) < 1e-8*math.Max(tau, 1e-3) {
+			break
+		}
+	}
+	// Curvature at the mode.
+	e := 1e-4 * math.Max(1/math.Sqrt(-curv), 1e-6)
+	if d2 := (k(m+e) - 2*km + k(m-e)) / (e * e); d2 < 0 {
+		curv = d2
+	}
+	s := 1 / math.Sqrt(-curv)
+	terms := make([]float64, len(x))
+	for i := range x {
+		terms[i] = math.Log(w[i]) + k(m+math.Sqrt2*s*x[i]) + x[i]*x[i]
+	}
+	return math.Log(math.Sqrt2*s) + logSumExp(terms)
+}
+
+// logSumExp is log Σ exp(x), computed stably.
+func logSumExp(x []float64) float64 {
+	mx := math.Inf(-1)
+	for _, v := range x {
+		mx = math.Max(mx, v)
+	}
+	if math.IsInf(mx, -1) {
+		return mx
+	}
+	s := 0.0
+	for _, v := range x {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s)
 }
 
 // csLogDensity is the log density of k values jointly normal around their

@@ -80,29 +80,61 @@
 // each quantity is below zero (a remedy reduces the outcome) with posterior
 // probability at least 0.95.
 //
+// # Warm starts
+//
+// warm_start = true in [fit] starts the tasks that share a model (the same
+// parameters by name: a multiverse over seeds, priors or columns, every
+// replication or fold) from a pilot fit's step size and diagonal metric:
+// one pilot per group (pilots/NN: the group's first task's manifest, full
+// warm-up, a few draws; its adaptation in warm.json), after which each task
+// keeps the pilot's metric fixed and adapts only its step size over
+// warm_start_warmup iterations (default warmup/4). timing.json counts the
+// warm-up's gradients (warmup_gradient_evaluations). The pilot is a
+// deterministic task, so results stay the same bytes under every executor:
+// RunLocal runs the pilots first, SubmitSlurm submits them as one job the
+// arrays depend on, 'dilemma sweep run DIR --pilots' runs them alone, and a
+// task whose pilot is missing runs it itself. The metric fits the pilot's
+// posterior: tasks whose posteriors differ much in scale (SBC replications,
+// each on its own simulated data) gain less and should be checked by their
+// min-ESS and R-hat, which results.csv lists.
+//
 // # Simulation-based calibration
 //
 // kind = "sbc" makes one task per replication ([sbc] replications,
 // parameters, thin). Each draws the parameters from their priors (the
-// model's, or package sem's defaults), simulates every equation's values on
-// the data's rows from them (the same missing values, exogenous columns,
-// lags within units and unit intercepts drawn from normal(0, tau)), fits
-// the simulated data and records each true value's rank among the thinned
-// posterior draws (Talts et al. 2018). Collect writes ranks.csv, sbc.csv
-// (Pearson's chi-square test of uniform ranks, and whether the ranks' ECDF
-// stays inside the 95% simultaneous band of Säilynoja, Bürkner and Vehtari
-// 2022), sbc-ranks.png (rank histograms) and sbc-ecdf-diff.png (ECDF
-// difference plots), with the defaults of R's SBC package. So far the
-// estimated nodes must be gaussian, without latent nodes or period effects.
+// model's, or package sem's defaults): intercepts, strengths, the families'
+// own parameters (sigma, a negative binomial's shape, zi and hu, phi, a
+// Student's nu truncated to nu > 1, an ordered node's cutpoints as the
+// sorted draws of their prior, see sem.ParamDrawer), unit-intercept sds and
+// period effects (fixed effects z_t − mean z, or a random walk from its
+// step sd), and latent nodes (their values from their structural equation
+// with sd 1, their indicators around a + lambda·eta with the first loading
+// positive; so far a latent's parents must be exogenous columns). It
+// simulates every equation's values on the data's rows from
+// them through the family's Rand (the same missing values, offsets,
+// trials, exogenous columns, lags within units and unit intercepts drawn
+// from normal(0, tau)), fits the simulated data and records each true
+// value's rank among the thinned posterior draws (Talts et al. 2018).
+// Collect writes ranks.csv, sbc.csv (Pearson's chi-square test of uniform
+// ranks, and whether the ranks' ECDF stays inside the 95% simultaneous band
+// of Säilynoja, Bürkner and Vehtari 2022), sbc-ranks.png (rank histograms)
+// and sbc-ecdf-diff.png (ECDF difference plots), with the defaults of R's
+// SBC package. So far unit_effects = "within", self-lags, latents with
+// simulated parents and indicators with trials are not simulated (planning
+// such a model is an error).
 //
 // # Cross-validation
 //
 // kind = "cv" deals the units to [cv] folds by a seeded shuffle and makes
 // one task per fold: the fit leaves the fold's units out of every equation,
 // and each held-out unit's observed values are scored jointly by their log
-// predictive density given their observed parents, the unit's own
-// intercept integrated out (its values are jointly normal with covariance
-// sigma²I + tau²J), averaged over the draws. Collect writes elpd.csv (per
-// fold and in total, with the standard error over units) and
-// elpd-units.csv. The same model restrictions as SBC apply.
+// predictive density given their observed parents (offsets, trials and the
+// fitted period effects), the unit's own intercept integrated out, averaged
+// over the draws. For a gaussian node the integral is closed (the values
+// are jointly normal with covariance sigma²I + tau²J); for any other family
+// it is adaptive Gauss–Hermite quadrature (15 nodes around the integrand's
+// mode) of the product of the family's LogDensity over the unit's rows. A
+// period only held-out units have gets effect 0, its prior mean. Collect
+// writes elpd.csv (per fold and in total, with the standard error over
+// units) and elpd-units.csv. Latent nodes are not supported so far.
 package sweep

@@ -23,6 +23,8 @@ chains = 4
 warmup = 300
 samples = 300
 # seed = 1
+# warm_start = true         # tasks sharing a model start from a pilot fit's step size and metric
+# warm_start_warmup = 75    # their warm-up then (default warmup/4)
 # time_effects = "none"     # none, fixed or random-walk
 # unit_intercepts = "auto"  # auto, centred or non-centred
 
@@ -53,8 +55,8 @@ time_effects = ["none", "fixed"]
 # data and records the rank of each true value among its posterior draws.
 # A calibrated sampler and model give uniform ranks; 'dilemma sweep collect'
 # draws rank histograms and ECDF-difference plots with a uniformity test.
-# So far: models whose estimated nodes are all gaussian, without latent
-# nodes or period effects.
+# Any family (each draws its own parameters: sigma, shape, zi/hu, phi, nu,
+# cutpoints), period effects and latent nodes with exogenous parents.
 kind = "sbc"
 model = "my.dag"
 data = "panel.csv"          # the rows, keys and exogenous columns to simulate on
@@ -66,7 +68,8 @@ samples = 500
 
 [sbc]
 replications = 200          # one task each
-parameters = ["b.x.y"]      # default: every edge strength
+parameters = ["b.x.y"]      # default: every edge strength; also a.NODE, sigma.NODE,
+                            # shape.NODE, c.NODE.1, tau.NODE, g.NODE.PERIOD, …
 # thin = 10                 # keep every 10th draw for the ranks (default: about 100 draws)
 `,
 	CV: `# Leave-units-out cross-validation: the units (countries) are split into
@@ -74,8 +77,8 @@ parameters = ["b.x.y"]      # default: every edge strength
 # observed values by their log predictive density. 'dilemma sweep collect'
 # gives the elpd per fold and in total, with its standard error. Each held-out
 # unit's values are scored jointly, its unit intercept integrated out.
-# So far: models whose estimated nodes are all gaussian, without latent
-# nodes or period effects.
+# Any family (non-gaussian nodes are scored through their log density, the
+# intercept integrated by quadrature) and period effects; so far no latent nodes.
 kind = "cv"
 model = "my.dag"
 data = "panel.csv"

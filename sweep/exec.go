@@ -19,6 +19,10 @@ type Status struct {
 	Done    []int        `json:"done"`
 	Failed  []FailedTask `json:"failed"`
 	Missing []int        `json:"missing"`
+	// Pilots counts the warm starts' pilot fits, PilotsDone those with
+	// their warm.json.
+	Pilots     int `json:"pilots,omitempty"`
+	PilotsDone int `json:"pilots_done,omitempty"`
 }
 
 // FailedTask is a task that failed and why.
@@ -34,7 +38,12 @@ func ReadStatus(dir string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{Dir: dir, Kind: p.Kind, Tasks: len(p.Tasks), Done: []int{}, Failed: []FailedTask{}, Missing: []int{}}
+	st := &Status{Dir: dir, Kind: p.Kind, Tasks: len(p.Tasks), Done: []int{}, Failed: []FailedTask{}, Missing: []int{}, Pilots: len(p.Pilots)}
+	for k := range p.Pilots {
+		if _, err := ReadWarm(dir, k); err == nil {
+			st.PilotsDone++
+		}
+	}
 	for i := range p.Tasks {
 		if Done(dir, i) {
 			st.Done = append(st.Done, i)
@@ -121,6 +130,12 @@ func RunLocal(ctx context.Context, dir string, jobs int, progress func(i int, er
 	}
 	todo := st.Pending()
 	rep := &LocalReport{Skipped: len(st.Done)}
+	if len(todo) > 0 {
+		// Warm starts: the pilots first, so that no two tasks run one.
+		if err := RunPilots(ctx, dir, jobs); err != nil {
+			return rep, err
+		}
+	}
 	jobs = max(1, min(jobs, len(todo)))
 	next := make(chan int)
 	var mu sync.Mutex

@@ -42,6 +42,11 @@ type File struct {
 	Time  string // time key column of Data (default month)
 	// KeepFits writes each task's fit directory beside its result.
 	KeepFits bool
+	// WarmStart ([fit] warm_start = true) starts the tasks that share a
+	// model from a pilot fit's step size and metric, with WarmStartWarmup
+	// warm-up iterations ([fit] warm_start_warmup, default warmup/4).
+	WarmStart       bool
+	WarmStartWarmup int
 	// Settings are the fit settings of every task before the axes apply:
 	// fit.DefaultSettings overlaid with the [fit] table.
 	Settings fit.Settings
@@ -183,8 +188,14 @@ func Parse(b []byte, name string) (*File, error) {
 	if f.Time == "" {
 		f.Time = "month"
 	}
+	if err := f.warmKeys(raw.Fit, bad); err != nil {
+		return nil, err
+	}
 	if f.Settings, err = applySettings(fit.DefaultSettings(), raw.Fit); err != nil {
 		return nil, bad(settingKey(err), "[fit]: %v", err)
+	}
+	if f.WarmStart && f.WarmStartWarmup < 0 {
+		f.WarmStartWarmup = f.Settings.Warmup / 4
 	}
 	if err := f.checkQuery(bad); err != nil {
 		return nil, err
@@ -339,7 +350,7 @@ func settingFields() map[string]int {
 	out := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
+		if name != "" && name != "-" && name != "step_size" && name != "inv_metric" { // set by warm starts only
 			out[name] = i
 		}
 	}
@@ -428,4 +439,30 @@ func applySettings(s fit.Settings, values map[string]any) (fit.Settings, error) 
 		}
 	}
 	return s, nil
+}
+
+// warmKeys takes warm_start and warm_start_warmup out of the [fit] table
+// (they are sweep settings, not fit settings).
+func (f *File) warmKeys(raw map[string]any, bad func(key, format string, args ...any) error) error {
+	f.WarmStartWarmup = -1
+	if v, ok := raw["warm_start"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			return bad("warm_start", "[fit]: warm_start = %v: want true or false", v)
+		}
+		f.WarmStart = b
+		delete(raw, "warm_start")
+	}
+	if v, ok := raw["warm_start_warmup"]; ok {
+		n, isInt := v.(int64)
+		if !isInt || n < 0 {
+			return bad("warm_start_warmup", "[fit]: warm_start_warmup = %v: want a warm-up length of 0 or more", v)
+		}
+		if !f.WarmStart {
+			return bad("warm_start_warmup", "[fit]: warm_start_warmup without warm_start = true")
+		}
+		f.WarmStartWarmup = int(n)
+		delete(raw, "warm_start_warmup")
+	}
+	return nil
 }

@@ -57,6 +57,8 @@ type Task struct {
 	SBC *SBCTask `json:"sbc,omitempty"`
 	// CV: the fold this task leaves out.
 	CV *CVTask `json:"cv,omitempty"`
+	// Warm: the pilot that warm-starts the task (warm_start = true).
+	Warm *TaskWarm `json:"warm_start,omitempty"`
 }
 
 // Describe writes the task's choices as "axis=value, …".
@@ -84,6 +86,8 @@ type Plan struct {
 	Query   Query     `json:"query"`
 	Axes    []AxisDoc `json:"axes,omitempty"`
 	Tasks   []Task    `json:"tasks"`
+	// Pilots are the warm starts' pilot fits (warm_start = true).
+	Pilots []Pilot `json:"pilots,omitempty"`
 	// Manifests[i] is task i's fit manifest (written to its own file).
 	Manifests []fit.Manifest `json:"-"`
 	// Source is the sweep file's text (written to sweep.toml).
@@ -157,6 +161,8 @@ func Build(f *File) (*Plan, error) {
 	}
 	checkedQuery := map[string]bool{}
 	var bindCache = map[string]error{}
+	var keyCache = map[string]string{}
+	var groups []string // per task: its parameters (warm-start groups)
 	for i := 0; i < n; i++ {
 		task := Task{Index: i, Kind: f.Kind, Query: f.Query, KeepFit: f.KeepFits}
 		rest := i
@@ -220,7 +226,7 @@ func Build(f *File) (*Plan, error) {
 		key := text + "\x00" + fmt.Sprintf("%+v", opt)
 		berr, seen := bindCache[key]
 		if !seen {
-			berr = bind(text, modelName, panel, opt)
+			keyCache[key], berr = bind(text, modelName, panel, opt)
 			bindCache[key] = berr
 		}
 		if berr != nil {
@@ -239,6 +245,7 @@ func Build(f *File) (*Plan, error) {
 			Model: fit.ModelRef{Name: modelName, Text: text}, Data: dataRef, Settings: s}
 		p.Tasks = append(p.Tasks, task)
 		p.Manifests = append(p.Manifests, man)
+		groups = append(groups, keyCache[key]+"\x00"+s.Metric)
 	}
 	switch f.Kind {
 	case SBC:
@@ -250,21 +257,31 @@ func Build(f *File) (*Plan, error) {
 			return nil, err
 		}
 	}
+	if f.WarmStart {
+		if f.Kind != Multiverse {
+			// One model: every replication or fold shares the pilot.
+			groups = make([]string, len(p.Tasks))
+		}
+		buildPilots(p, groups, f.WarmStartWarmup)
+	}
 	return p, nil
 }
 
 // bind parses a task's model text and binds it to the panel.
-func bind(text, name string, panel *data.Panel, opt fit.Options) error {
+func bind(text, name string, panel *data.Panel, opt fit.Options) (key string, err error) {
 	m, err := model.ParseString(text, name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	pl, err := fit.NewPlan(m, panel, opt)
 	if err != nil {
-		return err
+		return "", err
 	}
-	_, err = sem.Compile(pl.Spec)
-	return err
+	post, err := sem.Compile(pl.Spec)
+	if err != nil {
+		return "", err
+	}
+	return paramKey(post.Dim(), post.ParamNames()), nil
 }
 
 // checkQueryNodes checks that the query's nodes are in the model.
@@ -466,6 +483,15 @@ func (p *Plan) Write(dir string) (existed bool, err error) {
 			return false, err
 		}
 		if err := writeJSON(filepath.Join(td, manifestFile), p.Manifests[i]); err != nil {
+			return false, err
+		}
+	}
+	for _, pi := range p.Pilots {
+		pd := PilotDir(tmp, pi.Index)
+		if err := os.MkdirAll(pd, 0o755); err != nil {
+			return false, err
+		}
+		if err := writeJSON(filepath.Join(pd, manifestFile), pilotManifest(p.Manifests[pi.Task])); err != nil {
 			return false, err
 		}
 	}

@@ -91,10 +91,11 @@ func buildSBC(f *File, p *Plan, panel *data.Panel) error {
 }
 
 // simulatable reports whether SBC draws parameter name's true value:
-// strengths, intercepts, residual sds and unit-intercept sds (not the unit
-// intercepts themselves).
+// intercepts, strengths, the families' own parameters (sigma, shape, zi,
+// hu, phi, nu, cutpoints), unit-intercept sds and period effects (not the
+// unit intercepts themselves).
 func simulatable(name string) bool {
-	for _, p := range []string{"a.", "b.", "sigma.", "tau."} {
+	for _, p := range []string{"a.", "b.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -118,28 +119,46 @@ type simulator struct {
 	spec  *sem.Spec
 	endo  map[string]int // equation index by node
 	rowAt map[[2]int]int // (unit, period ordinal) → row
+	// fams holds each equation's family prepared on its observed values:
+	// defaults resolved and an ordered family's number of categories
+	// fixed, so that every replication has the same parameters.
+	fams []sem.Family
+	// latent is the index of each latent node; indFams[li][k] latent li's
+	// indicator k's prepared family.
+	latent  map[string]int
+	indFams [][]sem.Family
 }
 
-// newSimulator checks that SBC can simulate spec: gaussian equations
-// without latent nodes or period effects, endogenous parents simulated
-// before their children, proper priors.
+// newSimulator checks that SBC can simulate spec: observed equations of
+// families that draw their parameters from their priors (sem.ParamDrawer),
+// endogenous parents simulated before their children, proper priors. It
+// fixes each equation's family in spec to the one prepared on the data.
 func newSimulator(spec *sem.Spec) (*simulator, error) {
-	if len(spec.Latents) > 0 {
-		return nil, fmt.Errorf("the model has latent nodes (%s); simulation-based calibration supports observed gaussian nodes only, so far", spec.Latents[0].Node)
+	s := &simulator{spec: spec, endo: map[string]int{}, rowAt: map[[2]int]int{}, latent: map[string]int{}}
+	for li := range spec.Latents {
+		s.latent[spec.Latents[li].Node] = li
 	}
-	s := &simulator{spec: spec, endo: map[string]int{}, rowAt: map[[2]int]int{}}
-	for i, eq := range spec.Equations {
-		if eq.Family != nil {
-			if _, ok := eq.Family.(sem.Gaussian); !ok {
-				return nil, fmt.Errorf("node %s is %s; simulation-based calibration supports gaussian nodes only, so far", eq.Node, eq.Family.Name())
-			}
+	for i := range spec.Equations {
+		s.endo[spec.Equations[i].Node] = i
+	}
+	if err := s.checkLatents(); err != nil {
+		return nil, err
+	}
+	s.endo = map[string]int{}
+	for i := range spec.Equations {
+		eq := &spec.Equations[i]
+		fam, err := prepareFamily(eq)
+		if err != nil {
+			return nil, fmt.Errorf("node %s: %v", eq.Node, err)
 		}
 		if eq.AR > 0 {
 			return nil, fmt.Errorf("node %s has AR(1) residuals (ar=\"1\"); simulation-based calibration does not simulate them yet", eq.Node)
 		}
-		if eq.Time != sem.TimeNone {
-			return nil, fmt.Errorf("node %s has period effects; simulation-based calibration supports time_effects = \"none\" only, so far", eq.Node)
+		if _, ok := fam.(sem.ParamDrawer); !ok {
+			return nil, fmt.Errorf("node %s is %s, whose parameters simulation-based calibration cannot draw from their priors", eq.Node, fam.Name())
 		}
+		eq.Family = fam
+		s.fams = append(s.fams, fam)
 		for _, t := range eq.Terms {
 			if t.UnitMean {
 				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
@@ -147,9 +166,12 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.Moderator != "" {
 				return nil, fmt.Errorf("the edge %s -> %s has a moderator (%s); simulation-based calibration does not support moderation yet", t.Parent, eq.Node, t.Moderator)
 			}
-			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
+			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node && t.X != nil {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}
+		}
+		if eq.Time != sem.TimeNone && spec.Layout.Time == nil {
+			return nil, fmt.Errorf("node %s has period effects but the data have no periods", eq.Node)
 		}
 		s.endo[eq.Node] = i
 	}
@@ -161,6 +183,30 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 		s.rowAt[[2]int{lay.Unit[r], s.ordinal(r)}] = r
 	}
 	return s, nil
+}
+
+// prepareFamily prepares eq's family (gaussian when nil) on its observed
+// values, with their trials for a family that takes trials.
+func prepareFamily(eq *sem.Equation) (sem.Family, error) {
+	fam := eq.Family
+	if fam == nil {
+		fam = sem.Gaussian{}
+	}
+	var y, n []float64
+	tf, trials := fam.(sem.TrialsFamily)
+	for r, v := range eq.Y {
+		if math.IsNaN(v) || (trials && (eq.Trials == nil || math.IsNaN(eq.Trials[r]))) {
+			continue
+		}
+		y = append(y, v)
+		if trials {
+			n = append(n, eq.Trials[r])
+		}
+	}
+	if trials {
+		return tf.PrepareTrials(y, n)
+	}
+	return fam.Prepare(y)
 }
 
 func (s *simulator) ordinal(r int) int {
@@ -196,32 +242,11 @@ func drawPrior(p, def sem.Prior, positive bool, rng *rand.Rand) (float64, error)
 	if p.Kind == sem.PriorDefault {
 		p = def
 	}
-	src := rng
-	for tries := 0; tries < 10000; tries++ {
-		var v float64
-		switch p.Kind {
-		case sem.PriorNormal:
-			v = p.Mu + p.Sigma*src.NormFloat64()
-		case sem.PriorStudentT:
-			v = p.Mu + p.Sigma*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu, Src: src}.Rand()
-		case sem.PriorCauchy:
-			v = p.Mu + p.Sigma*math.Tan(math.Pi*(src.Float64()-0.5))
-		case sem.PriorHalfNormal:
-			return math.Abs(p.Sigma * src.NormFloat64()), nil
-		case sem.PriorHalfCauchy:
-			return math.Abs(p.Sigma * math.Tan(math.Pi*(src.Float64()-0.5))), nil
-		case sem.PriorExponential:
-			return src.ExpFloat64() / p.Rate, nil
-		case sem.PriorGamma:
-			return distuv.Gamma{Alpha: p.Shape, Beta: p.Rate, Src: src}.Rand(), nil
-		default:
-			return 0, fmt.Errorf("prior %v is improper: simulation-based calibration needs proper priors", p)
-		}
-		if !positive || v > 0 {
-			return v, nil
-		}
+	lower := math.Inf(-1)
+	if positive {
+		lower = 0
 	}
-	return 0, fmt.Errorf("prior %v has almost no mass above 0", p)
+	return p.Draw(rng, lower)
 }
 
 // Default priors of package sem (see its documentation), for parameters
@@ -240,8 +265,13 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 	truth := map[string]float64{}
 	lay := s.spec.Layout
 	sim := map[string][]float64{}
+	etas, err := s.simulateLatents(truth, rng)
+	if err != nil {
+		return nil, err
+	}
 	for i := range s.spec.Equations {
 		eq := &s.spec.Equations[i]
+		fam := s.fams[i]
 		// Terms that read an endogenous node read its simulated values.
 		for k := range eq.Terms {
 			t := &eq.Terms[k]
@@ -261,11 +291,27 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 				return nil, fmt.Errorf("node %s reads %s before it is simulated", eq.Node, t.Parent)
 			}
 		}
-		a, err := drawPrior(eq.Intercept, defIntercept, false, rng)
-		if err != nil {
-			return nil, fmt.Errorf("a.%s: %v", eq.Node, err)
+		// Latent parents: their simulated values at t − lag.
+		xs := make([][]float64, len(eq.Terms))
+		for k, t := range eq.Terms {
+			xs[k] = t.X
+			if t.X == nil {
+				li, ok := s.latent[t.Parent]
+				if !ok {
+					return nil, fmt.Errorf("node %s: parent %s has no values", eq.Node, t.Parent)
+				}
+				if xs[k], err = s.lagged(etas[li], t.Lag); err != nil {
+					return nil, err
+				}
+			}
 		}
-		truth["a."+eq.Node] = a
+		var a float64
+		if fam.Intercept() {
+			if a, err = drawPrior(eq.Intercept, defIntercept, false, rng); err != nil {
+				return nil, fmt.Errorf("a.%s: %v", eq.Node, err)
+			}
+			truth["a."+eq.Node] = a
+		}
 		b := make([]float64, len(eq.Terms))
 		for k, t := range eq.Terms {
 			if b[k], err = drawPrior(t.Prior, defStrength, false, rng); err != nil {
@@ -274,15 +320,13 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 			name := sem.TermParamName(eq.Node, t)
 			truth[name] = b[k]
 		}
-		var sp sem.Prior
-		if g, ok := eq.Family.(sem.Gaussian); ok {
-			sp = g.Sigma
-		}
-		sigma, err := drawPrior(sp, defScale, true, rng)
+		par, err := fam.(sem.ParamDrawer).DrawParams(rng)
 		if err != nil {
-			return nil, fmt.Errorf("sigma.%s: %v", eq.Node, err)
+			return nil, fmt.Errorf("node %s: %v", eq.Node, err)
 		}
-		truth["sigma."+eq.Node] = sigma
+		for k, name := range fam.ParamNames(eq.Node) {
+			truth[name] = par[k]
+		}
 		var u []float64
 		if eq.UnitRE && lay.Unit != nil {
 			tau, err := drawPrior(eq.Tau, defScale, true, rng)
@@ -295,32 +339,113 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 				u[j] = tau * rng.NormFloat64()
 			}
 		}
+		_, trials := fam.(sem.TrialsFamily)
+		// The rows the fit will use: the response, its offset, trials and
+		// every parent observed.
+		used := make([]bool, lay.Rows)
+		for r := range used {
+			ok := !math.IsNaN(eq.Y[r]) && (eq.Offset == nil || !math.IsNaN(eq.Offset[r])) &&
+				(!trials || (eq.Trials != nil && !math.IsNaN(eq.Trials[r])))
+			for k := range eq.Terms {
+				ok = ok && !math.IsNaN(xs[k][r])
+			}
+			used[r] = ok
+		}
+		g, err := s.periodEffects(eq.Node, eq.Time, eq.TimePrior, used, truth, rng)
+		if err != nil {
+			return nil, err
+		}
 		y := make([]float64, lay.Rows)
+		rowPar := slices.Clone(par)
+		if trials {
+			rowPar = append(rowPar, 0)
+		}
 		for r := range y {
-			if math.IsNaN(eq.Y[r]) {
+			if !used[r] {
+				// Not used by this equation; a child reads NaN here too.
 				y[r] = math.NaN()
 				continue
 			}
 			mu := a
-			for k, t := range eq.Terms {
-				mu += b[k] * t.X[r]
+			for k := range eq.Terms {
+				mu += b[k] * xs[k][r]
 			}
 			if u != nil {
 				mu += u[lay.Unit[r]]
 			}
-			// A row with a missing parent keeps its draw (it is not used
-			// by this equation, but a child may read it).
-			noise := sigma * rng.NormFloat64()
-			if math.IsNaN(mu) {
-				y[r] = math.NaN()
-				continue
+			if g != nil {
+				mu += g[lay.Time[r]]
 			}
-			y[r] = mu + noise
+			if eq.Offset != nil {
+				mu += eq.Offset[r]
+			}
+			if trials {
+				rowPar[len(par)] = eq.Trials[r]
+			}
+			y[r] = fam.Rand(mu, rowPar, rng)
 		}
 		eq.Y = y
 		sim[eq.Node] = y
 	}
 	return truth, nil
+}
+
+// periodEffects draws eq's period effects, by period index (nil without
+// them), over the periods its used rows cover, as package sem defines them:
+// fixed effects g_t = z_t − mean(z) with z_t from the time prior, or a
+// random walk from 0 at the first period with steps normal(0, tau_time).
+func (s *simulator) periodEffects(node string, mode sem.TimeMode, tp sem.Prior, used []bool, truth map[string]float64, rng *rand.Rand) ([]float64, error) {
+	lay := s.spec.Layout
+	if mode == sem.TimeNone || lay.Time == nil {
+		return nil, nil
+	}
+	present := make([]bool, len(lay.Times))
+	for r, ok := range used {
+		if ok {
+			present[lay.Time[r]] = true
+		}
+	}
+	var times []int
+	for t, ok := range present {
+		if ok {
+			times = append(times, t)
+		}
+	}
+	if len(times) < 2 {
+		return nil, nil // sem drops period effects over a single period
+	}
+	prior := sem.TimeEffectPrior(mode, tp)
+	g := make([]float64, len(lay.Times))
+	switch mode {
+	case sem.TimeFixed:
+		z := make([]float64, len(times))
+		mean := 0.0
+		for k := range z {
+			v, err := prior.Draw(rng, math.Inf(-1))
+			if err != nil {
+				return nil, fmt.Errorf("period effects of %s: %v", node, err)
+			}
+			z[k] = v
+			mean += v / float64(len(z))
+		}
+		for k, t := range times {
+			g[t] = z[k] - mean
+			truth["g."+node+"."+lay.Times[t]] = g[t]
+		}
+	case sem.TimeRandomWalk:
+		sd, err := prior.Draw(rng, 0)
+		if err != nil {
+			return nil, fmt.Errorf("tau_time.%s: %v", node, err)
+		}
+		truth["tau_time."+node] = sd
+		for k := 1; k < len(times); k++ {
+			g[times[k]] = g[times[k-1]] + sd*rng.NormFloat64()
+			truth["g."+node+"."+lay.Times[times[k]]] = g[times[k]]
+		}
+	default:
+		return nil, fmt.Errorf("node %s: period effects %v are not simulated", node, mode)
+	}
+	return g, nil
 }
 
 func runSBC(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, error) {
@@ -345,9 +470,8 @@ func runSBC(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	for c, g := range f.Manifest.Timing.GradEvals {
-		tm.GradEvals += g
-		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+	countFit(f, tm)
+	for c := range f.Manifest.Timing.GradEvals {
 		tm.Sample += f.Manifest.Timing.Warmup[c] + f.Manifest.Timing.Sampling[c]
 	}
 	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -131,8 +132,10 @@ func TestSBCCalibrated(t *testing.T) {
 	}
 }
 
-// TestSBCRefusesWhatItCannotSimulate: a latent node, a non-gaussian node or
-// a parameter the model lacks is a clear error at plan time.
+// TestSBCRefusesWhatItCannotSimulate: a parameter the model lacks, or a
+// latent node whose parent is simulated, is a clear error at plan time;
+// fig2 (a latent with an exogenous parent, ordered and beta_binomial
+// nodes) plans.
 func TestSBCRefusesWhatItCannotSimulate(t *testing.T) {
 	path := tinySweep(t, strings.Replace(sbcSweep, `"b.x.y", "a.y", "sigma.y", "tau.y"`, `"b.y.x"`, 1))
 	f, err := ReadFile(path)
@@ -142,13 +145,35 @@ func TestSBCRefusesWhatItCannotSimulate(t *testing.T) {
 	if _, err := Build(f); err == nil || !strings.Contains(err.Error(), `parameter "b.y.x"`) {
 		t.Errorf("unknown parameter: %v", err)
 	}
-	path = tinySweep(t, strings.Replace(sbcSweep, `model = "my.dag"`, `model = "fig2"`+"\n", 1))
-	os.WriteFile(path, []byte(strings.Replace(strings.Replace(sbcSweep, `model = "my.dag"`, `model = "fig2"`, 1), `data = "panel.csv"`, "", 1)), 0o644)
+	os.WriteFile(filepath.Join(filepath.Dir(path), "my.dag"), []byte(`dag { x -> y; y -> L }
+settings {
+  x [column="x"]
+  y [column="y"]
+  L [latent, indicators="i1,i2"]
+}
+`), 0o644)
+	var panel strings.Builder
+	panel.WriteString("iso3,month,x,y,i1,i2\n")
+	for u := 0; u < 6; u++ {
+		for p := 1; p <= 4; p++ {
+			fmt.Fprintf(&panel, "U%d,2020-%02d,%d,%d,%d,%d\n", u, p, (u*7+p)%5, (u*3+p)%4, (u+p)%3, (u*p)%5)
+		}
+	}
+	os.WriteFile(filepath.Join(filepath.Dir(path), "panel.csv"), []byte(panel.String()), 0o644)
+	os.WriteFile(path, []byte(sbcSweep), 0o644)
 	if f, err = ReadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(f); err == nil || !strings.Contains(err.Error(), "latent") {
-		t.Errorf("fig2 (latent nodes): %v", err)
+	if _, err := Build(f); err == nil || !strings.Contains(err.Error(), "latent L: parent y is not an exogenous column") {
+		t.Errorf("a latent with a simulated parent: %v", err)
+	}
+	os.WriteFile(path, []byte(strings.Replace(strings.Replace(strings.Replace(sbcSweep, `model = "my.dag"`, `model = "fig2"`, 1), `data = "panel.csv"`, "", 1),
+		`"b.x.y", "a.y", "sigma.y", "tau.y"`, `"b.fear.unilateralism", "c.unilateralism.2", "phi.dilemma", "lambda.intent_uncertainty.h2_testing_policy"`, 1)), 0o644)
+	if f, err = ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Build(f); err != nil || len(p.Tasks) != 24 {
+		t.Errorf("fig2: %v", err)
 	}
 }
 

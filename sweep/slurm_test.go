@@ -128,3 +128,39 @@ func TestSlurmMatchesLocal(t *testing.T) {
 		t.Errorf("results.csv collected on Slurm differs from --local's:\n%s\n%s", a, b)
 	}
 }
+
+// TestSlurmWarmStart submits a warm-started sweep to a real Slurm cluster:
+// the pilot job runs first, the array waits for it (afterany), and every
+// result and the pilot's warm.json equal, byte for byte, those of the same
+// plan run with --local.
+func TestSlurmWarmStart(t *testing.T) {
+	needSlurm(t)
+	bin := buildDilemma(t)
+	path := tinySweep(t, strings.Replace(smallMultiverse, "samples = 150\n", "samples = 150\nwarm_start = true\n", 1))
+	p, viaSlurm := planTo(t, path)
+	_, local := planTo(t, path)
+	if len(p.Pilots) != 1 {
+		t.Fatalf("pilots %+v", p.Pilots)
+	}
+	if _, err := RunLocal(context.Background(), local, 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := SubmitSlurm(context.Background(), viaSlurm, SlurmOptions{Binary: bin, SbatchArgs: []string{"--time=00:10:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.PilotJob == "" {
+		t.Fatalf("no pilot job: %+v", sub)
+	}
+	waitJobs(t, append(append(sub.ArrayJobs, sub.CollectJob), sub.PilotJob), 5*time.Minute)
+	if a, b := readFile(t, filepath.Join(PilotDir(viaSlurm, 0), WarmFile)), readFile(t, filepath.Join(PilotDir(local, 0), WarmFile)); !bytes.Equal(a, b) {
+		t.Errorf("the pilot on Slurm differs from --local's:\n%s\n%s", a, b)
+	}
+	for i := range p.Tasks {
+		a := readFile(t, filepath.Join(TaskDir(viaSlurm, i), ResultFile))
+		b := readFile(t, filepath.Join(TaskDir(local, i), ResultFile))
+		if !bytes.Equal(a, b) {
+			t.Errorf("task %d: Slurm's warm-started result differs from --local's", i)
+		}
+	}
+}

@@ -50,6 +50,9 @@ type Submission struct {
 	CollectJob string `json:"collect_job"`
 	// Script is the batch script of the array.
 	Script string `json:"script"`
+	// PilotJob runs the warm starts' pilots not yet done before the arrays
+	// (warm_start = true); "" when there is none to run.
+	PilotJob string `json:"pilot_job,omitempty"`
 }
 
 // ArraySpec writes indices (sorted, distinct) as Slurm's --array list:
@@ -215,6 +218,20 @@ func SubmitSlurm(ctx context.Context, dir string, opt SlurmOptions) (*Submission
 	}
 	sub.Script = task
 	common := append([]string{"--parsable"}, opt.SbatchArgs...)
+	var pilotDep []string
+	if pending := pendingPilots(dir, p); pending > 0 {
+		// The pilots run first, in one job; the arrays start after it
+		// whatever its outcome (a task whose pilot failed reruns it
+		// itself and records the reason).
+		ps, err := pilotScript(dir, opt.CPUs, opt.Partition)
+		if err != nil {
+			return nil, err
+		}
+		if sub.PilotJob, err = sbatch(ctx, opt.Sbatch, append(append([]string{}, common...), ps)); err != nil {
+			return sub, err
+		}
+		pilotDep = []string{"--dependency=afterany:" + sub.PilotJob}
+	}
 	for lo := 0; lo < len(sub.Tasks); {
 		base := sub.Tasks[lo] / ArrayChunk * ArrayChunk
 		hi := lo
@@ -227,7 +244,7 @@ func SubmitSlurm(ctx context.Context, dir string, opt SlurmOptions) (*Submission
 		if opt.MaxRunning > 0 {
 			spec += "%" + strconv.Itoa(opt.MaxRunning)
 		}
-		args := append(append([]string{}, common...), "--array="+spec, fmt.Sprintf("--export=ALL,DILEMMA_TASK_BASE=%d", base), task)
+		args := append(append(append([]string{}, common...), pilotDep...), "--array="+spec, fmt.Sprintf("--export=ALL,DILEMMA_TASK_BASE=%d", base), task)
 		id, err := sbatch(ctx, opt.Sbatch, args)
 		if err != nil {
 			return sub, err
@@ -368,4 +385,42 @@ spec:
 	}
 	path := filepath.Join(kd, "job.yaml")
 	return path, writeAtomic(path, []byte(y))
+}
+
+// pendingPilots counts the pilots of dir without their warm.json.
+func pendingPilots(dir string, p *Plan) int {
+	n := 0
+	for k := range p.Pilots {
+		if _, err := ReadWarm(dir, k); err != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// pilotScript writes dir/slurm/pilot.sh: one job that runs the pilots not
+// yet done, as many at once as the job's CPUs allow for their chains.
+func pilotScript(dir string, cpus int, partition string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	sd := filepath.Join(abs, "slurm")
+	bin := filepath.Join(abs, "bin", "dilemma")
+	head := ""
+	if partition != "" {
+		head = fmt.Sprintf("#SBATCH --partition=%s\n", partition)
+	}
+	path := filepath.Join(sd, "pilot.sh")
+	s := fmt.Sprintf(`#!/bin/bash
+# The warm starts' pilot fits of the sweep in %[1]s (written by 'dilemma
+# sweep submit --slurm'); the task arrays start after this job.
+#SBATCH --job-name=dilemma-pilot
+#SBATCH --output=%[2]s/pilot-%%j.out
+#SBATCH --cpus-per-task=%[3]d
+%[4]sset -euo pipefail
+export GOMAXPROCS="${SLURM_CPUS_PER_TASK:-%[3]d}"
+exec %[5]s sweep run %[1]s --pilots --quiet
+`, shellQuote(abs), shellQuote(sd), cpus, head, shellQuote(bin))
+	return path, writeAtomic(path, []byte(s))
 }

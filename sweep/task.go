@@ -110,6 +110,25 @@ type Timing struct {
 	// WarmupSeconds is the warm-up's wall time summed over chains (they
 	// run in parallel, so it may exceed Total).
 	WarmupSeconds float64 `json:"warmup_seconds_all_chains"`
+	// WarmupGradEvals counts the gradients of the warm-up (initialization
+	// included) over all chains: GradEvals less the sampling draws'
+	// leapfrog steps.
+	WarmupGradEvals int64 `json:"warmup_gradient_evaluations"`
+}
+
+// countFit adds f's gradient counts and warm-up time to tm.
+func countFit(f *fit.Fit, tm *Timing) {
+	leap := slices.Index(inference.SamplerColumns, "n_leapfrog__")
+	for c, g := range f.Manifest.Timing.GradEvals {
+		tm.GradEvals += g
+		tm.WarmupGradEvals += g
+		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
+		if leap >= 0 && c < len(f.Stats) {
+			for _, n := range f.Stats[c][leap] {
+				tm.WarmupGradEvals -= int64(n)
+			}
+		}
+	}
 }
 
 // RunOptions are how a task is run; none of them changes its result.
@@ -182,6 +201,11 @@ func RunTask(ctx context.Context, dir string, i int, opt RunOptions) (err error)
 		}
 	}()
 	localData(dir, m)
+	if t.Warm != nil {
+		if err := warmStart(ctx, dir, t, m); err != nil {
+			return err
+		}
+	}
 	tm := Timing{Host: host, Executor: opt.Executor, Start: start.UTC().Format(time.RFC3339)}
 	var res *Result
 	switch t.Kind {
@@ -238,10 +262,7 @@ func fitTask(ctx context.Context, m *fit.Manifest, tm *Timing) (*fit.Fit, error)
 		return nil, err
 	}
 	tm.Sample += time.Since(t1).Seconds()
-	for c, g := range f.Manifest.Timing.GradEvals {
-		tm.GradEvals += g
-		tm.WarmupSeconds += f.Manifest.Timing.Warmup[c]
-	}
+	countFit(f, tm)
 	return f, nil
 }
 

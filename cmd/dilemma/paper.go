@@ -15,6 +15,7 @@ func init() {
 		name:    "paper",
 		summary: "the whole analysis: fit both figures, answer the paper's three questions, write a report",
 		usage: `Usage: dilemma paper --out DIR [--data CSV] [--chains 4] [--warmup 1000] [--samples 1000] [--seed N]
+                    [--robustness [--robustness-warmup 300] [--robustness-samples 300] [-j K]]
 
 Runs the paper's analysis on the embedded COVID-19 panel (or --data): fits
 the traditional security dilemma (fig1) and the non-traditional one with
@@ -36,7 +37,20 @@ by PSIS-LOO. Then it answers three questions:
 
 The sections that hold for any model are those of 'dilemma report'; the
 paper adds the two-model framing, the three questions and the family
-comparison. DIR receives report.md and report.html with every figure (PNG and PDF) and
+comparison.
+
+--robustness adds a multiverse of the remedies' effects over the choices
+the data's documentation (DATA.md) calls debatable: time effects or not,
+unequal exposure on the log scale or not, log1p or a binary for goodwill
+signals, fear as reported deaths or as stringency; one short fit
+per combination (4 chains × (300 + 300) unless --robustness-warmup and
+--robustness-samples say otherwise), run here K at a time
+(-j). The report gains a specification curve per remedy and the share of
+specifications in which each remedy reduces the outcome; DIR/robustness
+is the sweep directory (see 'dilemma sweep'). It costs one short fit per
+specification (16 on the built-in model).
+
+DIR receives report.md and report.html with every figure (PNG and PDF) and
 table (CSV, Markdown, LaTeX) explained, the data's attribution, the quality
 of each measure, the diagnostics, both fit directories and a manifest. DIR
 is written whole or not at all. Progress goes to stderr.
@@ -55,7 +69,8 @@ Examples:
   dilemma paper --out results
   dilemma paper --out results --chains 4 --seed 7
   dilemma paper --out quick --warmup 300 --samples 300     # a fast look
-  dilemma paper --out results --units USA,GBR,NZL --period 2020-06`,
+  dilemma paper --out results --units USA,GBR,NZL --period 2020-06
+  dilemma paper --out results --robustness -j 2`,
 		run: runPaper,
 	})
 }
@@ -82,6 +97,11 @@ func runPaper(e *env, args []string) error {
 	fs.StringVar(&o.Time, "period", "", "period of the counterfactuals, e.g. 2021-04 (default: the 16th period)")
 	fs.IntVar(&o.Horizon, "horizon", 6, "periods over which the remedies' effects are followed")
 	fs.Float64Var(&o.Width, "width", 7, "figure width in inches (3.5 for a journal column)")
+	fs.BoolVar(&o.Robustness, "robustness", false, "add a multiverse of the remedies over the data's debatable choices")
+	rs := paper.DefaultRobustnessSettings()
+	fs.IntVar(&rs.Warmup, "robustness-warmup", rs.Warmup, "with --robustness: warm-up iterations per chain of each specification")
+	fs.IntVar(&rs.Samples, "robustness-samples", rs.Samples, "with --robustness: kept draws per chain of each specification")
+	fs.IntVar(&o.RobustnessJobs, "j", 1, "with --robustness: specifications fitted at a time")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
@@ -107,6 +127,18 @@ func runPaper(e *env, args []string) error {
 	}
 	if o.Horizon < 1 {
 		return usagef("--horizon %d: want 1 or more periods", o.Horizon)
+	}
+	if o.Robustness {
+		rs.Chains, rs.Seed, rs.Time, rs.RE = o.Settings.Chains, o.Settings.Seed, o.Settings.Time, o.Settings.RE
+		if err := checkSettings(rs, 10); err != nil {
+			return usagef("%s", "--robustness-"+strings.TrimPrefix(err.Error(), "--"))
+		}
+		if o.RobustnessJobs < 1 {
+			return usagef("-j %d: want 1 or more", o.RobustnessJobs)
+		}
+		o.RobustnessSettings = rs
+	} else if d := paper.DefaultRobustnessSettings(); o.RobustnessJobs != 1 || rs.Warmup != d.Warmup || rs.Samples != d.Samples {
+		return usagef("-j, --robustness-warmup and --robustness-samples need --robustness")
 	}
 	if err := checkOutDir("--out", o.Out, "report.md", "report directory"); err != nil {
 		return err

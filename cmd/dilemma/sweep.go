@@ -23,7 +23,7 @@ func init() {
 		name:    "sweep",
 		summary: "many fits: multiverse, SBC, cross-validation, on a laptop or a Slurm cluster",
 		usage: `Usage: dilemma sweep plan SWEEP.toml --out DIR
-       dilemma sweep run DIR (--task I | --local [-j K])
+       dilemma sweep run DIR (--task I | --local [-j K] | --pilots)
        dilemma sweep submit DIR (--slurm [--partition P] [--max-running K] [--sbatch-arg A …] | --kubernetes --image IMG --claim PVC)
        dilemma sweep status DIR [--json]
        dilemma sweep collect DIR [--json]
@@ -81,6 +81,7 @@ Examples:
 		summary: "run one task of a sweep (or every task not done, with --local)",
 		usage: `Usage: dilemma sweep run DIR [--task I] [--force]
        dilemma sweep run DIR --local [-j K]
+       dilemma sweep run DIR --pilots [-j K]
 
 Runs task I: fits its manifest, answers its query and writes
 tasks/I/result.json atomically (a task killed half-way leaves nothing); a
@@ -90,6 +91,13 @@ from the scheduler: SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (so an
 array numbered 1-N also works), or JOB_COMPLETION_INDEX (Kubernetes Indexed
 Jobs). --local runs every task not done on this machine, K at a time
 (default 1; each task's chains already run in parallel).
+
+With warm_start = true in the sweep file's [fit] table, tasks that share a
+model start from a pilot fit's step size and metric and take a shorter
+warm-up (warm_start_warmup, default warmup/4). The pilots
+(pilots/NN/warm.json) run first: --local runs them before the tasks,
+'submit --slurm' as a job the arrays wait for, --pilots alone (e.g. before
+applying a Kubernetes Job); a task whose pilot is missing runs it itself.
 
 Examples:
   dilemma sweep run rob --task 3
@@ -188,6 +196,9 @@ func runSweepPlan(e *env, args []string) error {
 		return inputErr(err)
 	}
 	fmt.Fprintf(e.stdout, "%d tasks (%s, %s)\n", len(p.Tasks), p.Kind, p.Query.String())
+	if len(p.Pilots) > 0 {
+		e.logf("warm starts: %d pilot fits (one per model shape) run before the tasks, which then take %d warm-up iterations\n", len(p.Pilots), p.Tasks[0].Warm.Warmup)
+	}
 	if err := p.Table().Render(e.stdout, *format); err != nil {
 		return err
 	}
@@ -207,6 +218,7 @@ func runSweepRun(e *env, args []string) error {
 	local := fs.Bool("local", false, "run every task not done on this machine")
 	jobs := fs.Int("j", 1, "with --local: tasks at a time")
 	force := fs.Bool("force", false, "rerun a task that is done")
+	pilots := fs.Bool("pilots", false, "run the warm starts' pilot fits not yet done (warm_start = true), -j at a time")
 	executor := fs.String("executor", "", "who runs the task, recorded in timing.json (set by the batch scripts)")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
@@ -221,6 +233,19 @@ func runSweepRun(e *env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *pilots {
+		if *local || *task >= 0 || *force {
+			return usagef("--pilots runs the pilots only; run the tasks with --local or --task afterwards")
+		}
+		if _, err := sweep.ReadPlan(dir); err != nil {
+			return inputErr(err)
+		}
+		if err := sweep.RunPilots(ctx, dir, *jobs); err != nil {
+			return inputErr(err)
+		}
+		e.logf("pilots done\n")
+		return nil
+	}
 	if *local {
 		if *task >= 0 || *force {
 			return usagef("--local runs every task not done; --task and --force are for one task")
@@ -349,6 +374,9 @@ func runSweepStatus(e *env, args []string) error {
 		return writeJSON(e.stdout, st)
 	}
 	fmt.Fprintf(e.stdout, "%s: %d tasks (%s): %d done, %d failed, %d missing\n", st.Dir, st.Tasks, st.Kind, len(st.Done), len(st.Failed), len(st.Missing))
+	if st.Pilots > 0 {
+		fmt.Fprintf(e.stdout, "  warm-start pilots: %d of %d done\n", st.PilotsDone, st.Pilots)
+	}
 	for _, f := range st.Failed {
 		fmt.Fprintf(e.stdout, "  failed %d: %s\n", f.Index, strings.ReplaceAll(firstLine(errors.New(f.Error)), "\n", " "))
 	}
