@@ -33,6 +33,12 @@ type Posterior struct {
 	conds []int
 	rots  []int
 	xt    []float64
+	// missing locates the imputed values (missing.go); miMaps is each
+	// entry's map from sampler coordinate to value, miTransform whether
+	// any is not the identity.
+	missing     []MissingInfo
+	miMaps      []miMap
+	miTransform bool
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -65,6 +71,14 @@ type EquationInfo struct {
 	// Values is, for a latent's structural equation, how the sampler moves
 	// its values: "direct" or "conditional" (see LatentValues); else "".
 	Values string
+	// RowsImputed is how many of Rows hold an imputed value (MissingModel),
+	// ImputedFrom the nodes whose imputed values they hold (the node itself
+	// first when its own values are imputed), and Dropped the rows with the
+	// node observed that were left out, by the first parent missing there
+	// that could not be imputed (nil unless some equation has MissingModel).
+	RowsImputed int
+	ImputedFrom []string
+	Dropped     map[string]int
 }
 
 // String is a one-line summary, e.g.
@@ -214,6 +228,9 @@ func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
 		e := p.eqs[i]
 		helmertT(grad[e.uOff:e.uOff+e.J], e.hc)
 	}
+	if p.miTransform { // imputed values on (0, ∞) or (0, 1): missing.go
+		lp += p.miChain(x, xe, grad)
+	}
 	return lp
 }
 
@@ -226,6 +243,7 @@ func (p *Posterior) working(x []float64) []float64 {
 	}
 	xe := p.xt
 	copy(xe, x)
+	p.miForward(x, xe)
 	for _, i := range p.rots {
 		e := p.eqs[i]
 		helmert(xe[e.uOff:e.uOff+e.J], e.hc)
@@ -427,6 +445,9 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 			lp += e.rowLik(x, g, w, muReady)
 		}
 	}
+	if e.mi != nil { // rows with an imputed value (missing.go)
+		lp += e.miLik(x, g, w)
+	}
 	if e.famN > 0 {
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
 		if e.cutShift {
@@ -617,6 +638,7 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 			mu[r] += off[r]
 		}
 	}
+	e.miFill(x, mu, b) // imputed parent values (missing.go)
 }
 
 // rowLik is the log likelihood summed over the rows, through the family
@@ -672,6 +694,7 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 			w.dgt[tix[r]] += d
 		}
 	}
+	e.miBack(x, g, dmu, w) // imputed parent values (missing.go)
 	return lp
 }
 

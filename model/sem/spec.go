@@ -87,6 +87,9 @@ type Equation struct {
 	// TimePrior is the prior of each fixed period effect (default
 	// normal(0, 1)) or of the random walk's step sd (default half_normal(0.5)).
 	TimePrior Prior
+	// Missing chooses what becomes of the node's missing values (default
+	// MissingDrop; see Missing).
+	Missing Missing
 }
 
 // Term is one parent of an equation: an edge parent -> node, possibly lagged.
