@@ -103,3 +103,73 @@ func TestMissingNamesAndInfo(t *testing.T) {
 		t.Logf("%s: rows %d, imputed %d from %v, dropped %v", in.Node, in.Rows, in.RowsImputed, in.ImputedFrom, in.Dropped)
 	}
 }
+
+// An imputed value at t−1 enters its child's equation at t through the
+// lag, in its own unit only: moving mi.y1.U001.P02 changes the log density
+// by exactly y1's own term at P02 and y2's term at P03 of unit U001.
+func TestMissingLagAcrossMonth(t *testing.T) {
+	l := panelLayout(2, 4)
+	x := []float64{0.1, -0.4, 0.8, 0.3, 1.2, -0.7, 0.2, 0.5}
+	nan := math.NaN()
+	y1 := []float64{0.5, nan, 1.1, 0.2, 0.9, -0.3, nan, 0.4}
+	y2 := []float64{0.3, 0.7, -0.2, 0.6, 1.0, 0.1, 0.8, -0.5}
+	spec := &Spec{Layout: l, Equations: []Equation{
+		{Node: "y1", Y: y1, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+		{Node: "y2", Y: y2, Terms: []Term{{Parent: "y1", Lag: 1, X: lagged(l, y1, 1)}}},
+	}}
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := p.Equations()
+	// y2 uses P02 … P04 of both units (the first period has no lag); its
+	// rows at U001.P03 and U002.P04 hold imputed values.
+	if in[1].Rows != 6 || in[1].RowsImputed != 2 || in[0].Rows != 8 || in[0].RowsImputed != 2 {
+		t.Fatalf("rows: %v / %v", in[0], in[1])
+	}
+	k := index(t, p, "mi.y1.U001.P02")
+	index(t, p, "mi.y1.U002.P03")
+	rng := rand.New(rand.NewPCG(5, 5))
+	pt := randomPoint(rng, p.Dim(), 0.5)
+	g := make([]float64, p.Dim())
+	lp0 := p.LogDensityGrad(pt, g)
+	a1, b1, s1 := pt[index(t, p, "a.y1")], pt[index(t, p, "b.x.y1")], math.Exp(pt[index(t, p, "sigma.y1")])
+	a2, b2, s2 := pt[index(t, p, "a.y2")], pt[index(t, p, "b.y1.lag1.y2")], math.Exp(pt[index(t, p, "sigma.y2")])
+	term := func(v float64) float64 {
+		r1 := v - a1 - b1*x[1]
+		r2 := y2[2] - a2 - b2*v
+		return -0.5*r1*r1/(s1*s1) - 0.5*r2*r2/(s2*s2)
+	}
+	v0 := pt[k]
+	pt[k] = v0 + 0.7
+	lp1 := p.LogDensityGrad(pt, g)
+	if want := term(v0+0.7) - term(v0); math.Abs(lp1-lp0-want) > 1e-9 {
+		t.Errorf("moving the imputed value changed the log density by %.12g, want %.12g", lp1-lp0, want)
+	}
+}
+
+// A unit whose values of a node are all missing keeps its unit intercept
+// (known from its prior and from the children's rows), and the gradient
+// holds there.
+func TestMissingWholeUnit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 1))
+	spec := missingSpec(rng, 5, 6, RECentred, TimeNone)
+	for r := 0; r < 6; r++ {
+		spec.Equations[0].Y[r] = math.NaN() // y1 of unit U001
+	}
+	// the children read the same values
+	spec.Equations[1].Terms[0].X = spec.Equations[0].Y
+	spec.Equations[1].Terms[1].X = lagged(spec.Layout, spec.Equations[0].Y, 1)
+	spec.Equations[2].Terms[0].X = spec.Equations[0].Y
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index(t, p, "u.y1.U001")
+	for tt := 1; tt <= 6; tt++ {
+		index(t, p, "mi.y1.U001.P0"+string(rune('0'+tt)))
+	}
+	for trial := 0; trial < 3; trial++ {
+		checkGradient(t, p, randomPoint(rng, p.Dim(), 0.5), 1e-5)
+	}
+}
