@@ -32,6 +32,11 @@ type Options struct {
 	// (default sem.LatentDirect; sem.LatentConditional removes the funnel
 	// between loadings, noise sds and the values, see package model/sem).
 	LatentValues sem.LatentValues
+	// Missing is what missing values become where a node does not say
+	// (missing=); default sem.MissingDrop. Under sem.MissingModel an
+	// observed root with missing values and a continuous family gets a
+	// model of its own (see rootModels).
+	Missing sem.Missing
 }
 
 // Plan is a model bound to a data set: the structural equations to estimate
@@ -254,6 +259,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		eq.Missing = missingMode(n, opt)
 		if err := pl.checkOrderedRows(n, eq); err != nil {
 			return nil, err
 		}
@@ -264,6 +270,9 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 	}
 	if len(spec.Equations) == 0 && len(spec.Latents) == 0 {
 		return nil, fmt.Errorf("model %s: nothing to estimate (no node with data has a parent with data)", m.Name)
+	}
+	if err := pl.rootModels(spec, opt); err != nil {
+		return nil, err
 	}
 	pl.Spec = spec
 	return pl, nil

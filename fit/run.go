@@ -46,13 +46,19 @@ type Settings struct {
 	// between loadings, indicator noise and the latent values; on the
 	// built-in fig1 and fig2 the direct ones leave R-hat above 1.3.
 	LatentValues string `json:"latent_values,omitempty"`
+	// Missing is what missing values become where a node does not say
+	// (missing=): "model" (the default: parameters, imputed inside the
+	// model, see package model/sem) or "drop" (rows that need them are
+	// left out). "" reads as "drop": manifests written before the setting
+	// existed were fitted that way.
+	Missing string `json:"missing,omitempty"`
 }
 
 // DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
 // effects and unit intercepts parameterized from the data.
 func DefaultSettings() Settings {
 	return Settings{Chains: 4, Warmup: 1000, Samples: 1000, Seed: 1, MaxDepth: 10,
-		AdaptDelta: 0.8, Metric: "diag_e", Time: "none", RE: "auto", LatentValues: "conditional"}
+		AdaptDelta: 0.8, Metric: "diag_e", Time: "none", RE: "auto", LatentValues: "conditional", Missing: "model"}
 }
 
 // ModelOptions returns the modelling options the settings name.
@@ -71,6 +77,13 @@ func (s Settings) ModelOptions() (Options, error) {
 		opt.Time = sem.TimeRandomWalk
 	default:
 		return opt, fmt.Errorf("time effects %q: want none, fixed or random-walk", s.Time)
+	}
+	switch s.Missing {
+	case "", "drop":
+	case "model":
+		opt.Missing = sem.MissingModel
+	default:
+		return opt, fmt.Errorf("missing values %q: want model or drop", s.Missing)
 	}
 	switch s.LatentValues {
 	case "", "conditional":
@@ -318,6 +331,8 @@ type EdgeSummary struct {
 	// the data decide the edge, near 0 when the answer is the prior's.
 	Contraction float64 `json:"contraction"`
 	Rows        int     `json:"rows"`
+	// RowsImputed is how many of Rows hold an imputed value (missing=model).
+	RowsImputed int `json:"rows_imputed"`
 	// PriorSens and LikSens are the sensitivities of the edge's posterior
 	// to power-scaling the prior and the likelihood (package powerscale;
 	// from 0.05 on an edge is sensitive); SensDiagnosis says what they mean
@@ -339,7 +354,7 @@ func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
 	s := diagnostics.Summarize(c.Name, chains)
 	e := EdgeSummary{Name: c.Name, Parent: c.Parent, Child: c.Child, Lag: c.Lag, Sign: c.Sign, Loading: c.Loading,
 		Mean: s.Mean, SD: s.SD, Q5: s.Q5, Q50: s.Q50, Q95: s.Q95, Rhat: s.Rhat, ESSBulk: s.ESSBulk, ESSTail: s.ESSTail,
-		PriorVar: c.PriorVar, Rows: c.Rows}
+		PriorVar: c.PriorVar, Rows: c.Rows, RowsImputed: c.RowsImputed}
 	e.Edge = c.Parent + " -> " + c.Child
 	if c.Lag > 0 {
 		e.Edge += fmt.Sprintf(" [lag=%d]", c.Lag)

@@ -121,6 +121,7 @@ func runFit(e *env, args []string) error {
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
 	fs.StringVar(&s.UnitEffects, "unit-effects", s.UnitEffects, "default unit effects of every equation (a node's unit_effects= overrides): random, within (each parent's unit mean as a covariate: within-unit strengths) or none")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
+	fs.StringVar(&s.Missing, "missing", s.Missing, "missing values where a node does not say (missing=): model (parameters mi.NODE.UNIT.TIME imputed from the node's equation and its children's) or drop (rows that need them are left out)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
 	fs.BoolVar(&s.SaveLogLik, "save-loglik", false, "also write each chain's pointwise log likelihood (one column per node, unit and period) to loglik-K.csv, for R's loo")
 	out := fs.String("out", "", "fit directory to write (default fit-MODEL)")
@@ -229,6 +230,9 @@ func runFit(e *env, args []string) error {
 	}
 	for _, eq := range f.Posterior.Equations() {
 		e.logf("  equation %s\n", eq)
+		if m := eq.MissingSummary(); m != "" {
+			e.logf("    %s\n", m)
+		}
 	}
 	if err := f.Write(dir); err != nil {
 		return err

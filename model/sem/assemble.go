@@ -59,6 +59,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 				Name: t.name, Index: e.bOff + i, Parent: t.parent, Child: e.node, Lag: t.lag,
 				Sign: t.sign, Loading: e.kind == kindIndicator, Prior: t.prior,
 				PriorVar: t.prior.Variance(t.positive), Rows: p.info[len(p.info)-1].Rows, UnitMean: t.unitMean,
+				RowsImputed: p.info[len(p.info)-1].RowsImputed,
 			})
 		}
 	}

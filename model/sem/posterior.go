@@ -114,6 +114,8 @@ type Coef struct {
 	// 1 − posterior var / prior var); +Inf for flat or heavy-tailed priors.
 	PriorVar float64
 	Rows     int // rows used by the equation
+	// RowsImputed is how many of Rows hold an imputed value (MissingModel).
+	RowsImputed int
 	// UnitMean marks the coefficient of a parent's unit mean (bw.…, see
 	// Term.UnitMean): the between-unit effect minus the within-unit one.
 	UnitMean bool
