@@ -36,6 +36,10 @@ type Settings struct {
 	// the chain files too; by default they stay in memory only, since they
 	// can outnumber everything else a hundredfold.
 	SaveLatent bool `json:"save_latent,omitempty"`
+	// SaveImputed writes the imputed values (mi.NODE.UNIT.TIME, one per
+	// missing value a row of the model needs, under missing=model) to the
+	// chain files too; like latent values they are not summarized.
+	SaveImputed bool `json:"save_imputed,omitempty"`
 	// SaveLogLik writes each chain's pointwise log likelihood (one column
 	// per modelled observation: node, unit and period) to loglik-K.csv
 	// beside chain-K.csv, for R's loo.
@@ -209,24 +213,33 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 }
 
 // latentValues reports, per parameter, whether it is a latent node's value
-// (named eta.LATENT.UNIT.TIME by package sem).
+// or an imputed value (named eta.LATENT.UNIT.TIME and mi.NODE.UNIT.TIME by
+// package sem).
 func (f *Fit) latentValues() []bool {
 	lat := make([]bool, len(f.Names))
 	for j, n := range f.Names {
-		lat[j] = strings.HasPrefix(n, "eta.")
+		lat[j] = strings.HasPrefix(n, "eta.") || strings.HasPrefix(n, "mi.")
 	}
 	return lat
 }
 
-// saved returns the indices of the parameters written to chain files: all
-// with --save-latent, else those summarized.
+// saved returns the indices of the parameters written to chain files: those
+// summarized, plus the latent values with --save-latent and the imputed
+// values with --save-imputed.
 func (f *Fit) saved() []int {
-	if !f.Settings.SaveLatent {
-		return f.summarizedIndex()
-	}
-	idx := make([]int, len(f.Names))
-	for j := range idx {
-		idx[j] = j
+	var idx []int
+	for j, n := range f.Names {
+		switch {
+		case strings.HasPrefix(n, "eta."):
+			if !f.Settings.SaveLatent {
+				continue
+			}
+		case strings.HasPrefix(n, "mi."):
+			if !f.Settings.SaveImputed {
+				continue
+			}
+		}
+		idx = append(idx, j)
 	}
 	return idx
 }

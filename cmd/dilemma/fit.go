@@ -123,6 +123,7 @@ func runFit(e *env, args []string) error {
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
 	fs.StringVar(&s.Missing, "missing", s.Missing, "missing values where a node does not say (missing=): model (parameters mi.NODE.UNIT.TIME imputed from the node's equation and its children's) or drop (rows that need them are left out)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
+	fs.BoolVar(&s.SaveImputed, "save-imputed", false, "also write the imputed values (mi.NODE.UNIT.TIME, under --missing model) to the chain files")
 	fs.BoolVar(&s.SaveLogLik, "save-loglik", false, "also write each chain's pointwise log likelihood (one column per node, unit and period) to loglik-K.csv, for R's loo")
 	out := fs.String("out", "", "fit directory to write (default fit-MODEL)")
 	from := fs.String("from", "", "rerun the fit recorded in this manifest.json")
