@@ -95,6 +95,9 @@ func (r *run) writeReport() error {
 	r.figure("dag-traditional", fmt.Sprintf("The traditional security dilemma (%s) as a causal graph: dashed boxes are latent, the outcome has a double border, ⊕/⊖ mark the signs the theory expects, dashed edges are lagged (parent at t−k).", o.Traditional), tr.Plan.Model, nil, report.Request{Kind: "dag"})
 	r.figure("dag-nontraditional", fmt.Sprintf("The non-traditional security dilemma with remedies (%s); remedies are filled, dashed boxes are latent, dashed edges are lagged. Each estimated edge is labelled with its posterior median and 90%% interval and coloured by that interval: %s above 0, %s below 0 (open arrowhead), %s when it spans 0; black edges were not estimated.", o.NonTraditional, plots.EdgePositive, plots.EdgeNegative, plots.EdgeUncertain), m2, nt, report.Request{Kind: "dag"})
 	r.qualityTable()
+	if err := r.missingValues(); err != nil { // missing.go
+		return err
+	}
 	r.familySection(outcome)
 
 	// Question 1.
