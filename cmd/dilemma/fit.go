@@ -62,6 +62,25 @@ SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the chains, remove the temporary
 files and exit with 128 + the signal's number (130, 143, 129); nothing is
 written. A second signal stops at once.
 
+Missing values (--missing, default model; a node's missing="model|drop"
+overrides): under model a missing value of a continuous node (gaussian,
+student, lognormal, beta) that some row needs becomes a parameter
+mi.NODE.UNIT.TIME, sampled with everything else from the node's own
+equation and its children's (a lagged child reads the same unit's imputed
+value of the earlier period); its own missing parents are imputed in turn.
+An observed root with missing values gets a model of its own: normal with
+an intercept and sd (a.NODE, sigma.NODE), no unit effects. Missing values
+of binary, ordered and count nodes, and a latent node's parents, are not
+imputed: the rows that need them are dropped. Under drop each equation
+uses only the rows where its node and all its parents are observed
+(unbiased only when values are missing completely at random). After
+sampling fit prints, per equation, the rows used, those with imputed
+values (of which nodes) and those dropped with the node observed (by the
+parent missing there); edges.csv's last column, rows_imputed, counts the
+rows with imputed values. The imputed values stay in memory (not
+summarized); --save-imputed writes them to the chain files, so that
+queries on the fit directory can use them per draw.
+
 Every draw carries lprior and log_lik (the prior of the edges and
 the likelihood of the observed nodes, for power-scaling prior sensitivity).
 
@@ -79,6 +98,8 @@ Examples:
   dilemma fit my-model.dag --data mypanel.csv --strict
   dilemma fit fig2 --prior-only --out prior-fig2
   dilemma fit fig1 --save-loglik --out fit-fig1
+  dilemma fit fig2-remedies --missing drop --out fit-fig2r-complete-cases
+  dilemma fit fig2-remedies --save-imputed --out fit-fig2r
   dilemma fit --from fit-fig2/manifest.json --out fit-fig2-again`,
 		run: runFit,
 	})
