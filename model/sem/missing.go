@@ -171,6 +171,9 @@ type miPlan struct {
 	dropped []map[string]int
 	// per equation: the nodes whose imputed values its rows use
 	uses []map[string]bool
+	// the same for the latents' structural equations (see latentMissing)
+	latLink [][]int
+	latUses []map[string]bool
 }
 
 const (
@@ -200,6 +203,7 @@ func (c *compiler) imputable(i int) bool {
 // value is imputed, only the counts are kept).
 func (c *compiler) planMissing() error {
 	eqs := c.spec.Equations
+	var err error
 	pl := &miPlan{eqOf: map[string]int{}}
 	c.mi = pl
 	for i := range eqs {
@@ -228,23 +232,12 @@ func (c *compiler) planMissing() error {
 		if err := c.checkTerms(e.Node, e.Column, e.Terms); err != nil {
 			return err
 		}
-		pl.link[i] = make([]int, len(e.Terms))
-		for ti, t := range e.Terms {
-			pl.link[i][ti] = -1
-			pe, ok := pl.eqOf[t.Parent]
-			if !ok || t.X == nil || t.UnitMean || pl.state[pe] == nil {
-				continue
-			}
-			linked, err := c.sameValues(t, eqs[pe].Y)
-			if err != nil {
-				return &Error{Node: e.Node, Column: e.Column, Msg: err.Error()}
-			}
-			if linked {
-				pl.link[i][ti] = pe
-			} else {
-				c.notes = append(c.notes, fmt.Sprintf("node %s: the values of its parent %s (lag %d) are not %s's own column, so its missing values there are not imputed", e.Node, t.Parent, t.Lag, t.Parent))
-			}
+		if pl.link[i], err = c.links(e.Node, e.Column, e.Terms); err != nil {
+			return err
 		}
+	}
+	if err := c.latentMissing(); err != nil {
+		return err
 	}
 	for i := range eqs {
 		e := &eqs[i]
@@ -302,6 +295,104 @@ func (c *compiler) planMissing() error {
 		slices.Sort(pl.extra[i])
 	}
 	return nil
+}
+
+// links returns, per term of node's equation, the spec equation whose
+// imputed values stand in for the term's missing values (−1: none).
+func (c *compiler) links(node, column string, terms []Term) ([]int, error) {
+	pl := c.mi
+	link := make([]int, len(terms))
+	for ti, t := range terms {
+		link[ti] = -1
+		pe, ok := pl.eqOf[t.Parent]
+		if !ok || t.X == nil || t.UnitMean || pl.state[pe] == nil {
+			continue
+		}
+		linked, err := c.sameValues(t, c.spec.Equations[pe].Y)
+		if err != nil {
+			return nil, &Error{Node: node, Column: column, Msg: err.Error()}
+		}
+		if linked {
+			link[ti] = pe
+		} else {
+			c.notes = append(c.notes, fmt.Sprintf("node %s: the values of its parent %s (lag %d) are not %s's own column, so its missing values there are not imputed", node, t.Parent, t.Lag, t.Parent))
+		}
+	}
+	return link, nil
+}
+
+// latentMissing gives each latent a value at the rows where an indicator
+// is observed and its observed parents are missing but can be imputed
+// (latentRows left those out), and marks those parents' values imputed.
+// Latents are visited parents first, so that a latent parent's new rows
+// count. A row an observed node's imputation left out because a latent
+// had no value there yet stays out (the search is not repeated).
+func (c *compiler) latentMissing() error {
+	pl := c.mi
+	lats := c.spec.Latents
+	pl.latLink = make([][]int, len(lats))
+	pl.latUses = make([]map[string]bool, len(lats))
+	order, err := c.latentOrder()
+	if err != nil {
+		return err
+	}
+	for _, li := range order {
+		l := &lats[li]
+		pl.latUses[li] = map[string]bool{}
+		if pl.latLink[li], err = c.links(l.Node, "", l.Terms); err != nil {
+			return err
+		}
+		for r := 0; r < c.lay.Rows; r++ {
+			if c.rowToEta[li][r] >= 0 || !c.indicated(l, r) {
+				continue
+			}
+			ok, miss := true, false
+			for ti, t := range l.Terms {
+				lr, _ := c.lagRow(r, t.Lag)
+				switch {
+				case t.X != nil && !math.IsNaN(t.X[r]):
+				case t.X == nil:
+					pi := c.latIndex[t.Parent]
+					ok = lr >= 0 && c.rowToEta[pi][lr] >= 0
+				default:
+					pe := pl.latLink[li][ti]
+					ok = pe >= 0 && lr >= 0 && c.feasible(pe, lr)
+					miss = true
+				}
+				if !ok {
+					break
+				}
+			}
+			if !ok || !miss {
+				continue
+			}
+			c.rowToEta[li][r] = int32(len(c.etaRows[li]))
+			c.etaRows[li] = append(c.etaRows[li], int32(r))
+			for ti, t := range l.Terms {
+				if t.X == nil || !math.IsNaN(t.X[r]) {
+					continue
+				}
+				pe := pl.latLink[li][ti]
+				lr, _ := c.lagRow(r, t.Lag)
+				pl.latUses[li][t.Parent] = true
+				if !pl.need[pe][lr] {
+					pl.need[pe][lr] = true
+					c.needParents(pe, lr)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// indicated reports whether some indicator of l is observed at row r.
+func (c *compiler) indicated(l *Latent, r int) bool {
+	for k := range l.Indicators {
+		if !math.IsNaN(l.Indicators[k].Y[r]) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameValues reports whether term t's values are its parent's column y
@@ -447,21 +538,28 @@ type miSparse struct {
 // are built: the row loop (miPart) for an imputable family, else the
 // sparse parent values of the rows that joined.
 func (c *compiler) buildMissing(e *equation, in *eqInput) {
-	if c.mi == nil || in.kind != kindObserved {
+	if c.mi == nil || in.kind == kindIndicator {
 		return
 	}
-	i := c.mi.eqOf[in.node]
 	pl := c.mi
-	e.miUses = sortedKeys(pl.uses[i])
-	e.miDropped = pl.dropped[i]
+	var link []int
+	if in.kind == kindLatent {
+		link = pl.latLink[in.latent]
+		e.miUses = sortedKeys(pl.latUses[in.latent])
+	} else {
+		i := c.mi.eqOf[in.node]
+		link = pl.link[i]
+		e.miUses = sortedKeys(pl.uses[i])
+		e.miDropped = pl.dropped[i]
+	}
 	valueIdx := func(ti, r int) int32 {
 		lr, _ := c.lagRow(r, in.terms[ti].Lag)
-		return pl.id[pl.link[i][ti]][lr]
+		return pl.id[link[ti]][lr]
 	}
 	if e.miRowsLay == nil {
 		// Rows joined the ordinary rows: find their imputed parent values.
 		for ti, t := range in.terms {
-			if pl.link[i][ti] < 0 {
+			if link[ti] < 0 {
 				continue
 			}
 			var sp miSparse
@@ -489,6 +587,7 @@ func (c *compiler) buildMissing(e *equation, in *eqInput) {
 			period[t] = int32(k)
 		}
 	}
+	i := c.mi.eqOf[in.node]
 	nt := len(e.terms)
 	m := &miPart{n: len(e.miRowsLay), rows: e.miRowsLay}
 	colOf := make([]int, nt)

@@ -12,7 +12,7 @@ import (
 // (contemporaneous and lagged: imputed values at t−1 enter at t), an
 // ordered y3 (its rows join the ordinary rows) and a lognormal y4; y4 is
 // the parent of a beta y5, y5 of a student y6; y2 has period effects and a
-// latent parent.
+// latent parent, whose own parent y1 (at t−1) has imputed values.
 func missingSpec(rng *rand.Rand, J, T int, re REParam, tm TimeMode) *Spec {
 	l := panelLayout(J, T)
 	n := l.Rows
@@ -56,7 +56,7 @@ func missingSpec(rng *rand.Rand, J, T int, re REParam, tm TimeMode) *Spec {
 			{Node: "y5", Family: BetaFamily{}, Y: y5m, Missing: MissingModel, Terms: []Term{{Parent: "y4", X: y4m}}},
 			{Node: "y6", Family: Student{}, Y: y6, UnitRE: true, RE: re, Missing: MissingModel, Terms: []Term{{Parent: "y5", X: y5m}}},
 		},
-		Latents: []Latent{{Node: "L", Terms: []Term{{Parent: "x", X: x}}, Indicators: []Indicator{
+		Latents: []Latent{{Node: "L", Terms: []Term{{Parent: "x", X: x}, {Parent: "y1", Lag: 1, X: lagged(l, y1m, 1)}}, Indicators: []Indicator{
 			{Node: "i1", Y: ind(1)}, {Node: "i2", Y: ind(0.8)}, {Node: "i3", Y: ind(-0.5)}}}},
 	}
 }
@@ -67,9 +67,16 @@ func TestMissingGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 1))
 	for _, re := range []REParam{RECentred, RENonCentred} {
 		for _, tm := range []TimeMode{TimeNone, TimeFixed} {
-			p, err := Compile(missingSpec(rng, 6, 6, re, tm))
+			spec := missingSpec(rng, 6, 6, re, tm)
+			if re == RENonCentred {
+				spec.Latents[0].Values = LatentConditional
+			}
+			p, err := Compile(spec)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if in := p.Equations()[6]; in.Node != "L" || in.RowsImputed == 0 || in.ImputedFrom[0] != "y1" {
+				t.Fatalf("latent L: %+v", in)
 			}
 			mis := p.Missing()
 			if len(mis) != 4 || mis[0].Node != "y1" || mis[3].Node != "y5" {
