@@ -32,9 +32,7 @@ var imputableFamilies = []string{"", "gaussian", "student", "lognormal", "beta"}
 // it and from that child's equation. The node leaves Exogenous.
 //
 // A root of another family (binary, ordered, counts) keeps dropping the
-// rows that need its missing values, as does a latent node's structural
-// equation whatever its parents (sem imputes only into observed nodes'
-// equations).
+// rows that need its missing values.
 func (pl *Plan) rootModels(spec *sem.Spec, opt Options) error {
 	var keep []string
 	for _, name := range pl.Exogenous {

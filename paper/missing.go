@@ -48,7 +48,7 @@ func (r *run) missingValues() error {
 		mode = "drop"
 	}
 	if mode == "model" {
-		r.p("Missing values are modelled (`--missing model`): a missing value of a continuous node that a row needs is a parameter, sampled from the node's own equation and its children's (a root with missing values gets a normal model of its own); missing values of binary, ordered and count nodes, and of a latent node's parents, are not imputed, and the rows that need them are dropped.")
+		r.p("Missing values are modelled (`--missing model`): a missing value of a continuous node that a row needs is a parameter, sampled from the node's own equation and its children's (a root with missing values gets a normal model of its own); a latent node's structural equation takes imputed values of its parents too; missing values of binary, ordered and count nodes are not imputed, and the rows that need them are dropped.")
 		if len(nodes) > 0 {
 			var parts []string
 			for _, k := range nodes {

@@ -194,8 +194,10 @@
 // rows, the parent's column 0 there plus the imputed value. The gradient
 // does not allocate. Missing values of binary, ordered and count nodes are
 // not imputed (their rows are dropped); PriorOnly imputes nothing. A
-// latent's structural equation and its indicators use the rows they used
-// before: a latent's parents are never imputed.
+// latent's structural equation takes imputed values of its observed
+// parents the same way (the latent then has a value, and its indicators a
+// row, wherever an indicator is observed and the parents can be imputed),
+// in LatentDirect and LatentConditional form alike.
 //
 // # Priors
 //

@@ -28,7 +28,8 @@ const (
 	// need it are dropped, as under MissingDrop. It applies to the
 	// continuous families (Imputable: gaussian, student, lognormal, beta);
 	// an equation of another family keeps MissingDrop for its own values,
-	// though its rows still take imputed values of its parents.
+	// though its rows still take imputed values of its parents, and so
+	// does a latent's structural equation.
 	MissingModel
 )
 
