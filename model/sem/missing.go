@@ -700,8 +700,11 @@ func (e *equation) miBack(x, g, dmu []float64, w *scratch) {
 // miLik is the log likelihood of e's rows with an imputed value (the row
 // loop of miPart); it adds the derivatives with respect to the group
 // offsets, strengths, period effects and family parameters to w, and
-// those with respect to the values to g.
-func (e *equation) miLik(x, g []float64, w *scratch) float64 {
+// those with respect to the values to g. With priorOnly (PriorPart) it
+// keeps only the rows whose own value is imputed: their density is the
+// imputed value's prior, as a latent's structural equation is its values'
+// (the rows with the node observed are data, in the likelihood).
+func (e *equation) miLik(x, g []float64, w *scratch, priorOnly bool) float64 {
 	m := e.mi
 	fam := e.fam.(Imputable)
 	nt := len(e.terms)
@@ -709,6 +712,9 @@ func (e *equation) miLik(x, g []float64, w *scratch) float64 {
 	gth := g[e.famOff : e.famOff+e.famN]
 	lp := 0.0
 	for i := 0; i < m.n; i++ {
+		if priorOnly && m.yIdx[i] < 0 {
+			continue
+		}
 		j := m.grp[i]
 		mu := w.o[j]
 		cst, idx := m.cst[i*nt:(i+1)*nt], m.idx[i*nt:(i+1)*nt]

@@ -448,7 +448,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		}
 	}
 	if e.mi != nil { // rows with an imputed value (missing.go)
-		lp += e.miLik(x, g, w)
+		lp += e.miLik(x, g, w, priorOnly)
 	}
 	if e.famN > 0 {
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
