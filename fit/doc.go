@@ -55,7 +55,8 @@
 // needs is a parameter mi.NODE.UNIT.TIME imputed inside the model (package
 // model/sem, Missing), and an observed root with missing values gets a
 // model of its own (rootModels: its family with an intercept, no parents,
-// no unit effects) so that its values can be imputed; such a root is then
+// unit random intercepts unless its values are constant within units) so
+// that its values can be imputed; such a root is then
 // no longer in Plan.Exogenous. Under "drop" (and for binary, ordered and
 // count nodes) each equation uses the rows where its node and all its
 // parents are observed. The fit reports per equation the rows used, with

@@ -86,6 +86,12 @@ func TestFitMissingModes(t *testing.T) {
 	if len(mis) != 2 || mis[0].Node != "y" && mis[1].Node != "y" {
 		t.Errorf("imputed nodes %+v, want x and y", mis)
 	}
+	if model["x"].RE == "none" {
+		t.Errorf("x varies within units but its model has no unit intercepts: %+v", model["x"])
+	}
+	if !variesWithinUnit([]float64{1, 2, 3, 3}, []int{0, 0, 1, 1}) || variesWithinUnit([]float64{1, 1, math.NaN(), 3, 3}, []int{0, 0, 0, 1, 1}) {
+		t.Error("variesWithinUnit")
+	}
 	if !strings.Contains(strings.Join(pl.Notes, "\n"), "x: a root with") {
 		t.Errorf("no note on x's model: %q", pl.Notes)
 	}

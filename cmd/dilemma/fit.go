@@ -69,12 +69,13 @@ mi.NODE.UNIT.TIME, sampled with everything else from the node's own
 equation and its children's (a lagged child reads the same unit's imputed
 value of the earlier period); its own missing parents are imputed in turn.
 An observed root with missing values gets a model of its own: normal with
-an intercept and sd (a.NODE, sigma.NODE), no unit effects. A latent node's
-structural equation takes imputed values of its parents too. Missing values
-of binary, ordered and count nodes are not imputed: the rows that need them
-are dropped. Under drop each equation
-uses only the rows where its node and all its parents are observed
-(unbiased only when values are missing completely at random). After
+an intercept and sd (a.NODE, sigma.NODE) and unit random intercepts when
+its values vary within units (none for a column constant within units).
+A latent node's structural equation takes imputed values of its parents
+too. Missing values of binary, ordered and count nodes are not imputed: the
+rows that need them are dropped. Under drop each equation uses only the
+rows where its node and all its parents are observed (unbiased only when
+values are missing completely at random). After
 sampling fit prints, per equation, the rows used, those with imputed
 values (of which nodes) and those dropped with the node observed (by the
 parent missing there); edges.csv's last column, rows_imputed, counts the

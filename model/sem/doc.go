@@ -184,7 +184,7 @@
 // (log for lognormal, logit for beta, with the Jacobian); ParamNames and
 // Constrain give the value. An exogenous root needs an equation of its own
 // to be imputed: package fit gives an observed root with missing values a
-// model without parents (intercept and scale, no unit effects).
+// model without parents (intercept, scale and unit intercepts).
 //
 // Cost: complete rows stay where they were (a gaussian equation on its
 // sufficient statistics); the rows that hold an imputed value (their own
