@@ -70,7 +70,8 @@ equation and its children's (a lagged child reads the same unit's imputed
 value of the earlier period); its own missing parents are imputed in turn.
 An observed root with missing values gets a model of its own: normal with
 an intercept and sd (a.NODE, sigma.NODE) and unit random intercepts when
-its values vary within units (none for a column constant within units).
+its values vary within units (none for a column constant within units);
+such a root is not imputed in a unit where it has no value at all.
 A latent node's structural equation takes imputed values of its parents
 too. Missing values of binary, ordered and count nodes are not imputed: the
 rows that need them are dropped. Under drop each equation uses only the

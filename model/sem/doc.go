@@ -184,7 +184,13 @@
 // (log for lognormal, logit for beta, with the Jacobian); ParamNames and
 // Constrain give the value. An exogenous root needs an equation of its own
 // to be imputed: package fit gives an observed root with missing values a
-// model without parents (intercept, scale and unit intercepts).
+// model without parents (intercept, scale and unit intercepts). Such an
+// equation (no parents, unit intercepts) imputes no value in a unit where
+// it has no observed value: there the values would rest on one free unit
+// intercept and a within-unit sd that is tiny for a column nearly
+// constant within units, a ridge the sampler crawls along; the rows that
+// need them are dropped (EquationInfo.Dropped says "PARENT (no data for the
+// unit)").
 //
 // Cost: complete rows stay where they were (a gaussian equation on its
 // sufficient statistics); the rows that hold an imputed value (their own

@@ -175,6 +175,10 @@ type miPlan struct {
 	// the same for the latents' structural equations (see latentMissing)
 	latLink [][]int
 	latUses []map[string]bool
+	// unitObs is, for an imputable equation without parents and with unit
+	// intercepts, whether each unit has an observed value (see feasible);
+	// nil for the others
+	unitObs [][]bool
 }
 
 const (
@@ -218,10 +222,19 @@ func (c *compiler) planMissing() error {
 	pl.id = make([][]int32, len(eqs))
 	pl.dropped = make([]map[string]int, len(eqs))
 	pl.uses = make([]map[string]bool, len(eqs))
+	pl.unitObs = make([][]bool, len(eqs))
 	for i := range eqs {
 		if c.imputable(i) {
 			pl.state[i] = make([]uint8, rows)
 			pl.need[i] = make([]bool, rows)
+			if e := &eqs[i]; len(e.Terms) == 0 && e.UnitRE && len(c.lay.Units) > 0 && len(e.Y) == rows {
+				pl.unitObs[i] = make([]bool, len(c.lay.Units))
+				for r, y := range e.Y {
+					if !math.IsNaN(y) {
+						pl.unitObs[i][c.lay.Unit[r]] = true
+					}
+				}
+			}
 		}
 		pl.dropped[i], pl.uses[i] = map[string]int{}, map[string]bool{}
 	}
@@ -254,6 +267,9 @@ func (c *compiler) planMissing() error {
 						why = t.Parent
 						if t.Lag > 0 {
 							why += fmt.Sprintf(" (lag %d)", t.Lag)
+						}
+						if pe := pl.link[i][ti]; pe >= 0 && pl.unitObs[pe] != nil && !pl.unitObs[pe][c.lay.Unit[r]] {
+							why += " (no data for the unit)"
 						}
 					}
 					continue
@@ -457,6 +473,14 @@ func (c *compiler) feasible(pe, r int) bool {
 	st[r] = miBusy
 	e := &c.spec.Equations[pe]
 	ok := e.Offset == nil || !math.IsNaN(e.Offset[r])
+	// A node without parents and with unit intercepts is not imputed in a
+	// unit where it has no observed value: its values there would be
+	// known only through the children, all tied to one free unit
+	// intercept by a within-unit sd that, for a column nearly constant
+	// within units, is tiny: a ridge the sampler crawls along.
+	if u := c.mi.unitObs[pe]; u != nil && !u[c.lay.Unit[r]] {
+		ok = false
+	}
 	for ti := range e.Terms {
 		if !ok {
 			break

@@ -226,3 +226,36 @@ func TestMissingPriorPart(t *testing.T) {
 		t.Errorf("changing an observed y4 in a row with an imputed parent: prior part %v → %v (want unchanged), full %v → %v (want changed)", lq0, lq1, lp0, lp1)
 	}
 }
+
+// A node without parents and with unit intercepts is not imputed in a unit
+// where it has no observed value; the rows that need it there are dropped
+// and say why.
+func TestMissingRootUnitWithoutData(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 1))
+	l := panelLayout(4, 6)
+	x := normals(rng, l.Rows)
+	y := make([]float64, l.Rows)
+	for r := range y {
+		y[r] = 0.5*x[r] + rng.NormFloat64()
+	}
+	for r := 0; r < 6; r++ {
+		x[r] = math.NaN() // unit U001: no data
+	}
+	x[10] = math.NaN() // unit U002: one month missing
+	p, err := Compile(&Spec{Layout: l, Equations: []Equation{
+		{Node: "y", Y: y, UnitRE: true, Terms: []Term{{Parent: "x", X: x}}},
+		{Node: "x", Y: x, UnitRE: true, Missing: MissingModel},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mis := p.Missing()
+	if len(mis) != 1 || len(mis[0].Rows) != 1 || mis[0].Rows[0] != 10 {
+		t.Fatalf("imputed %+v, want x at row 11 only", mis)
+	}
+	in := p.Equations()[0]
+	if in.Rows != 17+1 || in.RowsImputed != 1 || in.Dropped["x (no data for the unit)"] != 6 {
+		t.Errorf("y: %+v", in)
+	}
+	checkGradient(t, p, randomPoint(rng, p.Dim(), 0.5), 1e-5)
+}
