@@ -32,6 +32,11 @@ type Options struct {
 	// (default sem.LatentDirect; sem.LatentConditional removes the funnel
 	// between loadings, noise sds and the values, see package model/sem).
 	LatentValues sem.LatentValues
+	// Missing is what missing values become where a node does not say
+	// (missing=); default sem.MissingDrop. Under sem.MissingModel an
+	// observed root with missing values and a continuous family gets a
+	// model of its own (see rootModels).
+	Missing sem.Missing
 }
 
 // Plan is a model bound to a data set: the structural equations to estimate
@@ -258,6 +263,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			return nil, err
 		}
 		eq.AR = n.AR // AR(1) residuals within unit (sem.Equation.AR)
+		eq.Missing = missingMode(n, opt)
 		if err := pl.checkOrderedRows(n, eq); err != nil {
 			return nil, err
 		}
@@ -268,6 +274,9 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 	}
 	if len(spec.Equations) == 0 && len(spec.Latents) == 0 {
 		return nil, fmt.Errorf("model %s: nothing to estimate (no node with data has a parent with data)", m.Name)
+	}
+	if err := pl.rootModels(spec, opt); err != nil {
+		return nil, err
 	}
 	pl.Spec = spec
 	return pl, nil

@@ -198,7 +198,7 @@ func fmtFloat(v float64) string {
 // EdgesHeader is the header of edges.csv.
 var EdgesHeader = []string{"edge", "parent", "child", "lag", "expected_sign", "mean", "sd", "q5", "q50", "q95",
 	"p_sign", "rhat", "ess_bulk", "ess_tail", "contraction", "rows",
-	"prior_sensitivity", "likelihood_sensitivity", "sensitivity_diagnosis"}
+	"prior_sensitivity", "likelihood_sensitivity", "sensitivity_diagnosis", "rows_imputed"}
 
 // WriteEdgesCSV writes the edge table.
 // Node names are escaped against formula injection (table.CSVCell): the
@@ -216,7 +216,7 @@ func (f *Fit) WriteEdgesCSV(w io.Writer) error {
 		cw.Write([]string{e.Edge, e.Parent, e.Child, strconv.Itoa(e.Lag), sign, fmtFloat(e.Mean), fmtFloat(e.SD),
 			fmtFloat(e.Q5), fmtFloat(e.Q50), fmtFloat(e.Q95), fmtFloat(e.PSign), fmtFloat(e.Rhat),
 			fmtFloat(e.ESSBulk), fmtFloat(e.ESSTail), fmtFloat(e.Contraction), strconv.Itoa(e.Rows),
-			fmtFloat(e.PriorSens), fmtFloat(e.LikSens), e.SensDiagnosis})
+			fmtFloat(e.PriorSens), fmtFloat(e.LikSens), e.SensDiagnosis, strconv.Itoa(e.RowsImputed)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -50,8 +50,19 @@
 // leaves its cutpoint to the prior. A 0/1 node fitted as gaussian gets a
 // note suggesting bernoulli.
 //
-// Each equation uses the rows where its node and all its parents are
-// observed; the fit reports how many. Priors default to weakly informative
+// Missing values (Settings.Missing, --missing; a node's missing="…"): under
+// "model", the default, a missing value of a continuous node that a row
+// needs is a parameter mi.NODE.UNIT.TIME imputed inside the model (package
+// model/sem, Missing), and an observed root with missing values gets a
+// model of its own (rootModels: its family with an intercept, no parents,
+// unit random intercepts unless its values are constant within units) so
+// that its values can be imputed; such a root is then
+// no longer in Plan.Exogenous. Under "drop" (and for binary, ordered and
+// count nodes) each equation uses the rows where its node and all its
+// parents are observed. The fit reports per equation the rows used, with
+// imputed values, and dropped (sem.EquationInfo.MissingSummary); imputed
+// values are not summarized and reach the chain files only with
+// Settings.SaveImputed. Priors default to weakly informative
 // values on the standardized scale (normal(0,1) on strengths, half-normal(1)
 // on scales) and can be set per edge (prior="…") or node in the model file.
 //

@@ -36,6 +36,10 @@ type Settings struct {
 	// the chain files too; by default they stay in memory only, since they
 	// can outnumber everything else a hundredfold.
 	SaveLatent bool `json:"save_latent,omitempty"`
+	// SaveImputed writes the imputed values (mi.NODE.UNIT.TIME, one per
+	// missing value a row of the model needs, under missing=model) to the
+	// chain files too; like latent values they are not summarized.
+	SaveImputed bool `json:"save_imputed,omitempty"`
 	// SaveLogLik writes each chain's pointwise log likelihood (one column
 	// per modelled observation: node, unit and period) to loglik-K.csv
 	// beside chain-K.csv, for R's loo.
@@ -55,13 +59,19 @@ type Settings struct {
 	// (step size 1, identity metric, windowed metric adaptation).
 	StepSize  float64   `json:"step_size,omitempty"`
 	InvMetric []float64 `json:"inv_metric,omitempty"`
+	// Missing is what missing values become where a node does not say
+	// (missing=): "model" (the default: parameters, imputed inside the
+	// model, see package model/sem) or "drop" (rows that need them are
+	// left out). "" reads as "drop": manifests written before the setting
+	// existed were fitted that way.
+	Missing string `json:"missing,omitempty"`
 }
 
 // DefaultSettings returns CmdStan's sampler defaults with seed 1, no period
 // effects and unit intercepts parameterized from the data.
 func DefaultSettings() Settings {
 	return Settings{Chains: 4, Warmup: 1000, Samples: 1000, Seed: 1, MaxDepth: 10,
-		AdaptDelta: 0.8, Metric: "diag_e", Time: "none", RE: "auto", LatentValues: "conditional"}
+		AdaptDelta: 0.8, Metric: "diag_e", Time: "none", RE: "auto", LatentValues: "conditional", Missing: "model"}
 }
 
 // ModelOptions returns the modelling options the settings name.
@@ -80,6 +90,13 @@ func (s Settings) ModelOptions() (Options, error) {
 		opt.Time = sem.TimeRandomWalk
 	default:
 		return opt, fmt.Errorf("time effects %q: want none, fixed or random-walk", s.Time)
+	}
+	switch s.Missing {
+	case "", "drop":
+	case "model":
+		opt.Missing = sem.MissingModel
+	default:
+		return opt, fmt.Errorf("missing values %q: want model or drop", s.Missing)
 	}
 	switch s.LatentValues {
 	case "", "conditional":
@@ -213,24 +230,33 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 }
 
 // latentValues reports, per parameter, whether it is a latent node's value
-// (named eta.LATENT.UNIT.TIME by package sem).
+// or an imputed value (named eta.LATENT.UNIT.TIME and mi.NODE.UNIT.TIME by
+// package sem).
 func (f *Fit) latentValues() []bool {
 	lat := make([]bool, len(f.Names))
 	for j, n := range f.Names {
-		lat[j] = strings.HasPrefix(n, "eta.")
+		lat[j] = strings.HasPrefix(n, "eta.") || strings.HasPrefix(n, "mi.")
 	}
 	return lat
 }
 
-// saved returns the indices of the parameters written to chain files: all
-// with --save-latent, else those summarized.
+// saved returns the indices of the parameters written to chain files: those
+// summarized, plus the latent values with --save-latent and the imputed
+// values with --save-imputed.
 func (f *Fit) saved() []int {
-	if !f.Settings.SaveLatent {
-		return f.summarizedIndex()
-	}
-	idx := make([]int, len(f.Names))
-	for j := range idx {
-		idx[j] = j
+	var idx []int
+	for j, n := range f.Names {
+		switch {
+		case strings.HasPrefix(n, "eta."):
+			if !f.Settings.SaveLatent {
+				continue
+			}
+		case strings.HasPrefix(n, "mi."):
+			if !f.Settings.SaveImputed {
+				continue
+			}
+		}
+		idx = append(idx, j)
 	}
 	return idx
 }
@@ -336,6 +362,8 @@ type EdgeSummary struct {
 	// the data decide the edge, near 0 when the answer is the prior's.
 	Contraction float64 `json:"contraction"`
 	Rows        int     `json:"rows"`
+	// RowsImputed is how many of Rows hold an imputed value (missing=model).
+	RowsImputed int `json:"rows_imputed"`
 	// PriorSens and LikSens are the sensitivities of the edge's posterior
 	// to power-scaling the prior and the likelihood (package powerscale;
 	// from 0.05 on an edge is sensitive); SensDiagnosis says what they mean
@@ -366,7 +394,7 @@ func edgeSummary(c sem.Coef, chains [][]float64) EdgeSummary {
 	s := diagnostics.Summarize(c.Name, chains)
 	e := EdgeSummary{Name: c.Name, Parent: c.Parent, Child: c.Child, Lag: c.Lag, Sign: c.Sign, Loading: c.Loading,
 		Mean: s.Mean, SD: s.SD, Q5: s.Q5, Q50: s.Q50, Q95: s.Q95, Rhat: s.Rhat, ESSBulk: s.ESSBulk, ESSTail: s.ESSTail,
-		PriorVar: c.PriorVar, Rows: c.Rows}
+		PriorVar: c.PriorVar, Rows: c.Rows, RowsImputed: c.RowsImputed}
 	e.Edge = c.Parent + " -> " + c.Child
 	if c.Lag > 0 {
 		e.Edge += fmt.Sprintf(" [lag=%d]", c.Lag)

@@ -73,6 +73,11 @@
 //	                      not with a self-lag NODE -> NODE (the two
 //	                      persistences trade places), which is the way to
 //	                      model persistence in a non-gaussian family
+//	  missing="m"         what the node's missing values become: model
+//	                      (parameters mi.NODE.UNIT.TIME, imputed from the
+//	                      node's own equation and its children's; the fit's
+//	                      default, fit --missing) or drop (rows that need
+//	                      them are left out); see package model/sem, Missing
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint

@@ -138,6 +138,7 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 		if n.AR > 0 {
 			str("ar", strconv.Itoa(n.AR))
 		}
+		str("missing", n.Missing)
 		if len(n.Indicators) > 0 {
 			str("indicators", strings.Join(n.Indicators, ","))
 		}

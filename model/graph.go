@@ -51,6 +51,11 @@ var Qualities = []string{"good", "fair", "poor", "none"}
 // effect: Mundlak's device) or "none".
 var UnitEffectModes = []string{"random", "within", "none"}
 
+// MissingModes are what a node's missing values may become (missing="…"):
+// "model" (parameters, imputed from the node's equation and its children's,
+// the fit's default) or "drop" (the rows that need them are left out).
+var MissingModes = []string{"model", "drop"}
+
 // Attr is an attribute the package does not interpret. It is kept, in the
 // order written, and exported again, as dagitty does with attributes it does
 // not know.
@@ -85,6 +90,9 @@ type Node struct {
 	// AR is the order of the node's autoregressive residuals within unit
 	// (ar="1": AR(1), gaussian nodes on a panel); 0 for none.
 	AR int
+	// Missing is what the node's missing values become (MissingModes); ""
+	// leaves it to the fit's default.
+	Missing string
 
 	// Priors holds node-level priors by parameter (see NodePriorKeys):
 	// "strength" (default for the edges into the node), "intercept",

@@ -561,6 +561,8 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 			return p.errorf(a.valAt, "node %s: ar=%q: want ar=\"1\" (AR(1) residuals within unit)", n.Name, a.val)
 		}
 		n.AR = k // an order above 1 is refused by Validate, naming the remedy
+	case "missing":
+		n.Missing, err = p.oneOf(a, MissingModes)
 	case "indicators":
 		if err = p.needValue(a); err != nil {
 			return err

@@ -30,6 +30,9 @@ func (r *run) writeReport() error {
 		return err
 	}
 	r.sharedSource(m2)
+	if err := r.MissingValues([]*fit.Fit{tr, nt}, o.Settings.Missing); err != nil {
+		return err
+	}
 	r.familySection(outcome)
 
 	// Question 1.

@@ -167,6 +167,10 @@ func (s *system) factualDraws(v, r int) []float64 {
 			out = append(out, s.draws[c][n.eta[r]]...)
 			continue
 		}
+		if n.imputed(r) && n.obs[r] != n.obs[r] { // NaN: imputed
+			out = append(out, s.draws[c][n.mi[r]]...)
+			continue
+		}
 		for range s.draws[c][0] {
 			out = append(out, n.obs[r])
 		}

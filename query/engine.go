@@ -719,6 +719,10 @@ func (wk *worker) factual(v, r, c, lo, hi int, out []float64) {
 		copy(out, wk.col(c, n.eta[r], lo, hi))
 		return
 	}
+	if d := wk.imputedDraws(v, r, c, lo, hi); d != nil {
+		copy(out, d)
+		return
+	}
 	x := n.obs[r]
 	for i := range out {
 		out[i] = x
@@ -749,6 +753,12 @@ func (wk *worker) linPred(v, r, c, lo, hi int, out []float64) {
 		t := &n.terms[k]
 		b := wk.col(c, t.b, lo, hi)
 		if t.x != nil {
+			if d := wk.termImputed(t, r, c, lo, hi); d != nil {
+				for i := range out {
+					out[i] += b[i] * d[i]
+				}
+				continue
+			}
 			axpy(out, t.x[r], b)
 			continue
 		}

@@ -95,8 +95,12 @@ func (wk *worker) abduct(v, r, h, c, lo, hi int, isOutcome bool) {
 	eF := wk.eF[h][v][:m]
 	eps := wk.eps[h][v][:m]
 	y := n.obs[r]
+	yd := wk.imputedDraws(v, r, c, lo, hi) // per draw where imputed
 	cuts := wk.cutsOf(v, m)
 	for i := 0; i < m; i++ {
+		if yd != nil {
+			y = yd[i]
+		}
 		if n.thr == nil {
 			par := wk.parAt(v, i)
 			if !n.fam.Support(par).Discrete {
@@ -134,8 +138,12 @@ func (wk *worker) sampleCF(v, r, h, c, lo, hi int, eF, de, out []float64) {
 	m := hi - lo
 	eps := wk.eps[h][v][:m]
 	y := n.obs[r]
+	yd := wk.imputedDraws(v, r, c, lo, hi)
 	cuts := wk.cutsOf(v, m)
 	for i := range out {
+		if yd != nil {
+			y = yd[i]
+		}
 		e := eF[i] + de[i]
 		var ycf float64
 		if n.thr != nil {
@@ -159,8 +167,12 @@ func (wk *worker) expectedCF(v, r, h, c, lo, hi int, eF, de, out []float64) {
 	m := hi - lo
 	a, b := wk.eps[h][v][:m], wk.epsHi[h][:m]
 	y := n.obs[r]
+	yd := wk.imputedDraws(v, r, c, lo, hi)
 	cuts := wk.cutsOf(v, m)
 	for i := range out {
+		if yd != nil {
+			y = yd[i]
+		}
 		e := eF[i] + de[i]
 		var ev float64
 		if n.thr != nil {

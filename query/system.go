@@ -101,6 +101,11 @@ type sysNode struct {
 	// rho the parameter ar.NODE at index rho (see ar.go).
 	hasAR bool
 	rho   int
+
+	// mi is, for an observed node with imputed values whose draws the fit
+	// keeps, the parameter of its imputed value per row (−1: none); nil
+	// without (see missing.go).
+	mi []int
 }
 
 // defined reports whether the node has a factual value at row r (observed,
@@ -112,7 +117,7 @@ func (n *sysNode) defined(r int) bool {
 	if n.kind == kindLatent {
 		return n.latRow[r]
 	}
-	return !math.IsNaN(n.obs[r])
+	return !math.IsNaN(n.obs[r]) || n.imputed(r)
 }
 
 // system is a fit read as structural equations, with the draws.
@@ -323,6 +328,9 @@ func newSystem(f *fit.Fit) (*system, error) {
 				continue
 			}
 		}
+		if n.kind != kindLatent {
+			s.readImputed(n, post) // imputed values (missing.go)
+		}
 		s.index[name] = len(s.nodes)
 		s.nodes = append(s.nodes, n)
 	}
@@ -451,6 +459,9 @@ func (s *system) termDefined(t *sysTerm, r int) bool {
 		return false
 	}
 	if t.x != nil {
+		if math.IsNaN(t.x[r]) && t.parent >= 0 { // an imputed parent value?
+			return s.nodes[t.parent].imputed(s.lagRow(r, t.lag))
+		}
 		return !math.IsNaN(t.x[r])
 	}
 	p := s.nodes[t.parent]

@@ -474,6 +474,9 @@ func (o *Options) write(d *Document, subs []*subject) error {
 		d.P("- %s\n", n)
 	}
 	d.P("\n")
+	if err := d.MissingValues(fits, s.Missing); err != nil {
+		return err
+	}
 
 	d.P("## Edges\n\n")
 	d.P("Each estimated edge's posterior, the probability of the sign the model claims for it, and its contraction (near 1: the data, not the prior, decide the edge).\n\n")

@@ -39,7 +39,7 @@ func drawIndex(f *fit.Fit) ([]int, error) {
 		switch {
 		case ok:
 			idx[k] = j
-		case strings.HasPrefix(n, "eta."):
+		case strings.HasPrefix(n, "eta."), strings.HasPrefix(n, "mi."):
 			idx[k] = -1
 		default:
 			return nil, fmt.Errorf("the fit has no draws of parameter %s of its model; was the fit directory written by another version?", n)

@@ -51,6 +51,11 @@ func checkSettings(s fit.Settings, minSamples int) error {
 	default:
 		return usagef("--unit-effects %q: want random, within or none", s.UnitEffects)
 	}
+	switch s.Missing {
+	case "", "model", "drop":
+	default:
+		return usagef("--missing %q: want model or drop", s.Missing)
+	}
 	switch s.LatentValues {
 	case "", "conditional", "direct":
 	default:

@@ -75,6 +75,28 @@ distribution, gaps in time exact; sigma.X is the innovation sd, ar.X is rho
 (prior uniform on (-1, 1)), and the edge table shows it as
 "X -> X [AR(1) residuals]".
 
+Missing values (--missing, default model; a node's missing="model|drop"
+overrides): under model a missing value of a continuous node (gaussian,
+student, lognormal, beta) that some row needs becomes a parameter
+mi.NODE.UNIT.TIME, sampled with everything else from the node's own
+equation and its children's (a lagged child reads the same unit's imputed
+value of the earlier period); its own missing parents are imputed in turn.
+An observed root with missing values gets a model of its own: normal with
+an intercept and sd (a.NODE, sigma.NODE) and unit random intercepts when
+its values vary within units (none for a column constant within units);
+such a root is not imputed in a unit where it has no value at all.
+A latent node's structural equation takes imputed values of its parents
+too. Missing values of binary, ordered and count nodes are not imputed: the
+rows that need them are dropped. Under drop each equation uses only the
+rows where its node and all its parents are observed (unbiased only when
+values are missing completely at random). After
+sampling fit prints, per equation, the rows used, those with imputed
+values (of which nodes) and those dropped with the node observed (by the
+parent missing there); edges.csv's last column, rows_imputed, counts the
+rows with imputed values. The imputed values stay in memory (not
+summarized); --save-imputed writes them to the chain files, so that
+queries on the fit directory can use them per draw.
+
 Every draw carries lprior and log_lik (the prior of the edges and
 the likelihood of the observed nodes, for power-scaling prior sensitivity).
 
@@ -92,6 +114,8 @@ Examples:
   dilemma fit my-model.dag --data mypanel.csv --strict
   dilemma fit fig2 --prior-only --out prior-fig2
   dilemma fit fig1 --save-loglik --out fit-fig1
+  dilemma fit fig2-remedies --missing drop --out fit-fig2r-complete-cases
+  dilemma fit fig2-remedies --save-imputed --out fit-fig2r
   dilemma fit --from fit-fig2/manifest.json --out fit-fig2-again`,
 		run: runFit,
 	})
@@ -134,7 +158,9 @@ func runFit(e *env, args []string) error {
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
 	fs.StringVar(&s.UnitEffects, "unit-effects", s.UnitEffects, "default unit effects of every equation (a node's unit_effects= overrides): random, within (each parent's unit mean as a covariate: within-unit strengths) or none")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")
+	fs.StringVar(&s.Missing, "missing", s.Missing, "missing values where a node does not say (missing=): model (parameters mi.NODE.UNIT.TIME imputed from the node's equation and its children's) or drop (rows that need them are left out)")
 	fs.BoolVar(&s.SaveLatent, "save-latent", false, "also write latent values (one per row and latent node) to the chain files")
+	fs.BoolVar(&s.SaveImputed, "save-imputed", false, "also write the imputed values (mi.NODE.UNIT.TIME, under --missing model) to the chain files")
 	fs.BoolVar(&s.SaveLogLik, "save-loglik", false, "also write each chain's pointwise log likelihood (one column per node, unit and period) to loglik-K.csv, for R's loo")
 	out := fs.String("out", "", "fit directory to write (default fit-MODEL)")
 	from := fs.String("from", "", "rerun the fit recorded in this manifest.json")
@@ -242,6 +268,9 @@ func runFit(e *env, args []string) error {
 	}
 	for _, eq := range f.Posterior.Equations() {
 		e.logf("  equation %s\n", eq)
+		if m := eq.MissingSummary(); m != "" {
+			e.logf("    %s\n", m)
+		}
 	}
 	if err := f.Write(dir); err != nil {
 		return err

@@ -88,6 +88,7 @@ func runPaper(e *env, args []string) error {
 	fs.IntVar(&o.Settings.Samples, "samples", o.Settings.Samples, "kept draws per chain")
 	fs.Uint64Var(&o.Settings.Seed, "seed", o.Settings.Seed, "random seed")
 	fs.StringVar(&o.Settings.LatentValues, "latent-values", o.Settings.LatentValues, "sampler coordinates of latent values: conditional or direct")
+	fs.StringVar(&o.Settings.Missing, "missing", o.Settings.Missing, "missing values: model (imputed inside the model) or drop (rows left out)")
 	fs.StringVar(&o.Traditional, "traditional", "fig1", "the traditional model (built-in name or model file)")
 	fs.StringVar(&o.NonTraditional, "nontraditional", "fig2-remedies", "the non-traditional model with remedies")
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")

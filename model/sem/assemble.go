@@ -36,6 +36,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		off += len(c.etaRows[li])
 	}
 	p.dim = off
+	c.miAssemble(p, eqs, etaOff) // imputed values after the latent values
 	for _, e := range eqs {
 		for _, lt := range e.lat {
 			base := int32(etaOff[e.terms[lt.term].latent])
@@ -58,8 +59,9 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 			p.coefs = append(p.coefs, Coef{
 				Name: t.name, Index: e.bOff + i, Parent: t.parent, Child: e.node, Lag: t.lag,
 				Sign: t.sign, Loading: e.kind == kindIndicator, Prior: t.prior,
-				PriorVar: t.prior.Variance(t.positive), Rows: e.n, UnitMean: t.unitMean,
+				PriorVar: t.prior.Variance(t.positive), Rows: p.info[len(p.info)-1].Rows, UnitMean: t.unitMean,
 				Moderator: t.moderator, ModeratorLag: t.modLag,
+				RowsImputed: p.info[len(p.info)-1].RowsImputed,
 			})
 		}
 	}
@@ -77,6 +79,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		}
 		p.latents = append(p.latents, LatentInfo{Node: node, First: etaOff[li], Rows: append([]int32(nil), c.etaRows[li]...)})
 	}
+	c.miNames(p)
 	for i, e := range eqs {
 		if e.cond == nil {
 			p.order = append(p.order, i)
@@ -88,7 +91,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		}
 	}
 	p.order = append(p.order, p.conds...)
-	if len(p.conds) > 0 || len(p.rots) > 0 {
+	if len(p.conds) > 0 || len(p.rots) > 0 || p.miTransform {
 		p.xt = make([]float64, p.dim)
 	}
 	p.work = newScratch(eqs)
@@ -151,6 +154,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 		Time: e.time, Periods: e.T, SufficientStats: e.suff, First: e.first, NumParams: e.nparam,
 		Values: e.values, AR: e.arOrder(),
 	}
+	e.miInfo(&in)
 	if e.fam != nil {
 		in.Family = e.fam.Name()
 	} else {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // eqInput is what build needs to know about one equation.
@@ -41,6 +42,14 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	rows, err := c.usedRows(&in)
 	if err != nil {
 		return nil, err
+	}
+	// Rows with an imputed value (missing.go): a row loop of their own, or
+	// joined to the ordinary rows.
+	if extra, own := c.miRows(&in); own {
+		e.miRowsLay = extra
+	} else if len(extra) > 0 {
+		rows = append(rows, extra...)
+		slices.Sort(rows)
 	}
 	useRE := in.unitRE
 	if useRE && len(c.lay.Units) == 0 {
@@ -82,6 +91,7 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 		e.rotU, e.hc = true, helmertWeights(e.J)
 	}
 	e.offsets(&in)
+	c.buildMissing(e, &in)
 	return e, nil
 }
 
@@ -171,6 +181,9 @@ func (c *compiler) group(e *equation, rows []int32, useRE bool) []int32 {
 			gi[i] = -1
 		}
 		for _, r := range rows {
+			gi[c.lay.Unit[r]] = 0
+		}
+		for _, r := range e.miRowsLay { // units with imputed-value rows only
 			gi[c.lay.Unit[r]] = 0
 		}
 		for u := range gi {
@@ -329,12 +342,16 @@ func (c *compiler) columns(e *equation, in *eqInput, grp []int32) ([]float64, er
 	for k, ti := range e.obsTerm {
 		x := in.terms[ti].X
 		for i, r := range e.rows {
-			e.xbar[int(grp[i])*p+k] += x[r]
+			if v := x[r]; !math.IsNaN(v) { // NaN: an imputed value, see miSparse
+				e.xbar[int(grp[i])*p+k] += v
+			}
 		}
 	}
 	for j := 0; j < e.J; j++ {
 		for k := 0; k < p; k++ {
-			e.xbar[j*p+k] /= e.ng[j]
+			if e.ng[j] > 0 { // 0: a unit with imputed-value rows only
+				e.xbar[j*p+k] /= e.ng[j]
+			}
 		}
 	}
 	xw := make([]float64, n*p)
@@ -343,8 +360,13 @@ func (c *compiler) columns(e *equation, in *eqInput, grp []int32) ([]float64, er
 		col := xw[k*n : (k+1)*n]
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for i, r := range e.rows {
-			col[i] = x[r] - e.xbar[int(grp[i])*p+k]
-			lo, hi = math.Min(lo, x[r]), math.Max(hi, x[r])
+			v := x[r]
+			if math.IsNaN(v) { // an imputed value, added by miSparse
+				col[i] = -e.xbar[int(grp[i])*p+k]
+				continue
+			}
+			col[i] = v - e.xbar[int(grp[i])*p+k]
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		if n > 1 && lo == hi {
 			t := in.terms[ti]
@@ -372,6 +394,9 @@ func (c *compiler) periods(e *equation, in *eqInput) error {
 		present[i] = -1
 	}
 	for _, r := range e.rows {
+		present[c.lay.Time[r]] = 0
+	}
+	for _, r := range e.miRowsLay {
 		present[c.lay.Time[r]] = 0
 	}
 	for t := range present {
@@ -403,7 +428,9 @@ func (e *equation) sufficientStats(xw []float64, grp []int32) {
 		e.ybar[g] += e.y[i]
 	}
 	for j := range e.ybar {
-		e.ybar[j] /= e.ng[j]
+		if e.ng[j] > 0 {
+			e.ybar[j] /= e.ng[j]
+		}
 	}
 	yw := make([]float64, n)
 	for i, g := range grp {

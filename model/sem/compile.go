@@ -108,6 +108,16 @@ type equation struct {
 	ar    *arData
 	arOff int
 
+	// Imputed values (MissingModel, see missing.go): miRowsLay are the
+	// layout rows evaluated by miPart's row loop, miX the imputed parent
+	// values of rows that joined the ordinary rows; miUses and miDropped
+	// are for EquationInfo.
+	mi        *miPart
+	miX       []miSparse
+	miRowsLay []int32
+	miUses    []string
+	miDropped map[string]int
+
 	// parameter offsets into x (−1 when absent); famOff is 0 when famN is 0.
 	aOff, bOff, famOff, famN, tauOff, uOff, tOff, tsdOff int
 	first, nparam                                        int
@@ -121,6 +131,7 @@ type compiler struct {
 	rowToEta   [][]int32 // per latent, per layout row: eta index or −1
 	etaRows    [][]int32 // per latent: layout rows with an eta
 	lagLookup  map[[2]int]int
+	mi         *miPlan // imputed values (nil: none), see missing.go
 	notes      []string
 	noSuff     bool
 	noCutShift bool
@@ -158,6 +169,9 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 		if err := c.latentRows(li); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.planMissing(); err != nil {
+		return nil, err
 	}
 	var eqs []*equation
 	for i := range spec.Equations {

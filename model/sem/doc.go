@@ -171,9 +171,54 @@
 //
 // Exogenous roots are conditioned on: they are not equations, only columns
 // in their children's Terms. A root with no data (anarchy) has no column and
-// cannot be a Term; the caller drops it and says so. Each equation uses the
-// rows where its node and all its parents are observed; EquationInfo.Rows
-// and Coef.Rows report how many. Nothing is imputed.
+// cannot be a Term; the caller drops it and says so.
+//
+// Under MissingDrop (Equation.Missing's default) each equation uses the rows
+// where its node and all its parents are observed; EquationInfo.Rows and
+// Coef.Rows report how many, EquationInfo.Dropped how many rows with the
+// node observed were left out and for which parent.
+//
+// Under MissingModel (missing.go) a missing value of a continuous node
+// (an Imputable family: gaussian, student, lognormal, beta) becomes a
+// parameter mi.NODE.UNIT.TIME wherever a row of the model needs it, as in
+// brms's mi() and PyMC's masked observations. A row needs it when it is a
+// row of a child with the child observed (at t − lag for a lagged edge: the
+// same unit's value lag periods before, matched through Layout.Ordinal,
+// never another unit's), and then the node's own row at that period, whose
+// equation is the value's distribution given its parents; so the value is
+// informed by its parents and by every child. Its own parents may be
+// missing there too: they are imputed in turn, back along the graph (lags
+// go back in time and contemporaneous edges down the topological order, so
+// this ends). When a value cannot be imputed (a parent of another family,
+// a latent parent without a value, an exogenous column, a lag before the
+// unit's first period, or MissingDrop on that node) the rows that need it
+// are dropped as under MissingDrop. A term's X is linked to its parent's
+// equation only when X is the parent's Y lagged by the term's lag (checked
+// value by value; otherwise a note says the values are not imputed there).
+// The sampler moves an imputed value on its support's unconstrained scale
+// (log for lognormal, logit for beta, with the Jacobian); ParamNames and
+// Constrain give the value. An exogenous root needs an equation of its own
+// to be imputed: package fit gives an observed root with missing values a
+// model without parents (intercept, scale and unit intercepts). Such an
+// equation (no parents, unit intercepts) imputes no value in a unit where
+// it has no observed value: there the values would rest on one free unit
+// intercept and a within-unit sd that is tiny for a column nearly
+// constant within units, a ridge the sampler crawls along; the rows that
+// need them are dropped (EquationInfo.Dropped says "PARENT (no data for the
+// unit)").
+//
+// Cost: complete rows stay where they were (a gaussian equation on its
+// sufficient statistics); the rows that hold an imputed value (their own
+// or a parent's) form a row loop of their own (miPart), which calls the
+// family's LogLikY row by row. An equation of a non-imputable family (for
+// example ordered) takes its rows with an imputed parent into its ordinary
+// rows, the parent's column 0 there plus the imputed value. The gradient
+// does not allocate. Missing values of binary, ordered and count nodes are
+// not imputed (their rows are dropped); PriorOnly imputes nothing. A
+// latent's structural equation takes imputed values of its observed
+// parents the same way (the latent then has a value, and its indicators a
+// row, wherever an indicator is observed and the parents can be imputed),
+// in LatentDirect and LatentConditional form alike.
 //
 // # Priors
 //
@@ -218,6 +263,7 @@
 //	tau_time.NODE              random-walk step sd
 //	lambda.LATENT.INDICATOR    loading
 //	eta.LATENT.UNIT.TIME       latent value (eta.LATENT.ROW in a cross-section)
+//	mi.NODE.UNIT.TIME          imputed value of a missing NODE (MissingModel)
 //
 // ParamNames and Constrain give these user-facing values, one per
 // parameter; the sampler works on unconstrained coordinates: log scales,
@@ -225,7 +271,8 @@
 // for unit intercepts (see above), random-walk steps z_t with g_t = s·Σ z,
 // and latents in either orientation (see above). Every transform's log
 // Jacobian is included.
-// The latent values come last (Posterior.Latents locates them);
+// The latent values come after the equations' parameters (Posterior.Latents
+// locates them), the imputed values last (Posterior.Missing);
 // Posterior.Equations and Posterior.Coefficients describe the rest.
 //
 // # Speed

@@ -33,6 +33,12 @@ type Posterior struct {
 	conds []int
 	rots  []int
 	xt    []float64
+	// missing locates the imputed values (missing.go); miMaps is each
+	// entry's map from sampler coordinate to value, miTransform whether
+	// any is not the identity.
+	missing     []MissingInfo
+	miMaps      []miMap
+	miTransform bool
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -67,6 +73,14 @@ type EquationInfo struct {
 	Values string
 	// AR is the order of the equation's autoregressive residuals (0 or 1).
 	AR int
+	// RowsImputed is how many of Rows hold an imputed value (MissingModel),
+	// ImputedFrom the nodes whose imputed values they hold (the node itself
+	// first when its own values are imputed), and Dropped the rows with the
+	// node observed that were left out, by the first parent missing there
+	// that could not be imputed (nil unless some equation has MissingModel).
+	RowsImputed int
+	ImputedFrom []string
+	Dropped     map[string]int
 }
 
 // String is a one-line summary, e.g.
@@ -105,6 +119,8 @@ type Coef struct {
 	// 1 − posterior var / prior var); +Inf for flat or heavy-tailed priors.
 	PriorVar float64
 	Rows     int // rows used by the equation
+	// RowsImputed is how many of Rows hold an imputed value (MissingModel).
+	RowsImputed int
 	// UnitMean marks the coefficient of a parent's unit mean (bw.…, see
 	// Term.UnitMean): the between-unit effect minus the within-unit one.
 	UnitMean bool
@@ -227,6 +243,9 @@ func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
 		e := p.eqs[i]
 		helmertT(grad[e.uOff:e.uOff+e.J], e.hc)
 	}
+	if p.miTransform { // imputed values on (0, ∞) or (0, 1): missing.go
+		lp += p.miChain(x, xe, grad)
+	}
 	return lp
 }
 
@@ -239,6 +258,7 @@ func (p *Posterior) working(x []float64) []float64 {
 	}
 	xe := p.xt
 	copy(xe, x)
+	p.miForward(x, xe)
 	for _, i := range p.rots {
 		e := p.eqs[i]
 		helmert(xe[e.uOff:e.uOff+e.J], e.hc)
@@ -446,6 +466,9 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 	if e.arOff >= 0 {
 		lp += e.arPrior(x, g) // rho's prior and Jacobian (ar.go)
 	}
+	if e.mi != nil { // rows with an imputed value (missing.go)
+		lp += e.miLik(x, g, w, priorOnly)
+	}
 	if e.famN > 0 {
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
 		if e.cutShift {
@@ -636,6 +659,7 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 			mu[r] += off[r]
 		}
 	}
+	e.miFill(x, mu, b) // imputed parent values (missing.go)
 }
 
 // rowLik is the log likelihood summed over the rows, through the family
@@ -693,6 +717,7 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 			w.dgt[tix[r]] += d
 		}
 	}
+	e.miBack(x, g, dmu, w) // imputed parent values (missing.go)
 	return lp
 }
 

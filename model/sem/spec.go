@@ -91,6 +91,9 @@ type Equation struct {
 	// 1 for AR(1) (see ar.go: gaussian equations only, on a panel; the
 	// parameter ar.NODE is rho and sigma.NODE the innovation sd).
 	AR int
+	// Missing chooses what becomes of the node's missing values (default
+	// MissingDrop; see Missing).
+	Missing Missing
 }
 
 // Term is one parent of an equation: an edge parent -> node, possibly lagged.
