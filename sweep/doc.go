@@ -115,6 +115,9 @@
 // trials, exogenous columns, lags within units and unit intercepts drawn
 // from normal(0, tau)), fits the simulated data and records each true
 // value's rank among the thinned posterior draws (Talts et al. 2018).
+// Its fits drop rows with missing values (missing = "drop" unless the [fit]
+// table says otherwise): the simulated data have the data's gaps, and
+// imputing them is not what the calibration checks.
 // Collect writes ranks.csv, sbc.csv (Pearson's chi-square test of uniform
 // ranks, and whether the ranks' ECDF stays inside the 95% simultaneous band
 // of Säilynoja, Bürkner and Vehtari 2022), sbc-ranks.png (rank histograms)

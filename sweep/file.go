@@ -191,7 +191,15 @@ func Parse(b []byte, name string) (*File, error) {
 	if err := f.warmKeys(raw.Fit, bad); err != nil {
 		return nil, err
 	}
-	if f.Settings, err = applySettings(fit.DefaultSettings(), raw.Fit); err != nil {
+	base := fit.DefaultSettings()
+	if f.Kind == "sbc" {
+		// SBC simulates each modelled column on the rows the data observe
+		// and fits that: nothing is missing that it could impute, and a
+		// root with missing values would get an equation of its own that
+		// the simulator does not draw. missing = "model" may still be set.
+		base.Missing = "drop"
+	}
+	if f.Settings, err = applySettings(base, raw.Fit); err != nil {
 		return nil, bad(settingKey(err), "[fit]: %v", err)
 	}
 	if f.WarmStart && f.WarmStartWarmup < 0 {
