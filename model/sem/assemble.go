@@ -27,6 +27,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		shift(&e.uOff)
 		shift(&e.tsdOff)
 		shift(&e.tOff)
+		e.shiftSlopes(off)
 		off += e.nparam
 	}
 	etaOff := make([]int, len(c.spec.Latents))
@@ -60,6 +61,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 				PriorVar: t.prior.Variance(t.positive), Rows: e.n, UnitMean: t.unitMean,
 			})
 		}
+		p.slopes = append(p.slopes, e.slopeInfo(c.lay.Units)...)
 	}
 	p.first = make([]int, len(c.spec.Latents))
 	p.sign = make([]float64, len(c.spec.Latents))
@@ -127,6 +129,7 @@ func (c *compiler) nameEquation(e *equation, names []string) {
 	if e.time == TimeRandomWalk {
 		names[e.tsdOff] = "tau_time." + e.node
 	}
+	e.nameSlopes(names, c.lay.Units)
 	switch e.time {
 	case TimeFixed:
 		for t := 0; t < e.T; t++ {
@@ -144,7 +147,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 	in := EquationInfo{
 		Node: e.node, Column: e.column, Kind: e.kind.String(), Rows: e.n, RE: "none",
 		Time: e.time, Periods: e.T, SufficientStats: e.suff, First: e.first, NumParams: e.nparam,
-		Values: e.values,
+		Values: e.values, Slopes: e.slopeDescr(),
 	}
 	if e.fam != nil {
 		in.Family = e.fam.Name()

@@ -33,6 +33,8 @@ type Posterior struct {
 	conds []int
 	rots  []int
 	xt    []float64
+	// slopes locates the edges whose strength varies by unit.
+	slopes []SlopeInfo
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -65,6 +67,9 @@ type EquationInfo struct {
 	// Values is, for a latent's structural equation, how the sampler moves
 	// its values: "direct" or "conditional" (see LatentValues); else "".
 	Values string
+	// Slopes describes the edges into the node whose strength varies by
+	// unit, and how their deviations are parameterized ("" for none).
+	Slopes string
 }
 
 // String is a one-line summary, e.g.
@@ -82,6 +87,9 @@ func (in EquationInfo) String() string {
 	}
 	if in.Values == "conditional" {
 		s += ", values sampled given the indicators"
+	}
+	if in.Slopes != "" {
+		s += "; " + in.Slopes
 	}
 	return s
 }
@@ -122,6 +130,7 @@ type scratch struct {
 	bx, gbx []float64 // per observed column (b and gradient in column order)
 	theta   []float64 // the family's parameters (cutpoints shifted, see cutShift)
 	cond    *condScratch
+	sl      slopeScratch // varying slopes (slopes.go)
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -142,6 +151,7 @@ func newScratch(eqs []*equation) []scratch {
 		if e.cond != nil {
 			w[i].cond = newCondScratch(e.cond, e.n)
 		}
+		w[i].sl = newSlopeScratch(e)
 	}
 	return w
 }
@@ -161,6 +171,9 @@ func (p *Posterior) Equations() []EquationInfo { return append([]EquationInfo(ni
 
 // Coefficients lists the edge strengths and loadings.
 func (p *Posterior) Coefficients() []Coef { return append([]Coef(nil), p.coefs...) }
+
+// Slopes locates the edges whose strength varies by unit (Term.Varies).
+func (p *Posterior) Slopes() []SlopeInfo { return append([]SlopeInfo(nil), p.slopes...) }
 
 // Latents locates the latent nodes' values.
 func (p *Posterior) Latents() []LatentInfo { return append([]LatentInfo(nil), p.latents...) }
@@ -335,13 +348,14 @@ func (e *equation) constrain(x, out, sign []float64) {
 				out[e.uOff+j] = self * tau * x[e.uOff+j]
 				continue
 			}
-			u := x[e.uOff+j] - a
+			u := x[e.uOff+j] - a - e.slopeMeanAt(x, j)
 			for k, ti := range e.obsTerm {
 				u -= e.xbar[j*e.p+k] * x[e.bOff+ti]
 			}
 			out[e.uOff+j] = self * u
 		}
 	}
+	e.slopeConstrain(x, out)
 	switch e.time {
 	case TimeRandomWalk:
 		s := math.Exp(x[e.tsdOff])
@@ -365,6 +379,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 func (e *equation) prepare(x []float64, w *scratch) {
 	e.coefs(x, w)
 	clear(w.gb)
+	e.slopeValues(x, w)
 	a := 0.0
 	if e.aOff >= 0 {
 		a = x[e.aOff]
@@ -381,7 +396,7 @@ func (e *equation) prepare(x []float64, w *scratch) {
 		}
 		bx := w.bx
 		for j := range o {
-			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx)
+			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx) + e.slopeMean(j, w)
 			if e.re == RENonCentred {
 				v += tau * x[e.uOff+j]
 			}
@@ -453,11 +468,12 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		m := x[e.uOff : e.uOff+e.J]
 		for j := range m {
 			xb := e.xbar[j*e.p : (j+1)*e.p]
-			u := m[j] - a - dot(xb, w.bx)
+			u := m[j] - a - dot(xb, w.bx) - e.slopeMean(j, w)
 			ss += u * u
 			wj := u * inv
 			gu[j] -= wj
 			da += wj
+			e.slopeBack(j, wj, w)
 			for k, v := range xb {
 				gbx[k] += wj * v
 			}
@@ -469,6 +485,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		dtau := 0.0
 		for j, d := range do {
 			da += d
+			e.slopeBack(j, d, w)
 			xb := e.xbar[j*e.p : (j+1)*e.p]
 			for k, v := range xb {
 				gbx[k] += d * v
@@ -490,6 +507,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 	if e.re != reNone {
 		lp += positiveLogPrior(e.tauPrior, x[e.tauOff], &g[e.tauOff])
 	}
+	lp += e.slopePrior(x, g, w) // varying slopes (slopes.go)
 	if e.time != TimeNone {
 		self := 1.0
 		if e.latent >= 0 {
@@ -526,7 +544,7 @@ func (e *equation) meanOffsetAt(x []float64) float64 {
 	for j, nj := range e.ng {
 		o := x[e.uOff+j]
 		if e.re != RECentred {
-			o = a
+			o = a + e.slopeMeanAt(x, j)
 			for k, ti := range e.obsTerm {
 				o += e.xbar[j*e.p+k] * x[e.bOff+ti]
 			}
@@ -556,6 +574,9 @@ func (e *equation) meanOffset(o []float64) float64 {
 //
 // so its cost is O(p² + J) whatever the number of rows.
 func (e *equation) suffLik(x, g []float64, w *scratch) float64 {
+	if len(e.vary) > 0 {
+		return e.suffLikSlopes(x, g, w)
+	}
 	s := x[e.famOff]
 	prec := math.Exp(-2 * s)
 	bx, gbx := w.bx, w.gb // all terms are observed: term order = column order
@@ -598,6 +619,7 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 			mu[r] += bk * col[r]
 		}
 	}
+	e.slopeMu(mu, w)
 	for _, lt := range e.lat {
 		bk := b[lt.term]
 		idx := lt.idx[:n]
@@ -656,6 +678,7 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 	for k, ti := range e.obsTerm {
 		w.gb[ti] += dot(e.xw[k*n:(k+1)*n], dmu)
 	}
+	e.slopeRowBack(dmu, w)
 	for _, lt := range e.lat {
 		bk := b[lt.term]
 		idx := lt.idx[:n]
