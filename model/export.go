@@ -164,6 +164,12 @@ func edgeAttrs(e *Edge, settings, graph bool) []string {
 		if e.Prior != nil {
 			out = append(out, "prior="+quote(e.Prior.String()))
 		}
+		if e.Varies != "" {
+			out = append(out, "varies="+quote(e.Varies))
+		}
+		if e.VariesPrior != nil {
+			out = append(out, "varies_prior="+quote(e.VariesPrior.String()))
+		}
 	}
 	if graph {
 		for _, a := range e.Attrs {

@@ -16,7 +16,7 @@ func NodeAttributes() []string {
 }
 
 // EdgeAttributes lists the edge attributes this package reads.
-func EdgeAttributes() []string { return []string{"lag", "sign", "prior"} }
+func EdgeAttributes() []string { return []string{"lag", "sign", "prior", "varies", "varies_prior"} }
 
 // DagittyAttributes are attributes of dagitty's own that this package keeps
 // and writes back without reading them: on nodes adjusted and selected, on
