@@ -278,6 +278,7 @@ func (f *Fit) setSummaries(sums []diagnostics.Summary) {
 		f.Edges = append(f.Edges, edgeSummary(c, f.Param(c.Name)))
 	}
 	f.Edges = append(f.Edges, betweenEdges(coefs, f.Param)...)
+	f.Edges = append(f.Edges, slopeEdges(f.Posterior.Slopes(), f.Posterior.ParamNames(), f.Param)...)
 	f.powerScale()
 	draws := 0
 	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
@@ -328,7 +329,9 @@ type EdgeSummary struct {
 	// the parent's unit mean (between minus within: a value away from 0
 	// says random intercepts alone would have biased the pooled strength)
 	// and "between" for the between-unit effect, strength + unit-mean
-	// coefficient per draw.
+	// coefficient per draw; "unit sd" for the sd across units of a strength
+	// that varies by unit (varies="unit"), whose own row is then the mean
+	// strength across units.
 	Kind          string  `json:"kind,omitempty"`
 	PriorSens     float64 `json:"prior_sensitivity"`
 	LikSens       float64 `json:"likelihood_sensitivity"`

@@ -141,6 +141,9 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.UnitMean {
 				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
 			}
+			if t.Varies {
+				return nil, fmt.Errorf("edge %s -> %s varies by unit; simulation-based calibration supports one strength per edge only, so far", t.Parent, eq.Node)
+			}
 			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}
