@@ -59,6 +59,7 @@ type sysTerm struct {
 	b      int       // parameter index of the strength
 	name   string    // parameter name, b.PARENT.CHILD or b.PARENT.lagK.CHILD
 	sign   int
+	vary   []int // strength varying by unit: v's parameter per layout unit (slopes.go); nil otherwise
 }
 
 // sysNode is one estimated node of the structural system.
@@ -360,7 +361,11 @@ func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 			n.terms = append(n.terms, sysTerm{parent: -1, pname: pn.name, x: t.X, b: j, name: name})
 			continue
 		}
-		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign})
+		st := sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign}
+		if t.Varies {
+			st.vary = s.readVary(name)
+		}
+		n.terms = append(n.terms, st)
 	}
 	return nil
 }
