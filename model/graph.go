@@ -138,8 +138,8 @@ type Edge struct {
 	Varies string
 	// VariesPrior is the prior of sd_v (varies_prior=); nil = half_normal(1).
 	VariesPrior *Prior
-	Attrs    []Attr // attributes the package does not interpret
-	At       Position
+	Attrs       []Attr // attributes the package does not interpret
+	At          Position
 
 	attrAt map[string]Position
 }

@@ -16,6 +16,9 @@ import (
 func TestFigureEveryKind(t *testing.T) {
 	f := testFit(t)
 	for _, kind := range Kinds {
+		if kind == "slopes" {
+			continue // needs an edge varying by unit: TestSlopesFigureKind
+		}
 		for _, w := range []float64{plots.ColumnWidth, plots.PageWidth} {
 			req := Request{Kind: kind, Options: plots.Options{Width: w, DPI: 50}}
 			if kind == "counterfactual" {

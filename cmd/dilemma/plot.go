@@ -16,6 +16,7 @@ func init() {
 		summary: "draw a publication figure of a fit or a model (PDF, SVG, PNG, EPS)",
 		usage: `Usage: dilemma plot FITDIR --kind KIND --out FILE [--width 3.5|7] [--params a,b] [--node NODE]
                   [--do 'do(x = +1sd)'] [--horizon 6] [--units a,b] [--time T]
+                  [--edge 'x -> y']
        dilemma plot MODEL --kind dag --out FILE [--width 3.5|7]
 
 Draws one figure, sized for a journal column (--width 3.5, the default) or a
@@ -40,6 +41,10 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
                an intervention's effect over periods 0 … --horizon (6)
   counterfactual
                factual against counterfactual outcome for --units at --time
+  slopes       a caterpillar of an edge whose strength varies by unit
+               (varies="unit"; --edge 'x -> y' picks it when there are
+               several): each unit's strength b + v_j, median and 90%
+               interval, ordered, over the mean strength b
 
 The dag layout: boxes are sized to their full names (long names wrap at
 spaces and underscores, never cut) and placed in columns by causal order,
@@ -68,7 +73,8 @@ Examples:
   dilemma plot fit-fig2-lat --kind ppc --node fear --out ppc-fear.png
   dilemma plot fit-fig2r --kind remedies --assume-identified --out remedies.pdf
   dilemma plot fit-fig2r --kind effect-horizon --do 'do(interaction_density = +1sd)' --assume-identified --out horizon.pdf
-  dilemma plot fit-fig2r --kind counterfactual --units USA,DEU,IND --time 2021-06 --assume-identified --out cf.pdf`,
+  dilemma plot fit-fig2r --kind counterfactual --units USA,DEU,IND --time 2021-06 --assume-identified --out cf.pdf
+  dilemma plot fit-slopes --kind slopes --edge 'fear -> unilateralism' --out slopes.pdf`,
 		run: runPlot,
 	})
 }
@@ -84,6 +90,7 @@ func runPlot(e *env, args []string) error {
 	title := fs.String("title", "", "title above the figure (journals usually want it in the caption instead)")
 	params := fs.String("params", "", "comma-separated parameters or edges (forest, loadings, contraction, trace, rank)")
 	node := fs.String("node", "", "node of a predictive check (ppc)")
+	edge := fs.String("edge", "", "edge of a slopes figure, e.g. 'x -> y' (default: the only edge varying by unit)")
 	draws := fs.Int("draws", report.DefaultPPCDraws, "posterior draws a predictive check replicates the data from")
 	seed := fs.Uint64("seed", 1, "seed of a predictive check's replications and a counterfactual's noise")
 	do := fs.String("do", "", "intervention of a query figure, e.g. 'do(x = +1sd)' (default: +1 sd of the first remedy)")
@@ -136,7 +143,7 @@ func runPlot(e *env, args []string) error {
 	if err := checkOutFile("--out", *out); err != nil {
 		return err
 	}
-	req := report.Request{Kind: *kind, Node: *node, Draws: *draws, Seed: *seed,
+	req := report.Request{Kind: *kind, Node: *node, Edge: *edge, Draws: *draws, Seed: *seed,
 		Options: plots.Options{Width: *width, Height: *height, DPI: *dpi, Title: *title},
 		Do:      *do, Outcome: *outcome, Horizon: *horizon, Time: *when, AssumeIdentified: *assume,
 		Params: splitList(*params), Units: splitList(*units)}

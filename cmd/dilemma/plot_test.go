@@ -140,6 +140,9 @@ func TestPlotCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, kind := range report.Kinds {
+		if kind == "slopes" {
+			continue // needs an edge varying by unit: TestSlopesCommands
+		}
 		req := report.Request{Kind: kind, Draws: report.DefaultPPCDraws, Seed: 1, Options: plots.Options{DPI: 72}}
 		var extra []string
 		if kind == "counterfactual" {
@@ -191,7 +194,7 @@ func TestPlotCommand(t *testing.T) {
 		t.Errorf("ppc of o without latent values: %d %s", st, errs)
 	}
 	entries, _ := os.ReadDir(out)
-	wantFiles := 3*len(report.Kinds) + 5
+	wantFiles := 3*(len(report.Kinds)-1) + 5 // every kind but slopes
 	if len(entries) != wantFiles {
 		t.Errorf("%d files in the output directory, want %d (no temporary files)", len(entries), wantFiles)
 	}

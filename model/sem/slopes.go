@@ -31,8 +31,11 @@ type varyTerm struct {
 	re     REParam
 	reason string
 	prior  Prior // of sd_v
-	// sdOff is the offset of log sd_v; vOff of the J deviations (z_j when
-	// non-centred, v_j when centred).
+	// sdOff is the offset of log sd_v; vOff of the J unit coordinates:
+	// z_j with v_j = sd_v·z_j when non-centred, and when centred each unit's
+	// own strength c_j = b + v_j (as centred unit intercepts sample the unit
+	// means: b is then tied to the c_j only through their distribution,
+	// c_j ~ normal(b, sd_v), not through a ridge b + v_j).
 	sdOff, vOff int
 }
 
@@ -261,6 +264,11 @@ func (e *equation) slopeValues(x []float64, w *scratch) {
 			for j := range v {
 				v[j] *= sd
 			}
+		} else {
+			b := x[e.bOff+vt.term]
+			for j := range v {
+				v[j] -= b
+			}
 		}
 	}
 	clear(w.sl.dv)
@@ -283,6 +291,8 @@ func (e *equation) slopeMeanAt(x []float64, j int) float64 {
 		v := x[vt.vOff+j]
 		if vt.re == RENonCentred {
 			v *= math.Exp(x[vt.sdOff])
+		} else {
+			v -= x[e.bOff+vt.term]
 		}
 		s += v * e.xbar[j*e.p+vt.col]
 	}
@@ -387,15 +397,20 @@ func (e *equation) slopePrior(x, g []float64, w *scratch) float64 {
 			}
 			g[vt.sdOff] += sd * dsd
 		} else {
+			// c_j ~ normal(b, sd_v), v_j = c_j − b: what moves v_j moves
+			// c_j, and b the opposite way.
 			ls := x[vt.sdOff]
 			inv := math.Exp(-2 * ls)
-			v := x[vt.vOff : vt.vOff+J]
-			gv := g[vt.vOff : vt.vOff+J]
-			ss := 0.0
+			v := w.sl.v[k*J : (k+1)*J]
+			gc := g[vt.vOff : vt.vOff+J]
+			ss, gb := 0.0, 0.0
 			for j, vj := range v {
-				gv[j] += dv[j] - vj*inv
+				d := dv[j] - vj*inv
+				gc[j] += d
+				gb -= d
 				ss += vj * vj
 			}
+			g[e.bOff+vt.term] += gb
 			lp += -float64(J)*ls - 0.5*ss*inv
 			g[vt.sdOff] += -float64(J) + ss*inv
 		}
@@ -414,6 +429,8 @@ func (e *equation) slopeConstrain(x, out []float64) {
 			v := x[vt.vOff+j]
 			if vt.re == RENonCentred {
 				v *= sd
+			} else {
+				v -= x[e.bOff+vt.term]
 			}
 			out[vt.vOff+j] = v
 		}

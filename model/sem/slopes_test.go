@@ -138,7 +138,8 @@ func TestSlopesSufficientStatsExact(t *testing.T) {
 }
 
 // Names, layout and the constrained values of the slopes: sd_v = exp, and
-// v_j = sd_v·z_j (non-centred) or v_j itself (centred).
+// v_j = sd_v·z_j (non-centred) or c_j − b (centred, where the sampler moves
+// each unit's strength c_j).
 func TestSlopesNamesConstrain(t *testing.T) {
 	for _, vre := range []REParam{RECentred, RENonCentred} {
 		rng := rand.New(rand.NewPCG(16, 3))
@@ -166,9 +167,9 @@ func TestSlopesNamesConstrain(t *testing.T) {
 		if out[sl.SD] != sd {
 			t.Errorf("sd_v constrained to %g, want %g", out[sl.SD], sd)
 		}
-		want := x[sl.First+2]
+		want := x[sl.First+2] - x[sl.B] // centred: the unit's strength b + v_j is sampled
 		if vre == RENonCentred {
-			want *= sd
+			want = x[sl.First+2] * sd
 		}
 		if math.Abs(out[sl.First+2]-want) > 1e-12 {
 			t.Errorf("%s: v constrained to %g, want %g", vre, out[sl.First+2], want)
