@@ -8,7 +8,8 @@
 #   bench/run.sh [OUTDIR]
 #
 # Environment: MODELS (default "panel2 ordered bernoulli fig2"; also
-# fig2-direct, Stan moving the latent values themselves, and betabin,
+# fig2-direct, Stan moving the latent values themselves, slopes, panel2
+# with a strength varying by country in each equation, and betabin,
 # fig2-remedies' beta_binomial outcome equation), CHAINS (4),
 # WARMUP (1000), SAMPLES (1000), SEED (1), CORES (Stan's cores, 2),
 # LATENT_VALUES (dilemma fit --latent-values, default conditional),

@@ -26,7 +26,9 @@
 //
 // and in the Stan programs: a_E (intercept), b_E[k] (observed parents in
 // model order), bl_E_P (latent parent), sigma_E, tau_E, r_E[j] (unit
-// intercepts), c_E[k] (cutpoints), phi_E (beta_binomial precision),
+// intercepts), sdv_E[s] and rv_E[j,s] (sd and unit deviations of the s-th
+// strength varying by unit, in column vcol_E[s] of X_E; V_E of them),
+// c_E[k] (cutpoints), phi_E (beta_binomial precision),
 // lambda_I (loading), eta_L[i] (latent values).
 package standata
 
@@ -223,6 +225,35 @@ func (b *builder) design(node string, terms []sem.Term, rows []int) int {
 	return len(cols)
 }
 
+// slopes writes, for an equation with strengths varying by unit, V_E (how
+// many) and vcol_E (their columns of X_E, 1-based), and names sd_v.… as
+// sdv_E[s] and v.….UNIT as rv_E[j,s].
+func (b *builder) slopes(node string, terms []sem.Term, rows []int) {
+	var vcol []int
+	k := 0
+	_, labels := b.groups(rows)
+	for _, t := range terms {
+		if t.X == nil {
+			continue
+		}
+		k++
+		if !t.Varies {
+			continue
+		}
+		vcol = append(vcol, k)
+		s := len(vcol)
+		stem := strings.TrimPrefix(sem.TermParamName(node, t), "b.")
+		b.names["sd_v."+stem] = fmt.Sprintf("sdv_%s[%d]", node, s)
+		for j, u := range labels {
+			b.names["v."+stem+"."+u] = fmt.Sprintf("rv_%s[%d,%d]", node, j+1, s)
+		}
+	}
+	if len(vcol) > 0 {
+		b.ex.Data["V_"+node] = len(vcol)
+		b.ex.Data["vcol_"+node] = vcol
+	}
+}
+
 // units writes J_E and g_E and names the unit intercepts.
 func (b *builder) units(node string, rows []int) int {
 	g, labels := b.groups(rows)
@@ -252,6 +283,7 @@ func (b *builder) equation(e sem.Equation) error {
 	J := 0
 	if e.UnitRE {
 		J = b.units(node, rows)
+		b.slopes(node, e.Terms, rows)
 	}
 	switch fam {
 	case "gaussian":
