@@ -19,7 +19,7 @@ func slopeEdges(slopes []sem.SlopeInfo, names []string, param func(string) [][]f
 		if sd == nil {
 			continue
 		}
-		c := sem.Coef{Name: name, Parent: sl.Parent, Child: sl.Child, Lag: sl.Lag, PriorVar: math.NaN()}
+		c := sem.Coef{Name: name, Parent: sl.Parent, Child: sl.Child, Lag: sl.Lag, PriorVar: math.NaN(), Rows: sl.Rows}
 		e := edgeSummary(c, sd)
 		e.Kind = "unit sd"
 		e.Edge += " [sd across units]"

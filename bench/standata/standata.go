@@ -447,6 +447,21 @@ func (ex *Export) WriteJSON(w io.Writer) error {
 // WriteRDump writes the Stan data in R's dump format (rstan's read_rdump
 // and CmdStan both read it): integers as integer vectors, matrices
 // column-major with their dimensions.
+// dimOpen and dimClose wrap a vector of length 1 in structure(…, .Dim = 1L).
+func dimOpen(n int) string {
+	if n == 1 {
+		return "structure("
+	}
+	return ""
+}
+
+func dimClose(n int) string {
+	if n == 1 {
+		return ", .Dim = 1L)"
+	}
+	return ""
+}
+
 func (ex *Export) WriteRDump(w io.Writer) error {
 	keys := make([]string, 0, len(ex.Data))
 	for k := range ex.Data {
@@ -460,23 +475,25 @@ func (ex *Export) WriteRDump(w io.Writer) error {
 		case int:
 			bw.printf("%s <- %dL\n", k, v)
 		case []int:
-			bw.printf("%s <- c(", k)
+			// A length-1 vector carries its dimension, or rstan reads it
+			// as a scalar and refuses it for an array of size 1.
+			bw.printf("%s <- %sc(", k, dimOpen(len(v)))
 			for i, x := range v {
 				if i > 0 {
 					bw.printf(",")
 				}
 				bw.printf("%dL", x)
 			}
-			bw.printf(")\n")
+			bw.printf(")%s\n", dimClose(len(v)))
 		case []float64:
-			bw.printf("%s <- c(", k)
+			bw.printf("%s <- %sc(", k, dimOpen(len(v)))
 			for i, x := range v {
 				if i > 0 {
 					bw.printf(",")
 				}
 				bw.printf("%s", num(x))
 			}
-			bw.printf(")\n")
+			bw.printf(")%s\n", dimClose(len(v)))
 		case [][]float64:
 			ncol := 0
 			if len(v) > 0 {

@@ -219,6 +219,8 @@ type SlopeInfo struct {
 	Unit  []int
 	// RE is "centred" or "non-centred"; Reason says why.
 	RE, Reason string
+	// Rows is the number of rows the equation uses.
+	Rows int
 }
 
 // slopeInfo describes e's varying terms.
@@ -228,7 +230,7 @@ func (e *equation) slopeInfo(units []string) []SlopeInfo {
 		vt := &e.vary[s]
 		t := e.terms[vt.term]
 		in := SlopeInfo{Name: t.name, Parent: t.parent, Child: e.node, Lag: t.lag,
-			B: e.bOff + vt.term, SD: vt.sdOff, First: vt.vOff, RE: vt.re.String(), Reason: vt.reason}
+			B: e.bOff + vt.term, SD: vt.sdOff, First: vt.vOff, RE: vt.re.String(), Reason: vt.reason, Rows: e.n}
 		for _, u := range e.groupUnit {
 			in.Units = append(in.Units, units[u])
 			in.Unit = append(in.Unit, u)
