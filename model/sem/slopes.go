@@ -79,7 +79,7 @@ func (c *compiler) slopes(e *equation, in *eqInput, xw []float64) error {
 		case len(c.lay.Units) == 0:
 			return in.fail("%s: varies=\"unit\" needs a panel with a unit key; the data are a cross-section", edge)
 		case e.re == reNone:
-			return in.fail("%s: varies=\"unit\" needs unit random intercepts (drop unit_effects=\"none\" on %s)", edge, in.node)
+			return in.fail("%s: varies=\"unit\" needs unit random intercepts, which unit_effects=\"none\" on %s (or fit --unit-effects none) removes", edge, in.node)
 		case e.J < MinSlopeUnits:
 			return in.fail("%s: varies=\"unit\" needs at least %d units with data, and %s has %d", edge, MinSlopeUnits, in.node, e.J)
 		}
