@@ -24,10 +24,10 @@ type MeanSlope struct {
 	Q5, Q50, Q95 float64
 }
 
-// maxSlopeLabels is the most units whose names label the caterpillar's
-// axis; with more, the axis counts ranks and the note names the units at
-// both ends.
-const maxSlopeLabels = 45
+// slopeLabels reports whether n unit names fit side by side (rotated) on
+// the caterpillar's axis; otherwise the axis counts ranks and the note
+// names the units at both ends.
+func (t theme) slopeLabels(n int) bool { return vg.Length(n)*t.small*1.3 <= t.width*0.8 }
 
 // Slopes draws a caterpillar of an edge's strength per unit: the units
 // ordered by their median strength, each with its median and 90% interval,
@@ -78,7 +78,8 @@ func Slopes(o Options, edge string, units []UnitSlope, mean MeanSlope) (*Figure,
 	span := ymax - ymin
 	p.Y.Min, p.Y.Max = ymin-span*0.04, ymax+span*0.04
 	p.X.Min, p.X.Max = 0.4, float64(n)+0.6
-	if n <= maxSlopeLabels {
+	labelled := t.slopeLabels(n)
+	if labelled {
 		p.X.Tick.Marker = unitTicker(us)
 		p.X.Tick.Label.Rotation = math.Pi / 2
 		p.X.Tick.Label.XAlign = draw.XRight
@@ -107,7 +108,7 @@ func Slopes(o Options, edge string, units []UnitSlope, mean MeanSlope) (*Figure,
 		{"mean strength: median, 90% interval", combineThumbs(fillThumb(band, draw.LineStyle{}), lineThumb(meanLine))},
 	}))
 	note := fmt.Sprintf("Each unit's strength is the mean strength plus its own deviation (%d units).", n)
-	if n > maxSlopeLabels {
+	if !labelled {
 		note += fmt.Sprintf(" Lowest: %s. Highest: %s.", unitNames(us[:3]), unitNames(reverse(us[n-3:])))
 	}
 	pg.bottom = append(pg.bottom, t.textBlock(note, t.style(t.small, false), false))
