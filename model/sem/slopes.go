@@ -120,6 +120,10 @@ func (c *compiler) chooseSlopeRE(e *equation, vt *varyTerm, xw []float64, x []fl
 	if ss > 0 {
 		eff = within / (ss / float64(e.n)) / float64(e.J)
 	}
+	if eff < 1 {
+		t := e.terms[vt.term]
+		c.notes = append(c.notes, fmt.Sprintf("edge %s -> %s: %s hardly varies within units (%.2f effective rows per unit), so each unit's strength is told apart from its unit intercept mostly by their priors", t.parent, e.node, t.parent, eff))
+	}
 	thr := e.fam.CentreThreshold()
 	if eff >= thr {
 		vt.re = RECentred

@@ -182,7 +182,7 @@ func TestSlopesNamesConstrain(t *testing.T) {
 
 // The automatic choice: many rows per unit with x varying within units
 // gives centred slopes; x nearly constant within units gives non-centred
-// ones even with many rows.
+// ones even with many rows, and a note.
 func TestSlopesAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 4))
 	l := panelLayout(8, 40)
@@ -203,6 +203,10 @@ func TestSlopesAuto(t *testing.T) {
 		}
 		if got := p.Slopes()[0]; got.RE != c.want {
 			t.Errorf("slope parameterized %s (%s), want %s", got.RE, got.Reason, c.want)
+		}
+		noted := strings.Contains(strings.Join(p.Notes(), "\n"), "x hardly varies within units")
+		if noted != (c.want == "non-centred") {
+			t.Errorf("%s: notes %q", c.want, p.Notes())
 		}
 	}
 }
