@@ -537,7 +537,11 @@ func (ex *Export) WriteNames(w io.Writer) error {
 		return err
 	}
 	for i, n := range ex.Names {
-		if _, err := fmt.Fprintf(w, "%s,%s\n", fit.CSVName(n), ex.Stan[i]); err != nil {
+		st := ex.Stan[i]
+		if strings.Contains(st, ",") {
+			st = `"` + st + `"` // a matrix element, rv_E[j,s]
+		}
+		if _, err := fmt.Fprintf(w, "%s,%s\n", fit.CSVName(n), st); err != nil {
 			return err
 		}
 	}
