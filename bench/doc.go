@@ -6,7 +6,7 @@
 //
 // times log density + gradient for every family (one equation each on real
 // columns of the embedded panel) and for the whole bench models
-// (panel2.dag, ordered.dag, bernoulli.dag, betabin.dag and the built-in
+// (panel2.dag, slopes.dag, ordered.dag, bernoulli.dag, betabin.dag and the built-in
 // fig2). See README.md for the side-by-side comparison with Stan (run.sh)
 // and the scaling study (cmd/scaling).
 package bench

@@ -123,6 +123,7 @@ func BenchmarkModel(b *testing.B) {
 		latent    sem.LatentValues
 	}{
 		{"panel2", "panel2.dag", sem.LatentDirect},
+		{"slopes", "slopes.dag", sem.LatentDirect},
 		{"ordered", "ordered.dag", sem.LatentDirect},
 		{"bernoulli", "bernoulli.dag", sem.LatentDirect},
 		{"betabin", "betabin.dag", sem.LatentDirect},

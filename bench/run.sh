@@ -8,7 +8,8 @@
 #   bench/run.sh [OUTDIR]
 #
 # Environment: MODELS (default "panel2 ordered bernoulli fig2"; also
-# fig2-direct, Stan moving the latent values themselves, betabin,
+# fig2-direct, Stan moving the latent values themselves, slopes, panel2
+# with a strength varying by country in each equation, betabin,
 # fig2-remedies' beta_binomial outcome equation, and ar, panel2 with AR(1)
 # residuals), CHAINS (4),
 # WARMUP (1000), SAMPLES (1000), SEED (1), CORES (Stan's cores, 2),

@@ -355,6 +355,14 @@ func (pl *Plan) terms(n *model.Node, dropped map[string]bool) ([]sem.Term, error
 		if err != nil {
 			return nil, &BuildError{Node: n.Name, Msg: fmt.Sprintf("edge %s: %v", e, err)}
 		}
+		if e.Varies == "unit" { // a strength varying by unit (checked in sem)
+			t.Varies = true
+			if e.VariesPrior != nil {
+				if t.VariesSD, err = sem.ParsePrior(e.VariesPrior.String()); err != nil {
+					return nil, &BuildError{Node: n.Name, Msg: fmt.Sprintf("edge %s: varies_prior: %v", e, err)}
+				}
+			}
+		}
 		terms = append(terms, t)
 	}
 	return pl.interactionTerms(n, terms, dropped) // moderation.go

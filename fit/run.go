@@ -322,6 +322,7 @@ func (f *Fit) setSummaries(sums []diagnostics.Summary) {
 	}
 	f.Edges = append(f.Edges, betweenEdges(coefs, f.Param)...)
 	f.Edges = append(f.Edges, arEdges(f.Posterior.Equations(), f.Param)...)
+	f.Edges = append(f.Edges, slopeEdges(f.Posterior.Slopes(), f.Posterior.ParamNames(), f.Param)...)
 	f.powerScale()
 	draws := 0
 	if len(f.Draws) > 0 && len(f.Draws[0]) > 0 {
@@ -377,7 +378,9 @@ type EdgeSummary struct {
 	// coefficient per draw; "interaction" for the coefficient c of a
 	// moderated edge (see Moderator); "ar" for rho of a node's AR(1)
 	// residuals (ar="1": the row "NODE -> NODE [AR(1) residuals]",
-	// parameter ar.NODE).
+	// parameter ar.NODE); "unit sd" for the sd across units of a strength
+	// that varies by unit (varies="unit"), whose own row is then the mean
+	// strength across units.
 	Kind          string  `json:"kind,omitempty"`
 	PriorSens     float64 `json:"prior_sensitivity"`
 	LikSens       float64 `json:"likelihood_sensitivity"`

@@ -104,6 +104,12 @@
 //	                      lags or an unknown node is an error.
 //	  moderator_prior="…" prior of c (default normal(0,1) on the fit scale:
 //	                      the product of the two fit-scale columns)
+//	  varies="unit"       the strength varies by unit on a panel: unit j's is
+//	                      b + v_j with v_j ~ normal(0, sd_v) (parameters
+//	                      b.PARENT.NODE, sd_v.PARENT.NODE, v.PARENT.NODE.UNIT);
+//	                      the parent must be observed, the child an observed
+//	                      node with unit intercepts and at least 5 units
+//	  varies_prior="…"    prior of sd_v (a scale; default half_normal(1))
 //
 // Priors are family(parameters): normal(mu,sigma), student_t(nu,mu,sigma),
 // cauchy, laplace, logistic, uniform(lower,upper) on the real line;

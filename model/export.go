@@ -174,6 +174,12 @@ func edgeAttrs(e *Edge, settings, graph bool) []string {
 		if e.ModeratorPrior != nil {
 			out = append(out, "moderator_prior="+quote(e.ModeratorPrior.String()))
 		}
+		if e.Varies != "" {
+			out = append(out, "varies="+quote(e.Varies))
+		}
+		if e.VariesPrior != nil {
+			out = append(out, "varies_prior="+quote(e.VariesPrior.String()))
+		}
 	}
 	if graph {
 		for _, a := range e.Attrs {

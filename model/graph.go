@@ -145,8 +145,13 @@ type Edge struct {
 	Lag      int    // periods: the parent at t-Lag causes the child at t (0 = same period)
 	Sign     int    // the sign the theory expects: -1, +1, or 0 for none
 	Prior    *Prior // prior on the edge strength; nil = the node's or the default
-	Attrs    []Attr // attributes the package does not interpret
-	At       Position
+	// Varies is "unit" when the strength varies by unit (varies="unit": unit
+	// j's strength is b + v_j, v_j ~ normal(0, sd_v)); "" for one strength.
+	Varies string
+	// VariesPrior is the prior of sd_v (varies_prior=); nil = half_normal(1).
+	VariesPrior *Prior
+	Attrs       []Attr // attributes the package does not interpret
+	At          Position
 
 	// Moderator names another parent of To whose value changes this edge's
 	// strength (moderator="z": To's equation gains c·From·z); "" for none.
@@ -710,6 +715,20 @@ func (m *Model) validateEdge(e *Edge) error {
 			return errAt(m.Name, e.attrPos("prior"), "edge %s: prior: %v", e, err)
 		}
 	}
+	if e.Varies != "" && e.Varies != "unit" {
+		return errAt(m.Name, e.attrPos("varies"), "edge %s: varies=%q: only varies=\"unit\" is supported", e, e.Varies)
+	}
+	if e.Kind == Bidirected && (e.Varies != "" || e.VariesPrior != nil) {
+		return errAt(m.Name, e.attrPos("varies"), "edge %s: a bidirected edge has no strength, so nothing varies", e)
+	}
+	if e.VariesPrior != nil {
+		if e.Varies == "" {
+			return errAt(m.Name, e.attrPos("varies_prior"), "edge %s: varies_prior= needs varies=\"unit\"", e)
+		}
+		if err := checkPriorSupport(*e.VariesPrior, Positive); err != nil {
+			return errAt(m.Name, e.attrPos("varies_prior"), "edge %s: varies_prior: %v", e, err)
+		}
+	}
 	return nil
 }
 
@@ -743,6 +762,10 @@ func (m *Model) Clone() *Model {
 		if e.ModeratorPrior != nil {
 			p := Prior{Family: e.ModeratorPrior.Family, Params: slices.Clone(e.ModeratorPrior.Params)}
 			ee.ModeratorPrior = &p
+		}
+		if e.VariesPrior != nil {
+			p := Prior{Family: e.VariesPrior.Family, Params: slices.Clone(e.VariesPrior.Params)}
+			ee.VariesPrior = &p
 		}
 		ee.attrAt = nil
 		c.Edges = append(c.Edges, &ee)

@@ -17,7 +17,7 @@ func NodeAttributes() []string {
 
 // EdgeAttributes lists the edge attributes this package reads.
 func EdgeAttributes() []string {
-	return []string{"lag", "sign", "prior", "moderator", "moderator_prior"}
+	return []string{"lag", "sign", "prior", "moderator", "moderator_prior", "varies", "varies_prior"}
 }
 
 // DagittyAttributes are attributes of dagitty's own that this package keeps

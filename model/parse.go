@@ -745,6 +745,26 @@ func (p *parser) edgeAttr(e *Edge, a rawAttr) error {
 			return err
 		}
 		e.ModeratorPrior = &pr
+	case "varies":
+		if err := p.needValue(a); err != nil {
+			return err
+		}
+		if e.Kind == Bidirected {
+			return p.errorf(a.keyAt, "a bidirected edge has no strength, so nothing varies")
+		}
+		if a.val != "unit" {
+			return p.errorf(a.valAt, "varies=%q: write varies=\"unit\" (the strength varies by unit)", a.val)
+		}
+		e.Varies = a.val
+	case "varies_prior":
+		if e.Kind == Bidirected {
+			return p.errorf(a.keyAt, "a bidirected edge has no strength, so nothing varies")
+		}
+		pr, err := p.prior(a, Positive)
+		if err != nil {
+			return err
+		}
+		e.VariesPrior = &pr
 	default:
 		e.Attrs = append(e.Attrs, Attr{Key: a.key, Value: a.val, Flag: !a.hasVal})
 	}

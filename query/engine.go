@@ -254,7 +254,7 @@ func (s *system) planJob(j *job) (*jobPlan, []string) {
 						pc = p.rowConst[w][hp][t.parent]
 					}
 					pActive := p.active[w][hp][t.parent]
-					if !pc || (!pn.linear() && !pActive) {
+					if !pc || (!pn.linear() && !pActive) || t.vary != nil { // a strength varying by unit differs by row
 						ok = false
 					}
 				}
@@ -559,6 +559,10 @@ type worker struct {
 	// arMu[w][h][v] is, for a node with AR(1) residuals, the change of its
 	// linear predictor (its change minus arMu is its residual's, ar.go).
 	arMu [][][][]float64
+	// slope holds a strength varying by unit at the current row's unit
+	// (strength, slopes.go); unit is the layout unit of the row step works on.
+	slope []float64
+	unit  int
 	// fE, fOut are fusedMeans' lists of the fused worlds' de and changes.
 	fE, fOut [][]float64
 	expC     [][]float64   // [v][i·K+k] exp(cutpoint k) of threshold node v at draw i; [v][i] MeanScale of an ExpMean node
@@ -590,7 +594,7 @@ type worker struct {
 func (s *system) newWorker(j *job, p *jobPlan, n int) *worker {
 	H := j.horizon
 	N := len(s.nodes)
-	wk := &worker{s: s, j: j, p: p, tmp: make([]float64, n), tmp2: make([]float64, n)}
+	wk := &worker{s: s, j: j, p: p, tmp: make([]float64, n), tmp2: make([]float64, n), slope: make([]float64, n)}
 	vec := func() []float64 { return make([]float64, n) }
 	wk.delta = make([][][][]float64, p.nw)
 	for w := range wk.delta {
@@ -751,7 +755,7 @@ func (wk *worker) linPred(v, r, c, lo, hi int, out []float64) {
 	}
 	for k := range n.terms {
 		t := &n.terms[k]
-		b := wk.col(c, t.b, lo, hi)
+		b := wk.strength(t, s.unitOf(r), c, lo, hi) // b, or the unit's own b + v_j
 		if t.x != nil {
 			if d := wk.termImputed(t, r, c, lo, hi); d != nil {
 				for i := range out {
@@ -930,7 +934,7 @@ func (wk *worker) linChange(w, h, v, c, lo, hi int, de []float64) {
 		if hp < 0 || !p.aff[w][hp][t.parent] {
 			continue
 		}
-		b := wk.col(c, t.b, lo, hi)
+		b := wk.strength(t, wk.unit, c, lo, hi) // b, or the row's unit's own b + v_j
 		dp := wk.delta[w][hp][t.parent][:m]
 		for i := range de {
 			de[i] += b[i] * dp[i]
@@ -948,6 +952,7 @@ func (wk *worker) step(w, h, v, r, c, lo, hi int) {
 	}
 	m := hi - lo
 	n := s.nodes[v]
+	wk.unit = s.unitOf(r) // for strengths varying by unit (linChange)
 	out := wk.delta[w][h][v][:m]
 	constant := p.rowConst[w][h][v]
 	if constant && (n.linear() || p.active[w][h][v]) {

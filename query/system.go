@@ -66,6 +66,7 @@ type sysTerm struct {
 	modName string
 	modLag  int
 	xf, zf  []float64
+	vary    []int // strength varying by unit: v's parameter per layout unit (slopes.go); nil otherwise
 }
 
 // sysNode is one estimated node of the structural system.
@@ -388,7 +389,11 @@ func (s *system) readTerms(n *sysNode, terms []sem.Term) error {
 			n.terms = append(n.terms, interactionTerm(t, terms, j, name)) // moderation.go
 			continue
 		}
-		n.terms = append(n.terms, sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign})
+		st := sysTerm{parent: -1, pname: t.Parent, lag: t.Lag, x: t.X, b: j, name: name, sign: t.Sign}
+		if t.Varies {
+			st.vary = s.readVary(name)
+		}
+		n.terms = append(n.terms, st)
 	}
 	return nil
 }

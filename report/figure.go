@@ -14,7 +14,7 @@ import (
 // FitKinds are the figure kinds drawn from a model or a fit alone, as
 // `dilemma plot --kind` names them. "dag" needs only a model; the others
 // need a fit.
-var FitKinds = []string{"dag", "forest", "loadings", "contraction", "trace", "rank", "energy", "ppc"}
+var FitKinds = []string{"dag", "forest", "loadings", "contraction", "trace", "rank", "energy", "ppc", "slopes"}
 
 // QueryKinds are the figure kinds drawn from causal queries on a fit
 // (package query).
@@ -40,6 +40,10 @@ type Request struct {
 	Params []string
 	// Node is the node of a predictive check (default DefaultPPCNode).
 	Node string
+	// Edge is the edge of a slopes figure, "x -> y" (default: the fit's
+	// only edge whose strength varies by unit), or the moderated edge of a
+	// conditional figure (default: the model's first edge with moderator=).
+	Edge string
 	// Draws is the number of posterior draws a predictive check replicates
 	// the data from (default DefaultPPCDraws); Seed seeds the replication.
 	Draws int
@@ -61,9 +65,6 @@ type Request struct {
 	Units            []string
 	Time             string
 	AssumeIdentified bool
-	// Edge is the moderated edge of a conditional figure, "x -> y"
-	// (default: the model's first edge with moderator=).
-	Edge string
 }
 
 // Figure draws the requested figure. m is the model (for the diagram; with
@@ -92,6 +93,9 @@ func Figure(m *model.Model, f *fit.Fit, req Request) (fig *plots.Figure, notes [
 	}
 	if req.Node != "" && req.Kind != "ppc" {
 		return nil, nil, fmt.Errorf("--node applies to --kind ppc only")
+	}
+	if req.Edge != "" && req.Kind != "slopes" {
+		return nil, nil, fmt.Errorf("--edge applies to --kind slopes only")
 	}
 	if slices.Contains(QueryKinds, req.Kind) {
 		return queryFigure(f, req)
@@ -153,6 +157,16 @@ func Figure(m *model.Model, f *fit.Fit, req Request) (fig *plots.Figure, notes [
 		} else {
 			fig, err = plots.Ranks(o, ps)
 		}
+		return fig, notes, err
+	case "slopes":
+		if len(req.Params) > 0 {
+			return nil, nil, errors.New("--params does not apply to the slopes figure; use --edge")
+		}
+		units, mean, label, notes, err := Slopes(f, req.Edge)
+		if err != nil {
+			return nil, notes, err
+		}
+		fig, err = plots.Slopes(o, label, units, mean)
 		return fig, notes, err
 	case "energy":
 		if len(req.Params) > 0 {

@@ -166,6 +166,9 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.Moderator != "" {
 				return nil, fmt.Errorf("the edge %s -> %s has a moderator (%s); simulation-based calibration does not support moderation yet", t.Parent, eq.Node, t.Moderator)
 			}
+			if t.Varies {
+				return nil, fmt.Errorf("edge %s -> %s varies by unit; simulation-based calibration supports one strength per edge only, so far", t.Parent, eq.Node)
+			}
 			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node && t.X != nil {
 				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
 			}

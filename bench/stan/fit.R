@@ -60,7 +60,13 @@ end_to_end_s <- proc.time()[["elapsed"]] - t_start
 # Log density + gradient, timed at a posterior draw.
 arr <- as.array(fit)
 ex <- rstan::extract(fit, pars = setdiff(fit@model_pars, "lp__"))
-draw <- lapply(ex, function(a) if (length(dim(a)) <= 1) a[1] else array(a[1, ], dim = dim(a)[-1]))
+# The first draw of every parameter, whatever its rank (a matrix parameter
+# is iterations × rows × columns): iteration 1 of each element, column-major.
+draw <- lapply(ex, function(a) {
+  if (length(dim(a)) <= 1) return(a[1])
+  n <- dim(a)[1]
+  array(a[1 + (seq_len(prod(dim(a)[-1])) - 1) * n], dim = dim(a)[-1])
+})
 upars <- unconstrain_pars(fit, draw)
 g <- grad_log_prob(fit, upars)
 reps <- 0L

@@ -29,7 +29,9 @@
 //
 // and in the Stan programs: a_E (intercept), b_E[k] (observed parents in
 // model order), bl_E_P (latent parent), sigma_E, tau_E, r_E[j] (unit
-// intercepts), c_E[k] (cutpoints), phi_E (beta_binomial precision), ar_E
+// intercepts), sdv_E[s] and rv_E[j,s] (sd and unit deviations of the s-th
+// strength varying by unit, in column vcol_E[s] of X_E; V_E of them),
+// c_E[k] (cutpoints), phi_E (beta_binomial precision), ar_E
 // (rho of AR(1) residuals),
 // lambda_I (loading), eta_L[i] (latent values).
 package standata
@@ -227,6 +229,35 @@ func (b *builder) design(node string, terms []sem.Term, rows []int) int {
 	return len(cols)
 }
 
+// slopes writes, for an equation with strengths varying by unit, V_E (how
+// many) and vcol_E (their columns of X_E, 1-based), and names sd_v.… as
+// sdv_E[s] and v.….UNIT as rv_E[j,s].
+func (b *builder) slopes(node string, terms []sem.Term, rows []int) {
+	var vcol []int
+	k := 0
+	_, labels := b.groups(rows)
+	for _, t := range terms {
+		if t.X == nil {
+			continue
+		}
+		k++
+		if !t.Varies {
+			continue
+		}
+		vcol = append(vcol, k)
+		s := len(vcol)
+		stem := strings.TrimPrefix(sem.TermParamName(node, t), "b.")
+		b.names["sd_v."+stem] = fmt.Sprintf("sdv_%s[%d]", node, s)
+		for j, u := range labels {
+			b.names["v."+stem+"."+u] = fmt.Sprintf("rv_%s[%d,%d]", node, j+1, s)
+		}
+	}
+	if len(vcol) > 0 {
+		b.ex.Data["V_"+node] = len(vcol)
+		b.ex.Data["vcol_"+node] = vcol
+	}
+}
+
 // units writes J_E and g_E and names the unit intercepts.
 func (b *builder) units(node string, rows []int) int {
 	g, labels := b.groups(rows)
@@ -256,6 +287,7 @@ func (b *builder) equation(e sem.Equation) error {
 	J := 0
 	if e.UnitRE {
 		J = b.units(node, rows)
+		b.slopes(node, e.Terms, rows)
 	}
 	switch fam {
 	case "gaussian":
@@ -422,6 +454,21 @@ func (ex *Export) WriteJSON(w io.Writer) error {
 // WriteRDump writes the Stan data in R's dump format (rstan's read_rdump
 // and CmdStan both read it): integers as integer vectors, matrices
 // column-major with their dimensions.
+// dimOpen and dimClose wrap a vector of length 1 in structure(…, .Dim = 1L).
+func dimOpen(n int) string {
+	if n == 1 {
+		return "structure("
+	}
+	return ""
+}
+
+func dimClose(n int) string {
+	if n == 1 {
+		return ", .Dim = 1L)"
+	}
+	return ""
+}
+
 func (ex *Export) WriteRDump(w io.Writer) error {
 	keys := make([]string, 0, len(ex.Data))
 	for k := range ex.Data {
@@ -435,23 +482,25 @@ func (ex *Export) WriteRDump(w io.Writer) error {
 		case int:
 			bw.printf("%s <- %dL\n", k, v)
 		case []int:
-			bw.printf("%s <- c(", k)
+			// A length-1 vector carries its dimension, or rstan reads it
+			// as a scalar and refuses it for an array of size 1.
+			bw.printf("%s <- %sc(", k, dimOpen(len(v)))
 			for i, x := range v {
 				if i > 0 {
 					bw.printf(",")
 				}
 				bw.printf("%dL", x)
 			}
-			bw.printf(")\n")
+			bw.printf(")%s\n", dimClose(len(v)))
 		case []float64:
-			bw.printf("%s <- c(", k)
+			bw.printf("%s <- %sc(", k, dimOpen(len(v)))
 			for i, x := range v {
 				if i > 0 {
 					bw.printf(",")
 				}
 				bw.printf("%s", num(x))
 			}
-			bw.printf(")\n")
+			bw.printf(")%s\n", dimClose(len(v)))
 		case [][]float64:
 			ncol := 0
 			if len(v) > 0 {
@@ -495,7 +544,11 @@ func (ex *Export) WriteNames(w io.Writer) error {
 		return err
 	}
 	for i, n := range ex.Names {
-		if _, err := fmt.Fprintf(w, "%s,%s\n", fit.CSVName(n), ex.Stan[i]); err != nil {
+		st := ex.Stan[i]
+		if strings.Contains(st, ",") {
+			st = `"` + st + `"` // a matrix element, rv_E[j,s]
+		}
+		if _, err := fmt.Fprintf(w, "%s,%s\n", fit.CSVName(n), st); err != nil {
 			return err
 		}
 	}

@@ -48,6 +48,13 @@ own edges.csv row "x -> y [moderator=z]"; default prior normal(0,1) on the
 fit scale). x and z need data (not latent). 'dilemma query … --at' and
 'dilemma plot … --kind conditional' show how the effect of x changes with z.
 
+An edge x -> y [varies="unit"] lets its strength differ by unit: unit j's is
+b + v_j, v_j ~ normal(0, sd_v) (varies_prior="half_normal(1)" is sd_v's
+default prior). edges.csv then gives the mean strength b on the edge's row
+and sd_v on the row "x -> y [sd across units]"; queries use each unit's own
+strength, and 'dilemma plot FIT --kind slopes' draws them. x must be
+observed, y an observed node with unit intercepts, on at least 5 units.
+
 The fit directory (default fit-MODEL) holds chain-1.csv … chain-K.csv in
 CmdStan's CSV layout, edges.csv, summary.csv and manifest.json; it is written
 whole or not at all. --from reruns a manifest (or a fit directory) and

@@ -46,6 +46,10 @@ Kinds (all but dag need a fit directory written by 'dilemma fit'):
                the 90% interval as a band, as brms's conditional_effects:
                --edge 'x -> y' (default: the first edge with moderator=),
                --do (default: do(x = +1sd)), --outcome (default: y)
+  slopes       a caterpillar of an edge whose strength varies by unit
+               (varies="unit"; --edge 'x -> y' picks it when there are
+               several): each unit's strength b + v_j, median and 90%
+               interval, ordered, over the mean strength b
 
 The dag layout: boxes are sized to their full names (long names wrap at
 spaces and underscores, never cut) and placed in columns by causal order,
@@ -75,7 +79,8 @@ Examples:
   dilemma plot fit-fig2r --kind remedies --assume-identified --out remedies.pdf
   dilemma plot fit-fig2r --kind effect-horizon --do 'do(interaction_density = +1sd)' --assume-identified --out horizon.pdf
   dilemma plot fit-fig2r --kind counterfactual --units USA,DEU,IND --time 2021-06 --assume-identified --out cf.pdf
-  dilemma plot fit-mod --kind conditional --edge 'intent_uncertainty -> fear' --out moderation.pdf`,
+  dilemma plot fit-mod --kind conditional --edge 'intent_uncertainty -> fear' --out moderation.pdf
+  dilemma plot fit-slopes --kind slopes --edge 'fear -> unilateralism' --out slopes.pdf`,
 		run: runPlot,
 	})
 }
@@ -91,6 +96,7 @@ func runPlot(e *env, args []string) error {
 	title := fs.String("title", "", "title above the figure (journals usually want it in the caption instead)")
 	params := fs.String("params", "", "comma-separated parameters or edges (forest, loadings, contraction, trace, rank)")
 	node := fs.String("node", "", "node of a predictive check (ppc)")
+	edge := fs.String("edge", "", "edge of a slopes figure, 'x -> y' (default: the only edge varying by unit), or the moderated edge of a conditional figure (default: the first edge with moderator=)")
 	draws := fs.Int("draws", report.DefaultPPCDraws, "posterior draws a predictive check replicates the data from")
 	seed := fs.Uint64("seed", 1, "seed of a predictive check's replications and a counterfactual's noise")
 	do := fs.String("do", "", "intervention of a query figure, e.g. 'do(x = +1sd)' (default: +1 sd of the first remedy)")
@@ -99,7 +105,6 @@ func runPlot(e *env, args []string) error {
 	units := fs.String("units", "", "comma-separated units of a counterfactual figure")
 	when := fs.String("time", "", "period of a counterfactual (default: the last)")
 	assume := fs.Bool("assume-identified", false, "draw query effects the graph does not identify (say so in the caption)")
-	edge := fs.String("edge", "", "the moderated edge of a conditional figure, 'x -> y' (default: the first edge with moderator=)")
 	pos, err := parseFlags(e, c, fs, args)
 	if err != nil {
 		return err
@@ -144,10 +149,10 @@ func runPlot(e *env, args []string) error {
 	if err := checkOutFile("--out", *out); err != nil {
 		return err
 	}
-	req := report.Request{Kind: *kind, Node: *node, Draws: *draws, Seed: *seed,
+	req := report.Request{Kind: *kind, Node: *node, Edge: *edge, Draws: *draws, Seed: *seed,
 		Options: plots.Options{Width: *width, Height: *height, DPI: *dpi, Title: *title},
 		Do:      *do, Outcome: *outcome, Horizon: *horizon, Time: *when, AssumeIdentified: *assume,
-		Params: splitList(*params), Units: splitList(*units), Edge: *edge}
+		Params: splitList(*params), Units: splitList(*units)}
 	var (
 		m *model.Model
 		f *fit.Fit

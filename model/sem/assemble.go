@@ -28,6 +28,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		shift(&e.uOff)
 		shift(&e.tsdOff)
 		shift(&e.tOff)
+		e.shiftSlopes(off)
 		off += e.nparam
 	}
 	etaOff := make([]int, len(c.spec.Latents))
@@ -64,6 +65,7 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 				RowsImputed: p.info[len(p.info)-1].RowsImputed,
 			})
 		}
+		p.slopes = append(p.slopes, e.slopeInfo(c.lay.Units)...)
 	}
 	p.first = make([]int, len(c.spec.Latents))
 	p.sign = make([]float64, len(c.spec.Latents))
@@ -135,6 +137,7 @@ func (c *compiler) nameEquation(e *equation, names []string) {
 	if e.time == TimeRandomWalk {
 		names[e.tsdOff] = "tau_time." + e.node
 	}
+	e.nameSlopes(names, c.lay.Units)
 	switch e.time {
 	case TimeFixed:
 		for t := 0; t < e.T; t++ {
@@ -152,7 +155,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 	in := EquationInfo{
 		Node: e.node, Column: e.column, Kind: e.kind.String(), Rows: e.n, RE: "none",
 		Time: e.time, Periods: e.T, SufficientStats: e.suff, First: e.first, NumParams: e.nparam,
-		Values: e.values, AR: e.arOrder(),
+		Values: e.values, AR: e.arOrder(), Slopes: e.slopeDescr(),
 	}
 	e.miInfo(&in)
 	if e.fam != nil {

@@ -66,6 +66,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.slopes(e, &in, xw); err != nil { // varying slopes (slopes.go)
+		return nil, err
+	}
 	if err := c.periods(e, &in); err != nil {
 		return nil, err
 	}
@@ -81,6 +84,7 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	_, gauss := e.fam.(Gaussian)
 	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && e.ar == nil && !c.noSuff
 	if e.suff {
+		e.slopeStats(xw, grp)
 		e.sufficientStats(xw, grp)
 	} else {
 		e.xw = xw
@@ -497,5 +501,5 @@ func (e *equation) offsets(in *eqInput) {
 	case TimeRandomWalk:
 		e.tOff = take(e.T - 1)
 	}
-	e.nparam = off
+	e.nparam = e.slopeOffsets(off) // [log sd_v, v…] per varying term
 }

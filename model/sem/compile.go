@@ -118,6 +118,11 @@ type equation struct {
 	miUses    []string
 	miDropped map[string]int
 
+	// vary holds the terms whose strength varies by unit (slopes.go);
+	// wxxJ and wxyJ their per-unit sufficient statistics (gaussian).
+	vary       []varyTerm
+	wxxJ, wxyJ []float64
+
 	// parameter offsets into x (−1 when absent); famOff is 0 when famN is 0.
 	aOff, bOff, famOff, famN, tauOff, uOff, tOff, tsdOff int
 	first, nparam                                        int

@@ -77,6 +77,24 @@
 // nodes), and EquationInfo.RE and REReason report the choice. Either can be
 // forced.
 //
+// Varying slopes (Term.Varies, varies="unit" in a model file): the edge's
+// strength differs by unit, b + v_j for unit j, with v_j ~ normal(0, sd_v)
+// and sd_v ~ Term.VariesSD (default half_normal(1)); b is the mean
+// strength across units and sd_v its sd. The term adds v_j·x[r] to the
+// linear predictor, which splits into v_j·x̄_j (joining the unit's offset,
+// so that centred unit intercepts still sample the unit mean) and
+// v_j·(x[r] − x̄_j). Non-centred samples z_j with v_j = sd_v·z_j; centred
+// samples each unit's strength c_j = b + v_j, with c_j ~ normal(b, sd_v).
+// The choice follows the unit intercepts' rule with each unit's rows
+// counted by the parent's within-unit spread, Σ_r (x[r] − x̄_j)² / var(x):
+// a parent that barely moves within units tells little about each unit's
+// slope, whatever the number of rows (SlopeInfo.RE and Reason report it).
+// A varying slope needs an observed parent, an observed child with unit
+// intercepts and at least MinSlopeUnits units with rows; anything else is
+// an Error naming the edge. A gaussian equation keeps exact sufficient
+// statistics (per unit: the within-unit cross-products of parents and
+// response, O(J·p²) per gradient); other families use the row loop.
+//
 // Period effects (Equation.Time) are fixed effects per period (the first
 // period used is the reference, g = 0) or a random walk over the periods
 // used, in time order (g = 0 at the first, steps normal(0, s)).
@@ -259,6 +277,8 @@
 //	ar.NODE                    rho of AR(1) residuals (Equation.AR)
 //	c.NODE.k                   ordered cutpoint k = 1 … K−1
 //	tau.NODE, u.NODE.UNIT      unit-intercept sd and intercepts
+//	sd_v.PARENT.CHILD          sd across units of a strength varying by unit
+//	v.PARENT.CHILD.UNIT        the unit's deviation: its strength is b + v
 //	g.NODE.TIME                period effect
 //	tau_time.NODE              random-walk step sd
 //	lambda.LATENT.INDICATOR    loading

@@ -39,6 +39,8 @@ type Posterior struct {
 	missing     []MissingInfo
 	miMaps      []miMap
 	miTransform bool
+	// slopes locates the edges whose strength varies by unit.
+	slopes []SlopeInfo
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -81,6 +83,9 @@ type EquationInfo struct {
 	RowsImputed int
 	ImputedFrom []string
 	Dropped     map[string]int
+	// Slopes describes the edges into the node whose strength varies by
+	// unit, and how their deviations are parameterized ("" for none).
+	Slopes string
 }
 
 // String is a one-line summary, e.g.
@@ -101,6 +106,9 @@ func (in EquationInfo) String() string {
 	}
 	if in.Values == "conditional" {
 		s += ", values sampled given the indicators"
+	}
+	if in.Slopes != "" {
+		s += "; " + in.Slopes
 	}
 	return s
 }
@@ -148,6 +156,7 @@ type scratch struct {
 	theta   []float64 // the family's parameters (cutpoints shifted, see cutShift)
 	ar      []float64 // AR(1) tables per gap (see arTables)
 	cond    *condScratch
+	sl      slopeScratch // varying slopes (slopes.go)
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -171,6 +180,7 @@ func newScratch(eqs []*equation) []scratch {
 		if e.ar != nil {
 			w[i].ar = make([]float64, 5*(e.ar.maxGap+1))
 		}
+		w[i].sl = newSlopeScratch(e)
 	}
 	return w
 }
@@ -190,6 +200,9 @@ func (p *Posterior) Equations() []EquationInfo { return append([]EquationInfo(ni
 
 // Coefficients lists the edge strengths and loadings.
 func (p *Posterior) Coefficients() []Coef { return append([]Coef(nil), p.coefs...) }
+
+// Slopes locates the edges whose strength varies by unit (Term.Varies).
+func (p *Posterior) Slopes() []SlopeInfo { return append([]SlopeInfo(nil), p.slopes...) }
 
 // Latents locates the latent nodes' values.
 func (p *Posterior) Latents() []LatentInfo { return append([]LatentInfo(nil), p.latents...) }
@@ -371,13 +384,14 @@ func (e *equation) constrain(x, out, sign []float64) {
 				out[e.uOff+j] = self * tau * x[e.uOff+j]
 				continue
 			}
-			u := x[e.uOff+j] - a
+			u := x[e.uOff+j] - a - e.slopeMeanAt(x, j)
 			for k, ti := range e.obsTerm {
 				u -= e.xbar[j*e.p+k] * x[e.bOff+ti]
 			}
 			out[e.uOff+j] = self * u
 		}
 	}
+	e.slopeConstrain(x, out)
 	switch e.time {
 	case TimeRandomWalk:
 		s := math.Exp(x[e.tsdOff])
@@ -401,6 +415,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 func (e *equation) prepare(x []float64, w *scratch) {
 	e.coefs(x, w)
 	clear(w.gb)
+	e.slopeValues(x, w)
 	a := 0.0
 	if e.aOff >= 0 {
 		a = x[e.aOff]
@@ -417,7 +432,7 @@ func (e *equation) prepare(x []float64, w *scratch) {
 		}
 		bx := w.bx
 		for j := range o {
-			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx)
+			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx) + e.slopeMean(j, w)
 			if e.re == RENonCentred {
 				v += tau * x[e.uOff+j]
 			}
@@ -495,11 +510,12 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		m := x[e.uOff : e.uOff+e.J]
 		for j := range m {
 			xb := e.xbar[j*e.p : (j+1)*e.p]
-			u := m[j] - a - dot(xb, w.bx)
+			u := m[j] - a - dot(xb, w.bx) - e.slopeMean(j, w)
 			ss += u * u
 			wj := u * inv
 			gu[j] -= wj
 			da += wj
+			e.slopeBack(j, wj, w)
 			for k, v := range xb {
 				gbx[k] += wj * v
 			}
@@ -511,6 +527,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		dtau := 0.0
 		for j, d := range do {
 			da += d
+			e.slopeBack(j, d, w)
 			xb := e.xbar[j*e.p : (j+1)*e.p]
 			for k, v := range xb {
 				gbx[k] += d * v
@@ -532,6 +549,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 	if e.re != reNone {
 		lp += positiveLogPrior(e.tauPrior, x[e.tauOff], &g[e.tauOff])
 	}
+	lp += e.slopePrior(x, g, w) // varying slopes (slopes.go)
 	if e.time != TimeNone {
 		self := 1.0
 		if e.latent >= 0 {
@@ -568,7 +586,7 @@ func (e *equation) meanOffsetAt(x []float64) float64 {
 	for j, nj := range e.ng {
 		o := x[e.uOff+j]
 		if e.re != RECentred {
-			o = a
+			o = a + e.slopeMeanAt(x, j)
 			for k, ti := range e.obsTerm {
 				o += e.xbar[j*e.p+k] * x[e.bOff+ti]
 			}
@@ -598,6 +616,9 @@ func (e *equation) meanOffset(o []float64) float64 {
 //
 // so its cost is O(p² + J) whatever the number of rows.
 func (e *equation) suffLik(x, g []float64, w *scratch) float64 {
+	if len(e.vary) > 0 {
+		return e.suffLikSlopes(x, g, w)
+	}
 	s := x[e.famOff]
 	prec := math.Exp(-2 * s)
 	bx, gbx := w.bx, w.gb // all terms are observed: term order = column order
@@ -640,6 +661,7 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 			mu[r] += bk * col[r]
 		}
 	}
+	e.slopeMu(mu, w)
 	for _, lt := range e.lat {
 		bk := b[lt.term]
 		idx := lt.idx[:n]
@@ -701,6 +723,7 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 	for k, ti := range e.obsTerm {
 		w.gb[ti] += dot(e.xw[k*n:(k+1)*n], dmu)
 	}
+	e.slopeRowBack(dmu, w)
 	for _, lt := range e.lat {
 		bk := b[lt.term]
 		idx := lt.idx[:n]

@@ -129,6 +129,20 @@ type Term struct {
 	// lagged one). The fields only name the term; X may not be nil.
 	Moderator    string
 	ModeratorLag int
+	// Varies lets the strength vary by unit (varies="unit" in a model
+	// file): unit j's strength is b + v_j, with v_j ~ normal(0, sd_v) and
+	// sd_v ~ VariesSD. The parent must be observed, and the equation
+	// observed with unit random intercepts on a panel of at least
+	// MinSlopeUnits units. Its parameters are sd_v.PARENT.NODE and
+	// v.PARENT.NODE.UNIT (see SlopeInfo).
+	Varies bool
+	// VariesSD is the prior of the slopes' sd sd_v (default half_normal(1)).
+	VariesSD Prior
+	// VariesRE chooses how the deviations v_j are parameterized: centred
+	// (v_j sampled) or non-centred (v_j = sd_v·z_j). The default REAuto
+	// chooses from the data, as for unit intercepts, counting each unit's
+	// rows by the within-unit spread of the parent (see the package doc).
+	VariesRE REParam
 }
 
 // TermParamName is the name of the coefficient of term t in node's

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"dilemma/model/sem"
 )
@@ -104,6 +105,11 @@ type Term struct {
 	// Eta is, for a latent parent, the index of its value at t − Lag per
 	// layout row, or −1 where it has none; nil for an observed parent.
 	Eta []int
+	// Vary is, for an edge whose strength varies by unit (sem.Term.Varies),
+	// the index of v.PARENT.NODE.UNITS[j] per layout unit j (−1 for a unit
+	// without rows in the equation): unit j's strength is Coef + Vary[j].
+	// Nil for one strength.
+	Vary []int
 }
 
 // New resolves the equations of spec against the parameters of its compiled
@@ -174,6 +180,13 @@ func New(spec *sem.Spec, post *sem.Posterior) (*Model, error) {
 				return nil, err
 			}
 			pt := Term{Parent: t.Parent, Lag: t.Lag, Coef: ci, X: t.X}
+			if t.Varies {
+				stem := strings.TrimPrefix(name, "b.")
+				pt.Vary = make([]int, len(lay.Units))
+				for j, u := range lay.Units {
+					pt.Vary[j] = opt("v." + stem + "." + u)
+				}
+			}
 			if t.X == nil {
 				at, ok := etaAt[t.Parent]
 				if !ok {
@@ -273,7 +286,13 @@ func (e *Equation) Mu(theta []float64, r int) (float64, bool) {
 			}
 			x = theta[k]
 		}
-		mu += theta[t.Coef] * x
+		b := theta[t.Coef]
+		if t.Vary != nil {
+			if k := t.Vary[e.lay.Unit[r]]; k >= 0 {
+				b += theta[k]
+			}
+		}
+		mu += b * x
 	}
 	if e.Unit != nil && e.lay.Unit != nil {
 		if k := e.Unit[e.lay.Unit[r]]; k >= 0 {
