@@ -101,8 +101,8 @@ func TestConditionalFigure(t *testing.T) {
 		{Request{Kind: "conditional", Edge: "z -> y"}, `the edge has no moderator`},
 		{Request{Kind: "conditional", Edge: "y -> x"}, `the model has no edge y -> x`},
 		{Request{Kind: "conditional", Edge: "x y"}, `write the edge as 'x -> y'`},
-		{Request{Kind: "forest", Edge: "x -> y"}, `--edge apply to`},
-		{Request{Kind: "remedies", Edge: "x -> y"}, `--edge applies to --kind conditional only`},
+		{Request{Kind: "forest", Edge: "x -> y"}, `--edge applies to --kind slopes and conditional only`},
+		{Request{Kind: "remedies", Edge: "x -> y"}, `--edge applies to --kind slopes and conditional only`},
 	} {
 		if _, _, err := Figure(nil, f, tc.req); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want …%s…", tc.req, err, tc.want)

@@ -94,14 +94,14 @@ func Figure(m *model.Model, f *fit.Fit, req Request) (fig *plots.Figure, notes [
 	if req.Node != "" && req.Kind != "ppc" {
 		return nil, nil, fmt.Errorf("--node applies to --kind ppc only")
 	}
-	if req.Edge != "" && req.Kind != "slopes" {
-		return nil, nil, fmt.Errorf("--edge applies to --kind slopes only")
+	if req.Edge != "" && req.Kind != "slopes" && req.Kind != "conditional" {
+		return nil, nil, fmt.Errorf("--edge applies to --kind slopes and conditional only")
 	}
 	if slices.Contains(QueryKinds, req.Kind) {
 		return queryFigure(f, req)
 	}
-	if req.Do != "" || req.Outcome != "" || len(req.Units) > 0 || req.Time != "" || req.Horizon != 0 || req.Edge != "" {
-		return nil, nil, fmt.Errorf("--do, --outcome, --units, --time, --horizon and --edge apply to %s only", strings.Join(QueryKinds, ", "))
+	if req.Do != "" || req.Outcome != "" || len(req.Units) > 0 || req.Time != "" || req.Horizon != 0 {
+		return nil, nil, fmt.Errorf("--do, --outcome, --units, --time and --horizon apply to %s only", strings.Join(QueryKinds, ", "))
 	}
 	o := req.Options
 	switch req.Kind {

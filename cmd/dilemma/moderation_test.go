@@ -84,7 +84,7 @@ func TestModerationCommands(t *testing.T) {
 		{[]string{"query", dir, "do(x = +1)", "--at", "zz=1"}, "unknown node zz (did you mean z?)"},
 		{[]string{"query", dir, "do(x = +1, z = 1)", "--at", "z=1"}, "z is intervened on in"},
 		{[]string{"plot", dir, "--kind", "conditional", "--edge", "z -> y", "--out", png}, "the edge has no moderator"},
-		{[]string{"plot", dir, "--kind", "forest", "--edge", "x -> y", "--out", png}, "--edge apply to"},
+		{[]string{"plot", dir, "--kind", "forest", "--edge", "x -> y", "--out", png}, "--edge applies to --kind slopes and conditional only"},
 	} {
 		_, errs, st := runCLI(t, append(c.args, "--quiet")...)
 		if st != 1 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {

@@ -60,7 +60,7 @@ func TestSlopesCommands(t *testing.T) {
 		{"edge that does not vary", []string{"plot", fitDir, "--kind", "slopes", "--edge", "m -> y", "--out", "n.pdf"}, 1,
 			`edge "m -> y" does not vary by unit in this fit; edges that do: x -> m`},
 		{"--edge on another kind", []string{"plot", fitDir, "--kind", "forest", "--edge", "x -> m", "--out", "n.pdf"}, 1,
-			"--edge applies to --kind slopes only"},
+			"--edge applies to --kind slopes and conditional only"},
 		{"too few units", []string{"fit", modelPath, "--data", csv4, "--unit", "unit", "--time", "period", "--quiet", "--out", "f4"}, 1,
 			`edge x -> m: varies="unit" needs at least 5 units with data, and m has 4`},
 	})
