@@ -78,6 +78,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 		e.rotU, e.hc = true, helmertWeights(e.J)
 	}
 	e.offsets(&in)
+	if !c.noCentre {
+		e.centre() // the sampler's intercept is the level at the parents' mean (centre.go)
+	}
 	return e, nil
 }
 

@@ -310,6 +310,9 @@ func (e *equation) constrain(x, out, sign []float64) {
 	for i := range e.terms {
 		out[e.bOff+i] = e.flip(i, sign) * x[e.bOff+i]
 	}
+	if e.xc != nil {
+		out[e.aOff] = e.intercept(x) // a = a' − x̄·b (centre.go)
+	}
 	self := 1.0 // the orientation of a latent's own intercepts and period effects
 	if e.latent >= 0 {
 		self = sign[e.latent]
@@ -500,9 +503,13 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 
 	// Priors of the intercept, coefficients and family parameters.
 	if e.aOff >= 0 {
-		l, d := e.interceptPrior.logDensity(a)
+		// The prior is on the reported a = a' − x̄·b (centre.go).
+		l, d := e.interceptPrior.logDensity(a - dot(e.xc, w.bx))
 		lp += l
 		g[e.aOff] += da + d
+		for k, c := range e.xc {
+			gb[e.obsTerm[k]] -= c * d
+		}
 	}
 	for i := range e.terms {
 		// The prior sees the strength in the reported orientation (this
