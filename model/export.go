@@ -135,6 +135,7 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 		str("role", n.Role)
 		str("quality", n.Quality)
 		str("unit_effects", n.UnitEffects)
+		str("time_effects", n.TimeEffects)
 		if len(n.Indicators) > 0 {
 			str("indicators", strings.Join(n.Indicators, ","))
 		}

@@ -51,6 +51,12 @@ var Qualities = []string{"good", "fair", "poor", "none"}
 // effect: Mundlak's device) or "none".
 var UnitEffectModes = []string{"random", "within", "none"}
 
+// TimeEffectModes are the period effects a node's equation may take
+// (time_effects="…"): "none", "fixed" (one effect per period, summing to
+// zero over the periods) or "random-walk" (a random walk over the
+// periods). Unset, the fit's default (--time-effects) applies.
+var TimeEffectModes = []string{"none", "fixed", "random-walk"}
+
 // Attr is an attribute the package does not interpret. It is kept, in the
 // order written, and exported again, as dagitty does with attributes it does
 // not know.
@@ -78,6 +84,9 @@ type Node struct {
 	// UnitEffects is the equation's unit effects (UnitEffectModes); ""
 	// leaves it to the fit's default.
 	UnitEffects string
+	// TimeEffects is the equation's period effects (TimeEffectModes); ""
+	// leaves it to the fit's default.
+	TimeEffects string
 	Role        string   // remedy, outcome, mediator or root; "" = none
 	Quality     string   // how well the data measure the construct: good, fair, poor, none
 	Indicators  []string // observed columns that measure a latent node

@@ -552,6 +552,8 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 		n.Quality, err = p.oneOf(a, Qualities)
 	case "unit_effects":
 		n.UnitEffects, err = p.oneOf(a, UnitEffectModes)
+	case "time_effects":
+		n.TimeEffects, err = p.oneOf(a, TimeEffectModes)
 	case "indicators":
 		if err = p.needValue(a); err != nil {
 			return err
