@@ -79,7 +79,8 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	}
 	e.offsets(&in)
 	if !c.noCentre {
-		e.centre() // the sampler's intercept is the level at the parents' mean (centre.go)
+		e.centre()        // the sampler's intercept is the level at the parents' mean (centre.go)
+		e.centrePeriods() // and its period effects at the parents' period means (periodcentre.go)
 	}
 	return e, nil
 }

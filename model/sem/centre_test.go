@@ -57,6 +57,8 @@ var bigMeanCases = []struct {
 	{"poisson/pooled", Poisson{}, false, REAuto, TimeNone},
 	{"poisson/centred", Poisson{}, true, RECentred, TimeNone},
 	{"poisson/non-centred", Poisson{}, true, RENonCentred, TimeNone},
+	{"poisson/non-centred/fixed-periods", Poisson{}, true, RENonCentred, TimeFixed},
+	{"poisson/pooled/fixed-periods", Poisson{}, false, REAuto, TimeFixed},
 }
 
 // Centring keeps the analytic gradient exact (against finite differences)
@@ -81,24 +83,49 @@ func TestCentreGradient(t *testing.T) {
 	}
 }
 
-// centredPoint maps a point of the uncentred sampler (intercept at x = 0)
-// to the centred one: a' = a + x̄·b, every other coordinate unchanged.
+// centredPoint maps a point of the uncentred sampler (intercept at x = 0,
+// period coordinates z_t) to the centred one: a' = a + x̄·b and
+// z'_t = z_t + d_t·b, every other coordinate unchanged.
 func centredPoint(p *Posterior, x []float64) []float64 {
 	y := append([]float64(nil), x...)
 	for _, e := range p.eqs {
-		if e.xc != nil {
-			for k, ti := range e.obsTerm {
-				y[e.aOff] += e.xc[k] * x[e.bOff+ti]
+		for k, ti := range e.obsTerm {
+			b := x[e.bOff+ti]
+			if e.xc != nil {
+				y[e.aOff] += e.xc[k] * b
+			}
+			if e.xd != nil {
+				for t := 0; t < e.T; t++ {
+					y[e.tOff+t] += e.xd[t*e.p+k] * b
+				}
 			}
 		}
 	}
 	return y
 }
 
+// uncentredGradient maps the centred sampler's gradient g to the
+// uncentred one's (the transpose of centredPoint's map), in place.
+func uncentredGradient(p *Posterior, g []float64) {
+	for _, e := range p.eqs {
+		for k, ti := range e.obsTerm {
+			if e.xc != nil {
+				g[e.bOff+ti] += e.xc[k] * g[e.aOff]
+			}
+			if e.xd != nil {
+				for t := 0; t < e.T; t++ {
+					g[e.bOff+ti] += e.xd[t*e.p+k] * g[e.tOff+t]
+				}
+			}
+		}
+	}
+}
+
 // The centred sampler's model is the uncentred one: at corresponding points
 // the log densities are equal (the map has unit Jacobian), Constrain
 // reports the same values under the same names, and the gradients are
-// related by the map's transpose (∂/∂b_k uncentred = ∂/∂b_k + x̄_k ∂/∂a').
+// related by the map's transpose (∂/∂b_k uncentred = ∂/∂b_k + x̄_k ∂/∂a'
+// + Σ_t d_tk ∂/∂z'_t).
 func TestCentreSameModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 1))
 	for _, c := range bigMeanCases {
@@ -116,6 +143,9 @@ func TestCentreSameModel(t *testing.T) {
 				t.Fatal("noCentre still centred")
 			}
 			e := p.eqs[0]
+			if (c.tm == TimeFixed) != (e.xd != nil) {
+				t.Fatalf("period centring %v with %s period effects", e.xd != nil, c.tm)
+			}
 			n := p.Dim()
 			for trial := 0; trial < 3; trial++ {
 				x := randomPoint(rng, n, 0.3)
@@ -132,9 +162,7 @@ func TestCentreSameModel(t *testing.T) {
 				if math.IsNaN(lr) || math.Abs(lr-lc) > 1e-9*(1+math.Abs(lr)) {
 					t.Errorf("log density %.12g centred, %.12g uncentred", lc, lr)
 				}
-				for k, ti := range e.obsTerm {
-					gc[e.bOff+ti] += e.xc[k] * gc[e.aOff]
-				}
+				uncentredGradient(p, gc)
 				for i := range gr {
 					if math.Abs(gr[i]-gc[i]) > 1e-7*(1+math.Abs(gr[i])) {
 						t.Errorf("%s: gradient %.10g uncentred, %.10g mapped from the centred", p.names[i], gr[i], gc[i])
@@ -208,4 +236,74 @@ func TestCentreRecovery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A parent with a strong common time pattern (x = 100 + 2·s_t + noise) and
+// fixed period effects: b and the shocks are recovered, and the sampler's
+// period coordinates z'_t − mean(z') = g_t + d_t·b are nearly uncorrelated
+// with b while the reported g_t are not (raising b lowers every g_t by
+// d_t·b): the ridge through b and the T period effects is gone from what
+// the sampler sees.
+func TestPeriodCentreRecovery(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 1))
+	const J, T = 25, 10
+	l := panelLayout(J, T)
+	pattern, shock := normals(rng, T), normals(rng, T)
+	ms := mean(shock)
+	for i := range shock {
+		shock[i] -= ms
+	}
+	x, y := make([]float64, l.Rows), make([]float64, l.Rows)
+	ue := unitEffects(rng, l, 0.5)
+	for r := range x {
+		tt := l.Time[r]
+		x[r] = 100 + 2*pattern[tt] + 0.5*rng.NormFloat64()
+		y[r] = 3 + 0.5*x[r] + shock[tt] + ue[r] + 0.5*rng.NormFloat64()
+	}
+	spec := &Spec{Name: "periods", Layout: l, Equations: []Equation{{
+		Node: "y", Y: y, UnitRE: true, Time: TimeFixed, Intercept: Normal(0, 100),
+		Terms: []Term{{Parent: "x", X: x}},
+	}}}
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := p.eqs[0]
+	s := inference.DefaultSettings()
+	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 400, 400, 9
+	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draws := func(name string) []float64 {
+		var v []float64
+		for _, ch := range res.Column(res.Index(name)) {
+			v = append(v, ch...)
+		}
+		return v
+	}
+	b := draws("b.x.y")
+	if m, sd := stat.MeanStdDev(b, nil); math.Abs(m-0.5) > 4*sd {
+		t.Errorf("b.x.y = %.4f ± %.4f, truth 0.5", m, sd)
+	}
+	worstG, worstZ := 0.0, 0.0
+	for tt := 0; tt < T; tt++ {
+		g := draws("g.y." + l.Times[tt])
+		if m, sd := stat.MeanStdDev(g, nil); math.Abs(m-shock[tt]) > 4*sd {
+			t.Errorf("g.y.%s = %.3f ± %.3f, truth %.3f", l.Times[tt], m, sd, shock[tt])
+		}
+		z := make([]float64, len(g))
+		for i := range g {
+			z[i] = g[i] + e.xd[tt]*b[i]
+		}
+		worstG = math.Max(worstG, math.Abs(stat.Correlation(g, b, nil)))
+		worstZ = math.Max(worstZ, math.Abs(stat.Correlation(z, b, nil)))
+	}
+	if worstG < 0.8 {
+		t.Errorf("max |corr(g_t, b)| = %.3f: the reported effects should trade off against b", worstG)
+	}
+	if worstZ > 0.3 {
+		t.Errorf("max |corr(z'_t, b)| = %.3f: the sampler's period coordinates still trade off against b", worstZ)
+	}
+	t.Logf("max |corr(g_t, b)| %.3f, max |corr(z'_t, b)| %.3f", worstG, worstZ)
 }

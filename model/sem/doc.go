@@ -159,6 +159,11 @@
 // level at x = 0) and b otherwise form a ridge of correlation near −1
 // that the sampler crosses in tiny steps. The change of coordinates has
 // unit Jacobian; a.NODE and its prior stay on the intercept at x = 0.
+// Likewise, equations with fixed period effects sample each period's
+// coordinate at the parents' period mean (z'_t = z_t + d_t·b, with d_t the
+// parents' period means about their average, see periodcentre.go): a
+// parent with a common time pattern otherwise makes b trade off against
+// every period effect at once. g.NODE.TIME and its prior are unchanged.
 //
 // # Roots, missing data
 //

@@ -358,7 +358,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 		z := x[e.tOff : e.tOff+e.T]
 		m := mean(z)
 		for t := range z {
-			out[e.tOff+t] = self * (z[t] - m)
+			out[e.tOff+t] = self * (z[t] - m - e.periodShift(x, t)) // periodcentre.go
 		}
 	}
 }
@@ -710,11 +710,14 @@ func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
 		// along which every z moves together leaves g unchanged and is
 		// held by the prior alone, a well-scaled direction, and g itself
 		// has the prior's normal conditioned on summing to zero.
+		// With period centring the rows see z'_t − mean(z') and the prior
+		// is on z_t = z'_t − d_t·b (periodcentre.go).
 		md := mean(dgt[:e.T])
 		for t := 0; t < e.T; t++ {
-			l, d := e.timePrior.logDensity(self * x[e.tOff+t])
+			l, d := e.timePrior.logDensity(self * (x[e.tOff+t] - e.periodShift(x, t)))
 			lp += l
 			g[e.tOff+t] += dgt[t] - md + self*d
+			e.periodShiftBack(g, t, self*d)
 		}
 		return lp
 	}
