@@ -307,3 +307,62 @@ func TestPeriodCentreRecovery(t *testing.T) {
 	}
 	t.Logf("max |corr(g_t, b)| %.3f, max |corr(z'_t, b)| %.3f", worstG, worstZ)
 }
+
+// Events that happen only at high x (binomial, logit p = −6 + 1.5·(x − 100)
+// with x about 100 ± 1.5) inform the level only there: centred at the plain
+// mean of x, a' still moves with b; centred at the information-weighted
+// mean it does not, and a is recovered.
+func TestCentreWeighted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(44, 1))
+	l := panelLayout(30, 10)
+	x, y, tr := make([]float64, l.Rows), make([]float64, l.Rows), make([]float64, l.Rows)
+	fam := Binomial{}
+	for r := range x {
+		x[r] = 100 + 1.5*rng.NormFloat64()
+		tr[r] = 10
+		y[r] = fam.Rand(-156+1.5*x[r], []float64{tr[r]}, rng)
+	}
+	spec := &Spec{Name: "rare", Layout: l, Equations: []Equation{{
+		Node: "y", Family: fam, Y: y, Trials: tr, Intercept: Flat(),
+		Terms: []Term{{Parent: "x", X: x}},
+	}}}
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := mean(x)
+	xw := p.eqs[0].xc[0]
+	if xw < plain+1 {
+		t.Errorf("weighted centre %.3f, plain mean %.3f: the information lies at high x", xw, plain)
+	}
+	s := inference.DefaultSettings()
+	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 400, 400, 11
+	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b []float64
+	for _, ch := range res.Column(res.Index("a.y")) {
+		a = append(a, ch...)
+	}
+	for _, ch := range res.Column(res.Index("b.x.y")) {
+		b = append(b, ch...)
+	}
+	if m, sd := stat.MeanStdDev(a, nil); math.Abs(m+156) > 4*sd {
+		t.Errorf("a.y = %.2f ± %.2f, truth −156", m, sd)
+	}
+	at := func(c float64) float64 {
+		ap := make([]float64, len(a))
+		for i := range a {
+			ap[i] = a[i] + c*b[i]
+		}
+		return stat.Correlation(ap, b, nil)
+	}
+	if r := at(plain); math.Abs(r) < 0.5 {
+		t.Errorf("corr(a + x̄·b, b) = %.3f at the plain mean: the test's events should make it large", r)
+	}
+	if r := at(xw); math.Abs(r) > 0.3 {
+		t.Errorf("corr(a', b) = %.3f at the weighted centre %.3f", r, xw)
+	}
+	t.Logf("plain mean %.3f: corr %.3f; weighted centre %.3f: corr %.3f", plain, at(plain), xw, at(xw))
+}
