@@ -95,7 +95,7 @@ func (e *equation) weightedCentre(w []float64) {
 	}
 }
 
-// informationWeights returns −∂²log p(y_r)/∂mu_r² per used row at the pooled
+// informationWeights returns max(0, −∂²log p(y_r)/∂mu_r²) per used row at the pooled
 // maximum-likelihood fit of mu = a + x·b (+ offset), found by damped
 // Newton steps from b = 0 with the family's parameters at 0, or nil when
 // the fit or the weights are not usable (then x̄ stays the plain mean).
@@ -135,7 +135,10 @@ func (e *equation) informationWeights() []float64 {
 		fill(beta, -h)
 		e.fam.LogLik(e.y, mu, theta, dmu, gth)
 		for r := range w {
-			w[r] = (dmu[r] - dm2[r]) / (2 * h)
+			// A row where log p is locally convex in mu (a beta-binomial
+			// at 0 or at the trials with much overdispersion) adds no
+			// information about the level: weight 0.
+			w[r] = max(0, (dmu[r]-dm2[r])/(2*h))
 		}
 		return w
 	}
@@ -199,7 +202,7 @@ func (e *equation) informationWeights() []float64 {
 	w := weights(beta)
 	sw := 0.0
 	for _, v := range w {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil
 		}
 		sw += v

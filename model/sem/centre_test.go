@@ -335,6 +335,24 @@ func TestCentreWeighted(t *testing.T) {
 	if xw < plain+1 {
 		t.Errorf("weighted centre %.3f, plain mean %.3f: the information lies at high x", xw, plain)
 	}
+	// The same with a beta_binomial of low precision, whose log density is
+	// convex in mu at some rows (weight 0 there, not a failed weighting).
+	bb := BetaBinomial{}
+	yb := make([]float64, len(y))
+	for r := range yb {
+		yb[r] = bb.Rand(-156+1.5*x[r], []float64{0.5, tr[r]}, rng)
+	}
+	sb := *spec
+	sb.Equations = []Equation{spec.Equations[0]}
+	sb.Equations[0].Family, sb.Equations[0].Y = bb, yb
+	pb, err := Compile(&sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := pb.eqs[0].xc[0]; c < plain+1 {
+		t.Errorf("beta_binomial: weighted centre %.3f, plain mean %.3f", c, plain)
+	}
+	checkGradient(t, pb, randomPoint(rng, pb.Dim(), 0.3), 1e-5)
 	s := inference.DefaultSettings()
 	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 400, 400, 11
 	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
