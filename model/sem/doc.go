@@ -154,8 +154,11 @@
 //
 // Equations with a free intercept sample, in place of a, the level at the
 // mean of their parents: a' = a + x̄·b, with x̄ each observed parent's mean
-// over the equation's rows (the group offsets and centred unit means use
-// x̄_j − x̄ in place of x̄_j). When a parent's mean is far from 0, a (the
+// over the equation's rows, weighted for non-gaussian families by each
+// row's information about the level at a pooled fit (see centre.go; a
+// rare event informs the level only where it happens); the group offsets
+// and centred unit means use x̄_j − x̄ in place of x̄_j. When a parent's
+// mean is far from 0, a (the
 // level at x = 0) and b otherwise form a ridge of correlation near −1
 // that the sampler crosses in tiny steps. The change of coordinates has
 // unit Jacobian; a.NODE and its prior stay on the intercept at x = 0.
