@@ -17,7 +17,8 @@ import (
 type Options struct {
 	// PriorOnly samples the prior: the likelihood is switched off.
 	PriorOnly bool
-	// Time adds period effects to every equation (default none).
+	// Time adds period effects to every equation whose node does not set
+	// time_effects= (default none).
 	Time sem.TimeMode
 	// RE chooses the unit intercepts' parameterization (default: per
 	// equation from the data).
@@ -200,7 +201,7 @@ func NewPlan(m *model.Model, p *data.Panel, opt Options) (*Plan, error) {
 			return nil, err
 		}
 		if n.Latent {
-			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: opt.Time, Values: opt.LatentValues}
+			lat := sem.Latent{Node: name, Terms: terms, UnitRE: unitRE, RE: opt.RE, Time: nodeTime(n, opt.Time), Values: opt.LatentValues}
 			if lat.Tau, err = nodePrior(n, "unit_sd"); err != nil {
 				return nil, err
 			}
@@ -444,7 +445,7 @@ func (pl *Plan) equation(n *model.Node, terms []sem.Term, unitRE bool, opt Optio
 		fam = f
 	}
 	eq := sem.Equation{Node: n.Name, Column: n.Column, Family: fam, Y: pl.Values[n.Name], Terms: terms,
-		UnitRE: unitRE, RE: opt.RE, Time: opt.Time}
+		UnitRE: unitRE, RE: opt.RE, Time: nodeTime(n, opt.Time)}
 	if n.Trials != "" {
 		if v, ok := n.TrialsConstant(); ok {
 			eq.Trials = make([]float64, len(eq.Y))

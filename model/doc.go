@@ -78,6 +78,13 @@
 //	                      node's own equation and its children's; the fit's
 //	                      default, fit --missing) or drop (rows that need
 //	                      them are left out); see package model/sem, Missing
+//	  time_effects="t"    the equation's period effects on a panel: none,
+//	                      fixed (one effect per period, g.NODE.TIME, summing
+//	                      to zero over the periods, so the intercept is the
+//	                      mean level) or random-walk (g = 0 at the first
+//	                      period, steps normal(0, tau_time.NODE)); unset,
+//	                      the fit's --time-effects applies. On a latent
+//	                      node it sets its structural equation's effects
 //	  indicators="a,b"    observed columns measuring a [latent] node
 //	  prior_strength="…"  default prior of the strengths of edges into the node
 //	  prior_intercept, prior_sigma, prior_unit_sd, prior_loading, prior_cutpoint

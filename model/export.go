@@ -139,6 +139,7 @@ func nodeAttrs(n *Node, settings, graph bool) []string {
 			str("ar", strconv.Itoa(n.AR))
 		}
 		str("missing", n.Missing)
+		str("time_effects", n.TimeEffects)
 		if len(n.Indicators) > 0 {
 			str("indicators", strings.Join(n.Indicators, ","))
 		}

@@ -56,6 +56,12 @@ var UnitEffectModes = []string{"random", "within", "none"}
 // the fit's default) or "drop" (the rows that need them are left out).
 var MissingModes = []string{"model", "drop"}
 
+// TimeEffectModes are the period effects a node's equation may take
+// (time_effects="…"): "none", "fixed" (one effect per period, summing to
+// zero over the periods) or "random-walk" (a random walk over the
+// periods). Unset, the fit's default (--time-effects) applies.
+var TimeEffectModes = []string{"none", "fixed", "random-walk"}
+
 // Attr is an attribute the package does not interpret. It is kept, in the
 // order written, and exported again, as dagitty does with attributes it does
 // not know.
@@ -83,6 +89,9 @@ type Node struct {
 	// UnitEffects is the equation's unit effects (UnitEffectModes); ""
 	// leaves it to the fit's default.
 	UnitEffects string
+	// TimeEffects is the equation's period effects (TimeEffectModes); ""
+	// leaves it to the fit's default.
+	TimeEffects string
 	Role        string   // remedy, outcome, mediator or root; "" = none
 	Quality     string   // how well the data measure the construct: good, fair, poor, none
 	Indicators  []string // observed columns that measure a latent node

@@ -8,7 +8,7 @@ import (
 
 // NodeAttributes lists the node attributes this package reads.
 func NodeAttributes() []string {
-	a := []string{"exposure", "outcome", "latent", "pos", "label", "column", "transform", "family", "role", "quality", "indicators", "unit_effects", "ar", "missing"}
+	a := []string{"exposure", "outcome", "latent", "pos", "label", "column", "transform", "family", "role", "quality", "indicators", "unit_effects", "time_effects", "ar", "missing"}
 	for _, k := range NodePriorKeys() {
 		a = append(a, "prior_"+k)
 	}

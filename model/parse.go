@@ -563,6 +563,8 @@ func (p *parser) nodeAttr(n *Node, a rawAttr) error {
 		n.AR = k // an order above 1 is refused by Validate, naming the remedy
 	case "missing":
 		n.Missing, err = p.oneOf(a, MissingModes)
+	case "time_effects":
+		n.TimeEffects, err = p.oneOf(a, TimeEffectModes)
 	case "indicators":
 		if err = p.needValue(a); err != nil {
 			return err

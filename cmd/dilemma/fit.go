@@ -161,7 +161,7 @@ func runFit(e *env, args []string) error {
 	fs.Float64Var(&s.AdaptDelta, "adapt-delta", s.AdaptDelta, "target acceptance rate of step-size adaptation")
 	fs.StringVar(&s.Metric, "metric", s.Metric, "mass matrix: diag_e or dense_e")
 	fs.BoolVar(&s.PriorOnly, "prior-only", false, "sample the prior only (prior predictive checks)")
-	fs.StringVar(&s.Time, "time-effects", s.Time, "period effects: none, fixed or random-walk")
+	fs.StringVar(&s.Time, "time-effects", s.Time, "default period effects of every equation (a node's time_effects= overrides): none, fixed or random-walk")
 	fs.StringVar(&s.RE, "unit-intercepts", s.RE, "unit random intercepts: auto, centred or non-centred")
 	fs.StringVar(&s.UnitEffects, "unit-effects", s.UnitEffects, "default unit effects of every equation (a node's unit_effects= overrides): random, within (each parent's unit mean as a covariate: within-unit strengths) or none")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional (given the indicators, no funnel) or direct (value by value)")

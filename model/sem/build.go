@@ -96,6 +96,12 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	}
 	e.offsets(&in)
 	c.buildMissing(e, &in)
+	// After buildMissing, whose row constants are relative to the raw
+	// group means; centring shifts only the offsets o_j, so they stay exact.
+	if !c.noCentre {
+		e.centre()        // the sampler's intercept is the level at the parents' mean (centre.go)
+		e.centrePeriods() // and its period effects at the parents' period means (periodcentre.go)
+	}
 	return e, nil
 }
 

@@ -71,7 +71,9 @@ type equation struct {
 	start     []int32
 	ng        []float64 // rows per group
 	ybar      []float64 // mean response per group (sufficient statistics)
-	xbar      []float64 // J×p row-major group means of the observed columns
+	xbar      []float64 // J×p row-major group means of the observed columns (minus xc, see centre.go)
+	xc        []float64 // per observed column: its mean over the used rows when the design is centred, else nil
+	xd        []float64 // T×p: the columns' period means d_t subtracted from xw (periodcentre.go), or nil
 	groupUnit []int     // unit index of each group (−1 for the pooled group)
 	re        REParam   // reNone, RECentred or RENonCentred
 	reReason  string
@@ -141,6 +143,7 @@ type compiler struct {
 	noSuff     bool
 	noCutShift bool
 	noRotate   bool
+	noCentre   bool
 }
 
 // compileOptions are knobs for tests.
@@ -148,6 +151,7 @@ type compileOptions struct {
 	noSuff     bool // never use gaussian sufficient statistics
 	noCutShift bool // sample ordered cutpoints unshifted
 	noRotate   bool // sample centred unit means unrotated
+	noCentre   bool // sample intercepts at x = 0 (see centre.go)
 }
 
 // Compile checks a Spec and compiles it into a log posterior.
@@ -159,7 +163,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 	if spec == nil {
 		return nil, &Error{Msg: "nil Spec"}
 	}
-	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate}
+	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate, noCentre: opt.noCentre}
 	if err := c.checkLayout(); err != nil {
 		return nil, err
 	}

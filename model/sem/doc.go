@@ -185,6 +185,22 @@
 // coordinates with unit Jacobian; on bench/ordered.dag they raise the min
 // bulk-ESS from about 300 to about 2,500.
 //
+// Equations with a free intercept sample, in place of a, the level at the
+// mean of their parents: a' = a + x̄·b, with x̄ each observed parent's mean
+// over the equation's rows, weighted for non-gaussian families by each
+// row's information about the level at a pooled fit (see centre.go; a
+// rare event informs the level only where it happens); the group offsets
+// and centred unit means use x̄_j − x̄ in place of x̄_j. When a parent's
+// mean is far from 0, a (the
+// level at x = 0) and b otherwise form a ridge of correlation near −1
+// that the sampler crosses in tiny steps. The change of coordinates has
+// unit Jacobian; a.NODE and its prior stay on the intercept at x = 0.
+// Likewise, equations with fixed period effects sample each period's
+// coordinate at the parents' period mean (z'_t = z_t + d_t·b, with d_t the
+// parents' period means about their average, see periodcentre.go): a
+// parent with a common time pattern otherwise makes b trade off against
+// every period effect at once. g.NODE.TIME and its prior are unchanged.
+//
 // # Roots, missing data
 //
 // Exogenous roots are conditioned on: they are not equations, only columns
@@ -287,8 +303,9 @@
 //
 // ParamNames and Constrain give these user-facing values, one per
 // parameter; the sampler works on unconstrained coordinates: log scales,
-// the first cutpoint and the logs of the cutpoint increments, z_j or m_j
-// for unit intercepts (see above), random-walk steps z_t with g_t = s·Σ z,
+// the first cutpoint and the logs of the cutpoint increments, the level a'
+// at the parents' mean for the intercept, z_j or m_j for unit intercepts
+// (see above), random-walk steps z_t with g_t = s·Σ z,
 // and latents in either orientation (see above). Every transform's log
 // Jacobian is included.
 // The latent values come after the equations' parameters (Posterior.Latents

@@ -356,6 +356,9 @@ func (e *equation) constrain(x, out, sign []float64) {
 	for i := range e.terms {
 		out[e.bOff+i] = e.flip(i, sign) * x[e.bOff+i]
 	}
+	if e.xc != nil {
+		out[e.aOff] = e.intercept(x) // a = a' − x̄·b (centre.go)
+	}
 	self := 1.0 // the orientation of a latent's own intercepts and period effects
 	if e.latent >= 0 {
 		self = sign[e.latent]
@@ -405,7 +408,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 		z := x[e.tOff : e.tOff+e.T]
 		m := mean(z)
 		for t := range z {
-			out[e.tOff+t] = self * (z[t] - m)
+			out[e.tOff+t] = self * (z[t] - m - e.periodShift(x, t)) // periodcentre.go
 		}
 	}
 }
@@ -560,9 +563,13 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 
 	// Priors of the intercept, coefficients and family parameters.
 	if e.aOff >= 0 {
-		l, d := e.interceptPrior.logDensity(a)
+		// The prior is on the reported a = a' − x̄·b (centre.go).
+		l, d := e.interceptPrior.logDensity(a - dot(e.xc, w.bx))
 		lp += l
 		g[e.aOff] += da + d
+		for k, c := range e.xc {
+			gb[e.obsTerm[k]] -= c * d
+		}
 	}
 	for i := range e.terms {
 		// The prior sees the strength in the reported orientation (this
@@ -772,11 +779,14 @@ func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
 		// along which every z moves together leaves g unchanged and is
 		// held by the prior alone, a well-scaled direction, and g itself
 		// has the prior's normal conditioned on summing to zero.
+		// With period centring the rows see z'_t − mean(z') and the prior
+		// is on z_t = z'_t − d_t·b (periodcentre.go).
 		md := mean(dgt[:e.T])
 		for t := 0; t < e.T; t++ {
-			l, d := e.timePrior.logDensity(self * x[e.tOff+t])
+			l, d := e.timePrior.logDensity(self * (x[e.tOff+t] - e.periodShift(x, t)))
 			lp += l
 			g[e.tOff+t] += dgt[t] - md + self*d
+			e.periodShiftBack(g, t, self*d)
 		}
 		return lp
 	}

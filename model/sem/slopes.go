@@ -37,6 +37,11 @@ type varyTerm struct {
 	// means: b is then tied to the c_j only through their distribution,
 	// c_j ~ normal(b, sd_v), not through a ridge b + v_j).
 	sdOff, vOff int
+	// xbar is each group's raw mean of the column: the varying part of
+	// the linear predictor is v_j·x, whatever centring does to the
+	// strength's own design (centre.go), so that the unit intercepts stay
+	// defined at x = 0, as in brms.
+	xbar []float64
 }
 
 // slopeScratch is an equation's scratch space for its varying slopes.
@@ -90,6 +95,9 @@ func (c *compiler) slopes(e *equation, in *eqInput, xw []float64) error {
 			return in.fail("%s: unknown slope parameterization %d", edge, int(t.VariesRE))
 		}
 		vt := varyTerm{term: ti, col: k, prior: t.VariesSD.or(defaultScale), re: t.VariesRE}
+		for j := 0; j < e.J; j++ {
+			vt.xbar = append(vt.xbar, e.xbar[j*e.p+k])
+		}
 		c.chooseSlopeRE(e, &vt, xw[k*e.n:(k+1)*e.n], in.terms[ti].X)
 		e.vary = append(e.vary, vt)
 		k++
@@ -284,7 +292,7 @@ func (e *equation) slopeValues(x []float64, w *scratch) {
 func (e *equation) slopeMean(j int, w *scratch) float64 {
 	s := 0.0
 	for k := range e.vary {
-		s += w.sl.v[k*e.J+j] * e.xbar[j*e.p+e.vary[k].col]
+		s += w.sl.v[k*e.J+j] * e.vary[k].xbar[j]
 	}
 	return s
 }
@@ -300,7 +308,7 @@ func (e *equation) slopeMeanAt(x []float64, j int) float64 {
 		} else {
 			v -= x[e.bOff+vt.term]
 		}
-		s += v * e.xbar[j*e.p+vt.col]
+		s += v * vt.xbar[j]
 	}
 	return s
 }
@@ -309,7 +317,7 @@ func (e *equation) slopeMeanAt(x []float64, j int) float64 {
 // part of the linear predictor.
 func (e *equation) slopeBack(j int, d float64, w *scratch) {
 	for k := range e.vary {
-		w.sl.dv[k*e.J+j] += d * e.xbar[j*e.p+e.vary[k].col]
+		w.sl.dv[k*e.J+j] += d * e.vary[k].xbar[j]
 	}
 }
 
