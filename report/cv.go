@@ -9,9 +9,8 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/gonum/integrate/quad"
-
 	"dilemma/fit"
+	"dilemma/internal/quadrature"
 	"dilemma/report/predict"
 	"dilemma/sweep"
 	"dilemma/table"
@@ -333,8 +332,7 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 	for k := 0; k < total; k += step {
 		thetas = append(thetas, drawAt(ff, idx, k%chains, k/chains))
 	}
-	x, w := make([]float64, hermiteNodes), make([]float64, hermiteNodes)
-	quad.Hermite{}.FixedLocations(x, w, math.Inf(-1), math.Inf(1))
+	x, w := quadrature.Hermite(hermiteNodes)
 	res := map[string]float64{}
 	rows := 0
 	for j, rs := range byUnit {
@@ -353,7 +351,7 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 				return sum
 			}
 			if tau >= 0 && eq.Unit != nil && eq.Unit[j] < 0 {
-				lp[s] = logMarginal(h, theta[tau], x, w)
+				lp[s] = quadrature.LogNormalMarginal(h, theta[tau], x, w)
 			} else {
 				lp[s] = h(0)
 			}
@@ -363,65 +361,8 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 	return res, rows, nil
 }
 
-// logMarginal is log ∫ exp(h(v)) normal(v | 0, tau) dv by adaptive
-// Gauss-Hermite quadrature (nodes x, weights w for the weight e^{−x²}):
-// centred at the mode of g(v) = h(v) − v²/(2tau²), scaled by its
-// curvature there, found by Newton steps on finite differences; plain
-// Gauss-Hermite on the prior when the mode is not found.
-func logMarginal(h func(float64) float64, tau float64, x, w []float64) float64 {
-	if !(tau > 0) {
-		return h(0)
-	}
-	g := func(v float64) float64 { return h(v) - v*v/(2*tau*tau) }
-	v, scale := 0.0, tau
-	ok := false
-	for it := 0; it < 50; it++ {
-		d := 1e-4 * scale
-		g0, gp, gm := g(v), g(v+d), g(v-d)
-		g1, g2 := (gp-gm)/(2*d), (gp-2*g0+gm)/(d*d)
-		if !(g2 < 0) || math.IsNaN(g1) {
-			break
-		}
-		scale = 1 / math.Sqrt(-g2)
-		stp := -g1 / g2
-		if lim := 4 * tau; math.Abs(stp) > lim {
-			stp = math.Copysign(lim, stp)
-		}
-		v += stp
-		if math.Abs(stp) < 1e-8*scale {
-			ok = true
-			break
-		}
-	}
-	if !ok {
-		v, scale = 0, tau
-	}
-	// ∫ e^{g(v)} dv / (sqrt(2π) tau), with v = v̂ + sqrt2·scale·x:
-	// sqrt2·scale Σ w_q e^{g(v_q) + x_q²} / (sqrt(2π) tau).
-	terms := make([]float64, len(x))
-	for q := range x {
-		terms[q] = math.Log(w[q]) + g(v+math.Sqrt2*scale*x[q]) + x[q]*x[q]
-	}
-	return logSumExp(terms) + math.Log(math.Sqrt2*scale) - math.Log(math.Sqrt(2*math.Pi)*tau)
-}
-
-func logSumExp(x []float64) float64 {
-	mx := math.Inf(-1)
-	for _, v := range x {
-		mx = math.Max(mx, v)
-	}
-	if math.IsInf(mx, -1) {
-		return mx
-	}
-	s := 0.0
-	for _, v := range x {
-		s += math.Exp(v - mx)
-	}
-	return mx + math.Log(s)
-}
-
 // logMeanExp is log(mean(exp(x))).
-func logMeanExp(x []float64) float64 { return logSumExp(x) - math.Log(float64(len(x))) }
+func logMeanExp(x []float64) float64 { return quadrature.LogSumExp(x) - math.Log(float64(len(x))) }
 
 // CVTable is the comparison as a table, best fit first: elpd and its se,
 // the difference from the best and its se.

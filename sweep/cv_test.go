@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"dilemma/internal/quadrature"
 	"dilemma/model/sem"
 )
 
@@ -130,7 +131,7 @@ func TestCVFolds(t *testing.T) {
 // for poisson counts (a sharp likelihood: 30 rows at a mean of 20) it
 // equals a fine trapezoid rule over ±(8 tau + 1).
 func TestUnitMarginal(t *testing.T) {
-	x, w := hermite(cvQuadNodes)
+	x, w := quadrature.Hermite(cvQuadNodes)
 	rng := rand.New(rand.NewPCG(8, 9))
 	for _, tau := range []float64{0.05, 0.5, 3} {
 		// Gaussian.
@@ -151,7 +152,7 @@ func TestUnitMarginal(t *testing.T) {
 			return l
 		}
 		want := csLogDensity(sse, se, len(e), sigma*sigma, tau*tau)
-		if got := logMarginal(h, tau, x, w); math.Abs(got-want) > 1e-6 {
+		if got := quadrature.LogNormalMarginal(h, tau, x, w); math.Abs(got-want) > 1e-6 {
 			t.Errorf("gaussian, tau %g: %.9f, closed form %.9f", tau, got, want)
 		}
 		// Poisson.
@@ -177,8 +178,8 @@ func TestUnitMarginal(t *testing.T) {
 				terms[i] += math.Log(0.5)
 			}
 		}
-		want = logSumExp(terms)
-		if got := logMarginal(hp, tau, x, w); math.Abs(got-want) > 1e-5 {
+		want = quadrature.LogSumExp(terms)
+		if got := quadrature.LogNormalMarginal(hp, tau, x, w); math.Abs(got-want) > 1e-5 {
 			t.Errorf("poisson, tau %g: %.9f, trapezoid %.9f", tau, got, want)
 		}
 	}
@@ -248,7 +249,7 @@ folds = 3
 		t.Errorf("%d rows scored", rows)
 	}
 	// The true model's expected log density of a new unit's 6 counts.
-	x, w := hermite(cvQuadNodes)
+	x, w := quadrature.Hermite(cvQuadNodes)
 	truth := 0.0
 	const sims = 4000
 	for s := 0; s < sims; s++ {
@@ -258,7 +259,7 @@ folds = 3
 			mus[p] = 1 + 0.3*rng.NormFloat64() + g[p]
 			ys[p] = fam.Rand(mus[p]+ue, nil, rng)
 		}
-		truth += logMarginal(func(u float64) float64 {
+		truth += quadrature.LogNormalMarginal(func(u float64) float64 {
 			l := 0.0
 			for p, y := range ys {
 				l += fam.LogDensity(y, mus[p]+u, nil)
