@@ -41,6 +41,10 @@ type Options struct {
 	Time  string
 	// Horizon is the number of periods the remedies' effects are followed.
 	Horizon int
+	// SkipStructure leaves out the panel-structure comparison (refits of
+	// the non-traditional model with within-unit effects and with fixed
+	// time effects, compared by PSIS-LOO; see structure.go), for quick runs.
+	SkipStructure bool
 	// Width is the figures' width in inches (default 7).
 	Width float64
 	// Logf prints progress; nil for none. Progress, if set, gets the
@@ -103,6 +107,10 @@ type run struct {
 	// outcome is not a count or the comparison failed: familiesErr).
 	families    *FamilyComparison
 	familiesErr error
+	// structure compares the non-traditional model's panel structures
+	// (nil when skipped or when it failed: structureErr).
+	structure    *StructureComparison
+	structureErr error
 }
 
 // Run performs the analysis and writes the report directory.
@@ -150,6 +158,12 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	r.families, r.familiesErr = compareFamilies(ctx, r.nontradPlan, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
+	}
+	if !o.SkipStructure {
+		r.structure, r.structureErr = compareStructures(ctx, r.nontradPlan, r.nontrad, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped while comparing panel structures: %w", err)
+		}
 	}
 	r.Ctx = ctx
 	if err := r.writeReport(); err != nil {
