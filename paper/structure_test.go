@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -218,5 +220,28 @@ func TestCompareStructuresOnAPanel(t *testing.T) {
 	}
 	if md := r.Markdown(); strings.Contains(md, "could not") || !strings.Contains(md, "Panel structures of panel by PSIS-LOO") {
 		t.Errorf("section:\n%s", md)
+	}
+}
+
+// TestPaperSkipsStructure checks that Options.SkipStructure leaves the
+// section and its tables out.
+func TestPaperSkipsStructure(t *testing.T) {
+	dir, csvPath, trad, nontrad := fixture(t)
+	out := filepath.Join(dir, "results")
+	_, err := Run(context.Background(), Options{Out: out, DataPath: csvPath, Keys: data.Options{UnitKey: "unit", TimeKey: "period"},
+		Traditional: trad, NonTraditional: nontrad, Exposure: "exposure", Mediator: "intent", Units: []string{"U001"},
+		Time: "5", Horizon: 2, Settings: quick(), SkipStructure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(md), "Panel structure") {
+		t.Error("report.md has the skipped Panel structure section")
+	}
+	if _, err := os.Stat(filepath.Join(out, "tables", "structure-loo.csv")); err == nil {
+		t.Error("tables/structure-loo.csv written although skipped")
 	}
 }
