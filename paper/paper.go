@@ -139,7 +139,12 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := r.o.check(r.nontradPlan); err != nil {
 		return nil, err
 	}
-	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings); err != nil {
+	refits := 0
+	if !o.SkipStructure {
+		_, sets := structureSettings(o.Settings)
+		refits = len(sets) - 1
+	}
+	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings, refits); err != nil {
 		return nil, err
 	}
 	out, err := report.NewOutput(dir, "figures", "tables", "fits")
