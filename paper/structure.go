@@ -101,7 +101,9 @@ func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome
 		}
 		if v.Err == nil {
 			v.MaxRhat = maxRhat(f)
-			v.Remedies, v.Err = remedyEffects(f, outcome)
+			if v.Remedies, v.Err = remedyEffects(f, outcome); v.Err != nil {
+				v.Err = fmt.Errorf("its remedies could not be evaluated: %w", v.Err)
+			}
 			fits, fitNames = append(fits, f), append(fitNames, names[k])
 		}
 		sc.Variants = append(sc.Variants, v)
