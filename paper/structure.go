@@ -288,8 +288,8 @@ func (r *run) structureSection() error {
 		return nil
 	}
 	s := r.o.Settings
-	r.P("The model `%s` was refitted under other panel structures at the same chain settings (%d chains × (%d + %d), seed %d): with within-unit effects (`--unit-effects within`: every equation gains its parents' country means as covariates, so each strength is estimated from variation within countries only, free of stable country traits correlated with the parents) and with fixed period effects (`--time-effects fixed`: one effect per period and equation, absorbing shocks common to all countries). The fits are compared by PSIS-LOO on the outcome's column `%s`.\n\n",
-		r.o.NonTraditional, s.Chains, s.Warmup, s.Samples, s.Seed, sc.Column)
+	r.P("The model `%s` was refitted under other panel structures at the same chain settings (%d chains × (%d + %d), seed %d): with within-unit effects (`--unit-effects within`: every equation gains its parents' country means as covariates, so each strength is estimated from variation within countries only, free of stable country traits correlated with the parents) and with fixed period effects (`--time-effects fixed`: one effect per period and equation, absorbing shocks common to all countries). The fits are compared by PSIS-LOO on the outcome's column `%s`. The refits are not kept in `fits/`; `dilemma fit %s --unit-effects within` (or `--time-effects fixed`) `--chains %d --warmup %d --samples %d --seed %d` reproduces one.\n\n",
+		r.o.NonTraditional, s.Chains, s.Warmup, s.Samples, s.Seed, sc.Column, r.o.NonTraditional, s.Chains, s.Warmup, s.Samples, s.Seed)
 	for _, v := range sc.Variants {
 		if v.Err != nil {
 			r.P("*%s: %v.*\n\n", v.Name, v.Err)
