@@ -44,8 +44,8 @@ that section; the rest of the paper stands. --no-structure skips it (two
 fewer fits, for quick runs).
 
 The sections that hold for any model are those of 'dilemma report'; the
-paper adds the two-model framing, the three questions and the family
-comparison. DIR receives report.md and report.html with every figure (PNG and PDF) and
+paper adds the two-model framing, the three questions, the family
+comparison and the panel structures. DIR receives report.md and report.html with every figure (PNG and PDF) and
 table (CSV, Markdown, LaTeX) explained, the data's attribution, the quality
 of each measure, the diagnostics, both fit directories and a manifest. DIR
 is written whole or not at all. Progress goes to stderr.
