@@ -50,6 +50,41 @@ type StructureComparison struct {
 	Variants        []StructureVariant
 	Comparison      *report.Comparison
 	CompareErr      error
+	// Static are the remedies whose values do not vary within any unit:
+	// with within-unit effects their strengths are not identified (a
+	// static parent equals its unit mean), so their effects there are the
+	// prior's.
+	Static []string
+}
+
+// staticRemedies lists the remedies of pl's model read from data whose
+// values are constant within every unit.
+func staticRemedies(pl *fit.Plan) []string {
+	var out []string
+	unit := pl.Panel.UnitIndex()
+	for _, name := range pl.Model.Remedies() {
+		x, ok := pl.Values[name]
+		if !ok || len(x) != len(unit) {
+			continue
+		}
+		first := map[int]float64{}
+		static := true
+		for r, v := range x {
+			if math.IsNaN(v) {
+				continue
+			}
+			if f, seen := first[unit[r]]; !seen {
+				first[unit[r]] = v
+			} else if f != v {
+				static = false
+				break
+			}
+		}
+		if static && len(first) > 0 {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // structureSettings returns the variants' names and settings: the base
@@ -86,7 +121,7 @@ func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome
 	if n == nil {
 		return nil, fmt.Errorf("no outcome node %s", outcome)
 	}
-	sc := &StructureComparison{Outcome: outcome, Column: n.Column}
+	sc := &StructureComparison{Outcome: outcome, Column: n.Column, Static: staticRemedies(pl)}
 	names, sets := structureSettings(s)
 	var fits []*fit.Fit
 	var fitNames []string
@@ -214,8 +249,8 @@ func remedyMovement(sc *StructureComparison) string {
 		var flips, crosses []string
 		for _, r := range base.Remedies {
 			k := slices.IndexFunc(v.Remedies, func(x RemedyEffect) bool { return x.Remedy == r.Remedy })
-			if k < 0 {
-				continue
+			if k < 0 || (v.Settings.UnitEffects == "within" && base.Settings.UnitEffects != "within" && slices.Contains(sc.Static, r.Remedy)) {
+				continue // a static remedy's within-unit effect is the prior's
 			}
 			o := v.Remedies[k]
 			half := (r.Hi - r.Lo) / 2
@@ -313,6 +348,9 @@ func (r *run) structureSection() error {
 	if mv := remedyMovement(sc); mv != "" {
 		r.P(" %s", mv)
 	}
+	if st := staticNote(sc); st != "" {
+		r.P(" %s", st)
+	}
 	for _, v := range sc.Variants {
 		if v.Err == nil && v.MaxRhat > 1.01 {
 			r.P(" The %s fit has an R-hat of %.3f (above 1.01): its comparison is provisional.", v.Name, v.MaxRhat)
@@ -384,4 +422,19 @@ func structureRemedyTable(sc *StructureComparison) *table.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// staticNote says which remedies do not vary within units, so that their
+// within-unit effects are not identified ("" when none or when no
+// within-unit structure was fitted).
+func staticNote(sc *StructureComparison) string {
+	if len(sc.Static) == 0 || !slices.ContainsFunc(sc.Variants, func(v StructureVariant) bool { return v.Err == nil && v.Settings.UnitEffects == "within" }) {
+		return ""
+	}
+	verb := "does"
+	if len(sc.Static) > 1 {
+		verb = "do"
+	}
+	return fmt.Sprintf("%s %s not vary within units (one value per unit), so with within-unit effects %s strengths are not identified (each equals its unit mean): %s effects under within-unit effects are the prior's and are left out of the comparison of movements above; a within-unit model that keeps them needs unit_effects=\"within\" only on equations without static parents.",
+		listAnd(sc.Static), verb, map[bool]string{true: "their", false: "its"}[len(sc.Static) > 1], map[bool]string{true: "their", false: "its"}[len(sc.Static) > 1])
 }

@@ -245,3 +245,34 @@ func TestPaperSkipsStructure(t *testing.T) {
 		t.Error("tables/structure-loo.csv written although skipped")
 	}
 }
+
+// TestStaticRemedies finds the remedies of fig2-remedies that are one
+// value per country (the dag file says goodwill_signals and
+// external_mechanism are), and checks that the wording leaves a static
+// remedy's within-unit effect out of the movements and says why.
+func TestStaticRemedies(t *testing.T) {
+	pl, err := fit.Prepare("fig2-remedies", "", data.Options{}, fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := staticRemedies(pl); !slices.Equal(got, []string{"external_mechanism", "goodwill_signals"}) && !slices.Equal(got, []string{"goodwill_signals", "external_mechanism"}) {
+		t.Errorf("static remedies %v", got)
+	}
+	sc := comparisonOf()
+	sc.Variants[1].Settings.UnitEffects = "within"
+	sc.Static = []string{"b"}
+	sc.Variants[0].Remedies = []RemedyEffect{{Remedy: "a", Mean: -0.2, Lo: -0.4, Hi: 0, PRed: 0.95}, {Remedy: "b", Mean: -0.1, Lo: -0.3, Hi: 0.1, PRed: 0.8}}
+	sc.Variants[1].Remedies = []RemedyEffect{{Remedy: "a", Mean: -0.19, Lo: -0.4, Hi: 0.02, PRed: 0.93}, {Remedy: "b", Mean: 0.1, Lo: -0.1, Hi: 0.3, PRed: 0.2}}
+	sc.Variants[2].Err = errors.New("skipped")
+	mv := remedyMovement(sc)
+	if !strings.Contains(mv, "the largest shift is a's") || strings.Contains(mv, "changes for b") {
+		t.Errorf("movement counts the static remedy: %s", mv)
+	}
+	if n := staticNote(sc); !strings.HasPrefix(n, "b does not vary within units") {
+		t.Errorf("static note %q", n)
+	}
+	sc.Variants[1].Err = errors.New("failed")
+	if n := staticNote(sc); n != "" {
+		t.Errorf("static note without a within fit: %q", n)
+	}
+}
