@@ -165,7 +165,7 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
 	}
 	if !o.SkipStructure {
-		r.structure, r.structureErr = compareStructures(ctx, r.nontradPlan, r.nontrad, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
+		r.structure, r.structureErr = compareStructures(ctx, r.nontradPlan, r.nontrad, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf, o.Progress)
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("stopped while comparing panel structures: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dilemma/fit"
+	"dilemma/inference"
 	"dilemma/query"
 	"dilemma/report"
 	"dilemma/table"
@@ -116,7 +117,7 @@ func structureSettings(s fit.Settings) ([]string, []fit.Settings) {
 // outcome and compares the fits by PSIS-LOO on the outcome's column. A
 // variant that fails keeps its error and the rest go on; only a cancelled
 // context stops it (its error is then returned).
-func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome string, s fit.Settings, logf func(string, ...any)) (*StructureComparison, error) {
+func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome string, s fit.Settings, logf func(string, ...any), progress func(string, inference.Progress)) (*StructureComparison, error) {
 	n := pl.Model.Node(outcome)
 	if n == nil {
 		return nil, fmt.Errorf("no outcome node %s", outcome)
@@ -129,7 +130,7 @@ func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome
 		v := StructureVariant{Name: names[k], Settings: sets[k]}
 		f := base
 		if k > 0 {
-			f, v.Err = refit(ctx, pl, sets[k], names[k], logf)
+			f, v.Err = refit(ctx, pl, sets[k], names[k], logf, progress)
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -151,8 +152,9 @@ func compareStructures(ctx context.Context, pl *fit.Plan, base *fit.Fit, outcome
 	return sc, ctx.Err()
 }
 
-// refit binds pl's model to its data again under settings s and samples it.
-func refit(ctx context.Context, pl *fit.Plan, s fit.Settings, name string, logf func(string, ...any)) (*fit.Fit, error) {
+// refit binds pl's model to its data again under settings s and samples it;
+// progress (nil: none) gets the sampler's progress.
+func refit(ctx context.Context, pl *fit.Plan, s fit.Settings, name string, logf func(string, ...any), progress func(string, inference.Progress)) (*fit.Fit, error) {
 	opt, err := s.ModelOptions()
 	if err != nil {
 		return nil, err
@@ -163,7 +165,12 @@ func refit(ctx context.Context, pl *fit.Plan, s fit.Settings, name string, logf 
 	}
 	p.DataRef, p.ModelRef = pl.DataRef, pl.ModelRef
 	logf("fitting %s with %s (%d chains × %d+%d iterations)\n", pl.Model.Name, name, s.Chains, s.Warmup, s.Samples)
-	return fit.Run(ctx, p, s, nil)
+	var prog func(inference.Progress)
+	if progress != nil {
+		label := pl.Model.Name + " (" + name + ")"
+		prog = func(pr inference.Progress) { progress(label, pr) }
+	}
+	return fit.Run(ctx, p, s, prog)
 }
 
 // maxRhat is the largest R-hat over the fit's parameters (NaN ignored).

@@ -163,10 +163,10 @@ func TestCompareStructuresOnAPanel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := compareStructures(ctx, pl, base, "y", s, func(string, ...any) {}); !errors.Is(err, context.Canceled) {
+	if _, err := compareStructures(ctx, pl, base, "y", s, func(string, ...any) {}, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: error %v", err)
 	}
-	sc, err := compareStructures(context.Background(), pl, base, "y", s, func(string, ...any) {})
+	sc, err := compareStructures(context.Background(), pl, base, "y", s, func(string, ...any) {}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
