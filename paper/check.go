@@ -68,8 +68,10 @@ func (o *Options) check(pl *fit.Plan) error {
 
 // checkMemory refuses a run whose draws would not fit in memory: the first
 // fit's draws stay in memory (once) while the second's are sampled and
-// summarised (twice at the peak, see fit.DrawMemory).
-func checkMemory(trad, nontrad *fit.Plan, s fit.Settings) error {
+// summarised (twice at the peak, see fit.DrawMemory). refits more fits of
+// the non-traditional model (the panel structures, structure.go) are
+// sampled while it and the earlier refits stay in memory.
+func checkMemory(trad, nontrad *fit.Plan, s fit.Settings, refits int) error {
 	for _, pl := range []*fit.Plan{trad, nontrad} {
 		if err := fit.CheckMemory(pl, s); err != nil {
 			return fmt.Errorf("model %s: %w; lower --samples or --chains", pl.ModelRef.Name, err)
@@ -84,7 +86,11 @@ func checkMemory(trad, nontrad *fit.Plan, s fit.Settings) error {
 		return err
 	}
 	have, src := fit.MachineMemory()
-	if need := a/2 + b; need > fit.MemoryShare*have {
+	if need := a/2 + b + float64(refits)*b/2; need > fit.MemoryShare*have {
+		if refits > 0 {
+			return fmt.Errorf("the draws of both fits and the %d panel-structure refits need %s of memory together (%d chains × %d draws each); this machine has %s (%s), of which a run may take %.0f%%; lower --samples or --chains, or skip the refits with --no-structure",
+				refits, fit.Bytes(need), s.Chains, s.Samples, fit.Bytes(have), src, 100*fit.MemoryShare)
+		}
 		return fmt.Errorf("the draws of both fits need %s of memory together (%d chains × %d draws each); this machine has %s (%s), of which a run may take %.0f%%; lower --samples or --chains",
 			fit.Bytes(need), s.Chains, s.Samples, fit.Bytes(have), src, 100*fit.MemoryShare)
 	}

@@ -14,6 +14,18 @@
 // binds the same likelihood for the outcome as the full model, at the
 // run's chain lengths.
 //
+// Unless Options.SkipStructure, the report then compares panel structures
+// of the non-traditional model (structure.go): the main fit (random unit
+// intercepts), a refit with within-unit effects (fit.Settings.UnitEffects
+// "within": every parent's unit mean as a covariate) and one with fixed
+// period effects (Settings.Time "fixed"), at the same chain settings, by
+// PSIS-LOO on the outcome's column. Its "Panel structure" section gives
+// the elpd differences, each remedy's effect under each structure, and a
+// verdict computed from the numbers: a structure other than the main one
+// is supported only when it leads it by more than two standard errors. A
+// refit that fails is reported in the section and the rest of the paper
+// stands; a cancelled context stops the run.
+//
 // The paper is report.Run's report on any model with the paper's narrative
 // around it: its text, figures and tables go through a report.Document, and
 // every section that is the same for any model (measures, signs, prior

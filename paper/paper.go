@@ -41,6 +41,10 @@ type Options struct {
 	Time  string
 	// Horizon is the number of periods the remedies' effects are followed.
 	Horizon int
+	// SkipStructure leaves out the panel-structure comparison (refits of
+	// the non-traditional model with within-unit effects and with fixed
+	// time effects, compared by PSIS-LOO; see structure.go), for quick runs.
+	SkipStructure bool
 	// Width is the figures' width in inches (default 7).
 	Width float64
 	// Logf prints progress; nil for none. Progress, if set, gets the
@@ -115,6 +119,10 @@ type run struct {
 	familiesErr error
 	// robust is the robustness multiverse (nil unless asked for).
 	robust *robustness
+	// structure compares the non-traditional model's panel structures
+	// (nil when skipped or when it failed: structureErr).
+	structure    *StructureComparison
+	structureErr error
 }
 
 // Run performs the analysis and writes the report directory.
@@ -143,7 +151,12 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if err := r.o.check(r.nontradPlan); err != nil {
 		return nil, err
 	}
-	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings); err != nil {
+	refits := 0
+	if !o.SkipStructure {
+		_, sets := structureSettings(o.Settings)
+		refits = len(sets) - 1
+	}
+	if err := checkMemory(r.tradPlan, r.nontradPlan, o.Settings, refits); err != nil {
 		return nil, err
 	}
 	out, err := report.NewOutput(dir, "figures", "tables", "fits")
@@ -162,6 +175,12 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	r.families, r.familiesErr = compareFamilies(ctx, r.nontradPlan, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while comparing the outcome's families: %w", err)
+	}
+	if !o.SkipStructure {
+		r.structure, r.structureErr = compareStructures(ctx, r.nontradPlan, r.nontrad, outcomeOf(r.nontradPlan.Model, o.Outcome), o.Settings, o.Logf, o.Progress)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped while comparing panel structures: %w", err)
+		}
 	}
 	if o.Robustness { // hook: the robustness multiverse (robustness.go)
 		r.o.robustnessDefaults()

@@ -81,7 +81,7 @@ func TestPaperWritesEveryFile(t *testing.T) {
 	}
 	report := string(md)
 	for _, want := range []string{"## 1. Is there a non-traditional dilemma?", "## 2. Why?", "## 3. How can it be resolved?",
-		"Testable implications", "PSIS-LOO", "natural indirect", "P(reduces)", "Counterfactuals for named countries", "## Diagnostics", "### Missing values"} {
+		"Testable implications", "PSIS-LOO", "natural indirect", "P(reduces)", "Counterfactuals for named countries", "## Panel structure", "## Diagnostics", "### Missing values"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report.md lacks %q", want)
 		}
@@ -103,7 +103,7 @@ func TestPaperWritesEveryFile(t *testing.T) {
 	for _, f := range []string{"report.html", "manifest.json", "figures/forest.png", "figures/forest.pdf", "figures/dag-traditional.png",
 		"figures/contraction.png", "figures/remedies.png", "figures/horizon-remedy.png", "figures/counterfactual.png",
 		"figures/energy.png", "figures/trace.png", "figures/rank.png", "tables/edges-nontraditional.tex", "tables/remedies.csv",
-		"tables/mediation.md", "tables/loo.csv", "tables/missing.csv", "tables/counterfactuals.csv", "fits/trad/manifest.json", "fits/nontrad/chain-2.csv"} {
+		"tables/mediation.md", "tables/loo.csv", "tables/missing.csv", "tables/structure-loo.csv", "tables/structure-remedies.csv", "tables/counterfactuals.csv", "fits/trad/manifest.json", "fits/nontrad/chain-2.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}

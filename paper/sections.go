@@ -75,6 +75,10 @@ func (r *run) writeReport() error {
 		return err
 	}
 
+	if err := r.structureSection(); err != nil { // structure.go
+		return err
+	}
+
 	// Diagnostics and predictive checks.
 	r.P("## Diagnostics\n\n")
 	if err := r.Diagnostics([]*fit.Fit{tr, nt}, nt); err != nil {

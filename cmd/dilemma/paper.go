@@ -14,7 +14,7 @@ func init() {
 	register(&command{
 		name:    "paper",
 		summary: "the whole analysis: fit both figures, answer the paper's three questions, write a report",
-		usage: `Usage: dilemma paper --out DIR [--data CSV] [--chains 4] [--warmup 1000] [--samples 1000] [--seed N]
+		usage: `Usage: dilemma paper --out DIR [--data CSV] [--chains 4] [--warmup 1000] [--samples 1000] [--seed N] [--no-structure]
                     [--robustness [--robustness-warmup 300] [--robustness-samples 300] [-j K]]
 
 Runs the paper's analysis on the embedded COVID-19 panel (or --data): fits
@@ -35,9 +35,18 @@ by PSIS-LOO. Then it answers three questions:
      probability that it reduces it, over a 6-month horizon, and
      counterfactuals for named countries.
 
+Panel structure: after the main fits it refits the non-traditional model
+with within-unit effects (--unit-effects within: each strength estimated
+within countries) and, separately, with fixed time effects (--time-effects
+fixed), at the same chain settings, compares the three by PSIS-LOO on the
+outcome's column, and reports which structure the data support and how
+each remedy's effect moves between them. A refit that fails is reported in
+that section; the rest of the paper stands. --no-structure skips it (two
+fewer fits, for quick runs).
+
 The sections that hold for any model are those of 'dilemma report'; the
-paper adds the two-model framing, the three questions and the family
-comparison.
+paper adds the two-model framing, the three questions, the family
+comparison and the panel structures.
 
 --robustness adds a multiverse of the remedies' effects over the choices
 the data's documentation (DATA.md) calls debatable: time effects or not,
@@ -68,7 +77,7 @@ directory and exit with 128 + the signal's number (130, 143, 129).
 Examples:
   dilemma paper --out results
   dilemma paper --out results --chains 4 --seed 7
-  dilemma paper --out quick --warmup 300 --samples 300     # a fast look
+  dilemma paper --out quick --warmup 300 --samples 300 --no-structure   # a fast look
   dilemma paper --out results --units USA,GBR,NZL --period 2020-06
   dilemma paper --out results --robustness -j 2`,
 		run: runPaper,
@@ -97,6 +106,7 @@ func runPaper(e *env, args []string) error {
 	units := fs.String("units", "", "countries for the counterfactuals, comma-separated (default: "+strings.Join(paper.DefaultUnits, ",")+", those in the data)")
 	fs.StringVar(&o.Time, "period", "", "period of the counterfactuals, e.g. 2021-04 (default: the 16th period)")
 	fs.IntVar(&o.Horizon, "horizon", 6, "periods over which the remedies' effects are followed")
+	fs.BoolVar(&o.SkipStructure, "no-structure", false, "skip the panel-structure comparison (refits with within-unit effects and with fixed time effects)")
 	fs.Float64Var(&o.Width, "width", 7, "figure width in inches (3.5 for a journal column)")
 	fs.BoolVar(&o.Robustness, "robustness", false, "add a multiverse of the remedies over the data's debatable choices")
 	rs := paper.DefaultRobustnessSettings()
