@@ -48,24 +48,7 @@ func ConditionalEffect(o Options, points []CurvePoint) (*Figure, error) {
 		xs[i], mean[i], lo[i], hi[i] = p.At, p.Mean, p.Q5, p.Q95
 	}
 	t := newTheme(o)
-	p := t.newPlot()
-	p.X.Label.Text = "moderator"
-	p.Y.Label.Text = "effect on the outcome"
-	if o.XLabel != "" {
-		p.X.Label.Text = o.XLabel
-	}
-	if o.YLabel != "" {
-		p.Y.Label.Text = o.YLabel
-	}
-	ymin, ymax := 0.0, 0.0
-	for i := range xs {
-		ymin, ymax = min(ymin, lo[i]), max(ymax, hi[i])
-	}
-	if ymax == ymin {
-		ymin, ymax = -1, 1
-	}
-	span := ymax - ymin
-	p.Y.Min, p.Y.Max = ymin-span*0.04, ymax+span*0.04
+	p := t.effectPlot(o, "moderator", lo, hi)
 	p.X.Min, p.X.Max = xs[0], xs[len(xs)-1]
 	p.X.Tick.Marker = niceTicker{n: 6}
 	band := tint(blue, 0.72)

@@ -44,24 +44,7 @@ func EffectHorizon(o Options, points []HorizonPoint) (*Figure, error) {
 		xs[i], mean[i], lo[i], hi[i] = float64(p.Period), p.Mean, p.Q5, p.Q95
 	}
 	t := newTheme(o)
-	p := t.newPlot()
-	p.X.Label.Text = "periods after the intervention"
-	p.Y.Label.Text = "effect on the outcome"
-	if o.XLabel != "" {
-		p.X.Label.Text = o.XLabel
-	}
-	if o.YLabel != "" {
-		p.Y.Label.Text = o.YLabel
-	}
-	ymin, ymax := 0.0, 0.0
-	for i := range xs {
-		ymin, ymax = min(ymin, lo[i]), max(ymax, hi[i])
-	}
-	if ymax == ymin {
-		ymin, ymax = -1, 1
-	}
-	span := ymax - ymin
-	p.Y.Min, p.Y.Max = ymin-span*0.04, ymax+span*0.04
+	p := t.effectPlot(o, "periods after the intervention", lo, hi)
 	p.X.Min, p.X.Max = xs[0]-0.3, xs[len(xs)-1]+0.3
 	if len(xs) == 1 {
 		p.X.Min, p.X.Max = xs[0]-1, xs[0]+1
@@ -87,4 +70,29 @@ func EffectHorizon(o Options, points []HorizonPoint) (*Figure, error) {
 	return newFigure("effect-horizon", o, pg.heightFor(mainH), func(c draw.Canvas) {
 		pg.draw(c, func(c draw.Canvas) { p.Draw(c) })
 	}), nil
+}
+
+// effectPlot is a plot of an effect on the outcome against x (labelled
+// xlabel unless o says otherwise) whose y range holds 0 and every interval
+// [lo, hi], with a little room.
+func (t theme) effectPlot(o Options, xlabel string, lo, hi []float64) *plot.Plot {
+	p := t.newPlot()
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = "effect on the outcome"
+	if o.XLabel != "" {
+		p.X.Label.Text = o.XLabel
+	}
+	if o.YLabel != "" {
+		p.Y.Label.Text = o.YLabel
+	}
+	ymin, ymax := 0.0, 0.0
+	for i := range lo {
+		ymin, ymax = min(ymin, lo[i]), max(ymax, hi[i])
+	}
+	if ymax == ymin {
+		ymin, ymax = -1, 1
+	}
+	span := ymax - ymin
+	p.Y.Min, p.Y.Max = ymin-span*0.04, ymax+span*0.04
+	return p
 }

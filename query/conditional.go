@@ -297,29 +297,13 @@ func (r *ConditionalReport) Table() *table.Table {
 // WriteDraws writes draw, then one column per value and period
 // (effect_at_VALUE_pH).
 func (r *ConditionalReport) WriteDraws(w io.Writer) error {
-	cw := table.NewCSVWriter(w)
-	head := []string{"draw"}
+	var names []string
 	var cols [][]float64
 	for _, row := range r.Rows {
 		for _, p := range row.Effect.Periods {
-			head = append(head, fmt.Sprintf("effect_at_%s_p%d", row.At, p.Period))
+			names = append(names, fmt.Sprintf("effect_at_%s_p%d", row.At, p.Period))
 			cols = append(cols, p.Draws)
 		}
 	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	if len(cols) > 0 {
-		for d := range cols[0] {
-			line := []string{strconv.Itoa(d + 1)}
-			for _, c := range cols {
-				line = append(line, fmtDraw(c[d]))
-			}
-			if err := cw.Write(line); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeDrawColumns(w, names, cols)
 }

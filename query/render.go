@@ -174,15 +174,22 @@ func (r *RemediesReport) Table() *table.Table {
 
 // WriteDraws writes draw, then one column per computed remedy.
 func (r *RemediesReport) WriteDraws(w io.Writer) error {
-	cw := table.NewCSVWriter(w)
-	head := []string{"draw"}
+	var names []string
 	var cols [][]float64
 	for _, row := range r.Rows {
 		if row.Draws != nil {
-			head = append(head, row.Remedy)
+			names = append(names, row.Remedy)
 			cols = append(cols, row.Draws)
 		}
 	}
+	return writeDrawColumns(w, names, cols)
+}
+
+// writeDrawColumns writes a CSV of draw (1, 2, …) and one column per name
+// holding cols' draws.
+func writeDrawColumns(w io.Writer, names []string, cols [][]float64) error {
+	cw := table.NewCSVWriter(w)
+	head := append([]string{"draw"}, names...)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -308,27 +315,12 @@ func (r *MediationReport) Table() *table.Table {
 
 // WriteDraws writes draw, then one column per component.
 func (r *MediationReport) WriteDraws(w io.Writer) error {
-	cw := table.NewCSVWriter(w)
-	head := []string{"draw"}
-	for _, e := range r.Effects {
-		head = append(head, e.Name)
+	names := make([]string, len(r.Effects))
+	cols := make([][]float64, len(r.Effects))
+	for i, e := range r.Effects {
+		names[i], cols[i] = e.Name, e.Draws
 	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	if len(r.Effects) > 0 {
-		for d := range r.Effects[0].Draws {
-			line := []string{strconv.Itoa(d + 1)}
-			for _, e := range r.Effects {
-				line = append(line, fmtDraw(e.Draws[d]))
-			}
-			if err := cw.Write(line); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeDrawColumns(w, names, cols)
 }
 
 // Header is the sensitivity report's opening lines.
