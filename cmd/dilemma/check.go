@@ -174,6 +174,18 @@ func checkFinite(flagName string, v float64) error {
 }
 
 // setFlags returns the names of the flags given on the command line.
+// reportSamplerFlags registers the sampler flags that 'dilemma report' and
+// 'dilemma paper' share (each of their fits uses them); 'dilemma fit' has
+// the full set with longer help.
+func reportSamplerFlags(fs *flag.FlagSet, s *fit.Settings) {
+	fs.IntVar(&s.Chains, "chains", s.Chains, "chains per fit")
+	fs.IntVar(&s.Warmup, "warmup", s.Warmup, "warm-up iterations per chain")
+	fs.IntVar(&s.Samples, "samples", s.Samples, "kept draws per chain")
+	fs.Uint64Var(&s.Seed, "seed", s.Seed, "random seed")
+	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional or direct")
+	fs.StringVar(&s.Missing, "missing", s.Missing, "missing values where a node does not say (missing=): model (imputed inside the model) or drop (rows left out)")
+}
+
 func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

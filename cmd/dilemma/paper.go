@@ -92,12 +92,7 @@ func runPaper(e *env, args []string) error {
 	fs.StringVar(&o.DataPath, "data", "", "panel CSV (default: the embedded COVID-19 panel)")
 	var df dataFlags
 	df.register(fs)
-	fs.IntVar(&o.Settings.Chains, "chains", o.Settings.Chains, "chains per fit")
-	fs.IntVar(&o.Settings.Warmup, "warmup", o.Settings.Warmup, "warm-up iterations per chain")
-	fs.IntVar(&o.Settings.Samples, "samples", o.Settings.Samples, "kept draws per chain")
-	fs.Uint64Var(&o.Settings.Seed, "seed", o.Settings.Seed, "random seed")
-	fs.StringVar(&o.Settings.LatentValues, "latent-values", o.Settings.LatentValues, "sampler coordinates of latent values: conditional or direct")
-	fs.StringVar(&o.Settings.Missing, "missing", o.Settings.Missing, "missing values: model (imputed inside the model) or drop (rows left out)")
+	reportSamplerFlags(fs, &o.Settings)
 	fs.StringVar(&o.Traditional, "traditional", "fig1", "the traditional model (built-in name or model file)")
 	fs.StringVar(&o.NonTraditional, "nontraditional", "fig2-remedies", "the non-traditional model with remedies")
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")

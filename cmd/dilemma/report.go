@@ -81,11 +81,7 @@ func runReport(e *env, args []string) error {
 	fs.StringVar(&o.DataPath, "data", "", "panel CSV (default: the embedded COVID-19 panel)")
 	var df dataFlags
 	df.register(fs)
-	fs.IntVar(&o.Settings.Chains, "chains", o.Settings.Chains, "chains per fit")
-	fs.IntVar(&o.Settings.Warmup, "warmup", o.Settings.Warmup, "warm-up iterations per chain")
-	fs.IntVar(&o.Settings.Samples, "samples", o.Settings.Samples, "kept draws per chain")
-	fs.Uint64Var(&o.Settings.Seed, "seed", o.Settings.Seed, "random seed")
-	fs.StringVar(&o.Settings.LatentValues, "latent-values", o.Settings.LatentValues, "sampler coordinates of latent values: conditional or direct")
+	reportSamplerFlags(fs, &o.Settings)
 	fs.StringVar(&o.FitDir, "fit", "", "reuse this fit directory of MODEL instead of fitting")
 	var compare listFlag
 	fs.Var(&compare, "compare", "rival models or fit directories, comma-separated or repeated")
@@ -110,7 +106,7 @@ func runReport(e *env, args []string) error {
 		return usagef("--out DIR is required")
 	}
 	set := setFlags(fs)
-	if o.FitDir != "" && !set["chains"] && !set["warmup"] && !set["samples"] && !set["seed"] && !set["latent-values"] {
+	if o.FitDir != "" && !set["chains"] && !set["warmup"] && !set["samples"] && !set["seed"] && !set["latent-values"] && !set["missing"] {
 		o.Settings = fit.Settings{} // the rivals are fitted as the reused fit was
 	} else if err := checkSettings(o.Settings, 10); err != nil {
 		return err
