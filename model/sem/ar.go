@@ -22,8 +22,9 @@ import (
 //
 // The sampler sees z = atanh(rho); rho's prior is uniform on (−1, 1) (as
 // brms's default for ar), whose density on z is the Jacobian 1 − rho².
-// The residuals chain along the rows the equation uses, so the equation is
-// evaluated row by row (no sufficient statistics). Non-gaussian families
+// The residuals chain along the rows the equation uses; when every term is
+// an observed column the likelihood is evaluated from sufficient statistics
+// per gap length and unit (ar_suff.go), else row by row. Non-gaussian families
 // are refused: their persistence is modelled by a self-lag y -> y [lag=1].
 
 // arData is an equation's residual chain: per used row (in the equation's

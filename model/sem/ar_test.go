@@ -285,3 +285,46 @@ func TestARFiniteNearUnitRoot(t *testing.T) {
 		}
 	}
 }
+
+// The AR likelihood on sufficient statistics (ar_suff.go) equals the row
+// loop's, value and gradient, with unit intercepts centred, non-centred
+// or absent, gaps of several lengths and two parents.
+func TestARSufficientStatsEqualRowLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 8))
+	l, x, y := arPanel(rng, 9, 14, 0.3, 0.5, 0.7, 0.6, 0.5, 0.3)
+	x2 := normals(rng, l.Rows)
+	for _, re := range []REParam{RECentred, RENonCentred} {
+		for _, unitRE := range []bool{true, false} {
+			s := &Spec{Layout: l, Equations: []Equation{{Node: "y", Y: y, AR: 1, UnitRE: unitRE, RE: re,
+				Terms: []Term{{Parent: "x", X: x}, {Parent: "x2", X: x2}}}}}
+			fast, err := Compile(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := compile(s, compileOptions{noSuff: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast.eqs[0].arS == nil || slow.eqs[0].arS != nil {
+				t.Fatalf("want sufficient statistics in one and the row loop in the other")
+			}
+			if k := len(fast.eqs[0].arS.gaps); k < 3 {
+				t.Fatalf("only %d gap lengths: the test needs gaps", k)
+			}
+			for k := 0; k < 4; k++ {
+				xp := randomPoint(rng, fast.Dim(), 0.8)
+				g1, g2 := make([]float64, fast.Dim()), make([]float64, fast.Dim())
+				l1, l2 := fast.LogDensityGrad(xp, g1), slow.LogDensityGrad(xp, g2)
+				if math.Abs(l1-l2) > 1e-9*math.Max(1, math.Abs(l2)) {
+					t.Errorf("re %v unitRE %v: log density %.12g, row loop %.12g", re, unitRE, l1, l2)
+				}
+				for i := range g1 {
+					if math.Abs(g1[i]-g2[i]) > 1e-8*math.Max(1, math.Abs(g2[i])) {
+						t.Errorf("re %v unitRE %v: gradient of %s %.10g, row loop %.10g", re, unitRE, fast.ParamNames()[i], g1[i], g2[i])
+					}
+				}
+				checkGradient(t, fast, xp, 1e-5)
+			}
+		}
+	}
+}
