@@ -72,7 +72,13 @@
 //	                      as NODE -> NODE [AR(1) residuals]. Only order 1;
 //	                      not with a self-lag NODE -> NODE (the two
 //	                      persistences trade places), which is the way to
-//	                      model persistence in a non-gaussian family
+//	                      model persistence in a non-gaussian family.
+//	                      Identification sees the residual chain as
+//	                      NODE <-> NODE@t-k between its periods, so a set
+//	                      for x -> NODE adjusts for NODE@t-1 when x depends
+//	                      on NODE's past; the edges into NODE stay
+//	                      identified by its equation, which conditions on
+//	                      the previous residual
 //	  missing="m"         what the node's missing values become: model
 //	                      (parameters mi.NODE.UNIT.TIME, imputed from the
 //	                      node's own equation and its children's; the fit's
