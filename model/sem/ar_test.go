@@ -193,6 +193,8 @@ func TestARErrors(t *testing.T) {
 			`ar="2": only AR(1)`},
 		{"poisson", &Spec{Layout: l, Equations: []Equation{{Node: "c", Family: Poisson{}, Y: counts, AR: 1, Terms: []Term{{Parent: "x", X: x}}}}},
 			`node c: ar="1" needs a gaussian node, not poisson`},
+		{"student", &Spec{Layout: l, Equations: []Equation{{Node: "y", Family: Student{}, Y: y, AR: 1, Terms: []Term{{Parent: "x", X: x}}}}},
+			`node y: ar="1" needs a gaussian node, not student`},
 		{"self-lag", &Spec{Layout: l, Equations: []Equation{{Node: "y", Y: y, AR: 1, Terms: []Term{{Parent: "y", Lag: 1, X: lagged(l, y, 1)}}}}},
 			"not identified"},
 		{"one period", &Spec{Layout: one, Equations: []Equation{{Node: "y", Y: normals(rng, 12), AR: 1, Terms: []Term{{Parent: "x", X: normals(rng, 12)}}}}},
