@@ -116,3 +116,34 @@ func (e *Equation) arReplicate(theta []float64, rows []int, rng *rand.Rand) []fl
 	}
 	return out
 }
+
+// HasAR reports whether the equation has AR(1) residuals.
+func (e *Equation) HasAR() bool { return e.ar != nil }
+
+// ARUnitLogLik is the joint log density of one unit's responses y (by
+// layout row) at rows, with linear predictors mu (by position in rows),
+// under the AR(1) residual chain: the rows in period order, the first from
+// the stationary distribution, each later one given the previous row's
+// residual across its gap. Unlike LogLik it reads the earlier residuals
+// from y and mu as given (a held-out unit's values, a shifted intercept).
+func (e *Equation) ARUnitLogLik(theta []float64, rows []int, mu, y []float64) float64 {
+	rho, sigma := theta[e.AR], theta[e.Params[0]]
+	li := newLagIndex(e.lay)
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return li.ord[rows[idx[a]]] < li.ord[rows[idx[b]]] })
+	lp, prevE, prevT := 0.0, 0.0, 0
+	for n, i := range idx {
+		r := rows[i]
+		k := 0
+		if n > 0 {
+			k = li.ord[r] - prevT
+		}
+		coef, sd := arStep(rho, sigma, k)
+		lp += e.Fam.LogDensity(y[r], mu[i]+coef*prevE, []float64{sd})
+		prevE, prevT = y[r]-mu[i], li.ord[r]
+	}
+	return lp
+}
