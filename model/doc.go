@@ -62,8 +62,10 @@
 //	                      minus the within effect, and b + bw the between
 //	                      effect; queries hold the unit means at their data)
 //	                      or none (no unit effects)
-//	  ar="1"              AR(1) residuals within unit for a gaussian node on a
-//	                      panel: e_t = rho·e_{t−1} + eps_t with e = y − mu,
+//	  ar="1"              AR(1) residuals within unit for a gaussian or
+//	                      student node on a panel (student: each unit's
+//	                      residuals multivariate t with the AR(1) scale
+//	                      matrix, as brms): e_t = rho·e_{t−1} + eps_t with e = y − mu,
 //	                      eps ~ normal(0, sigma); sigma.NODE is then the
 //	                      innovation sd and ar.NODE is rho (prior uniform on
 //	                      (−1, 1)); each unit's first period is drawn from

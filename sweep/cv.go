@@ -308,8 +308,15 @@ func (ed *eqDraws) unitLogDensity(eq *sem.Equation, rows []int, y []float64, s i
 	for k := range ed.par {
 		ed.buf[k] = ed.par[k][s]
 	}
-	if ed.rho != nil {
+	if ed.rho != nil && ed.gauss {
 		return ed.arUnitLogDensity(rows, y, s, lay, tau) // cv_ar.go
+	}
+	if ed.rho != nil { // student: cv_ar.go
+		h := func(u float64) float64 { return ed.arStudentUnit(rows, y, s, lay, u) }
+		if tau == 0 {
+			return h(0)
+		}
+		return quadrature.LogNormalMarginal(h, tau, nodes, weights)
 	}
 	if ed.gauss {
 		sig2 := ed.buf[0] * ed.buf[0]

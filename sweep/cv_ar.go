@@ -66,3 +66,47 @@ func (ed *eqDraws) arUnitLogDensity(rows []int, y []float64, s int, lay sem.Layo
 	quad := ee - t2*e1*e1/(1+t2*o1)
 	return -0.5 * (float64(len(rows))*math.Log(2*math.Pi) + logdet + quad)
 }
+
+// arStudentUnit is the log density of a held-out unit of a student
+// equation with AR(1) residuals, its intercept shifted by u: the residuals
+// are multivariate Student-t with the AR(1) scale matrix (package sem),
+// taken as the product of their conditionals in period order (t with
+// nu + m degrees of freedom given m earlier rows of quadratic form q,
+// location rho^k times the previous residual, scale √((nu+q)/(nu+m)) times
+// the gaussian step's sd). The intercept is integrated by quadrature.
+func (ed *eqDraws) arStudentUnit(rows []int, y []float64, s int, lay sem.Layout, u float64) float64 {
+	ord := lay.Ordinal
+	if ord == nil {
+		ord = lay.Time
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return ord[rows[a]] - ord[rows[b]] })
+	rho, sigma, nu := ed.rho[s], ed.buf[0], ed.buf[1]
+	var lp, m, q, prevE float64
+	prevT := 0
+	for n, i := range idx {
+		r := rows[i]
+		mu := ed.mu[i] + u
+		p, v := 0.0, 1/(1-rho*rho)
+		if n > 0 {
+			k := ord[r] - prevT
+			p, v = math.Pow(rho, float64(k)), 0
+			w := 1.0
+			for l := 0; l < k; l++ {
+				v += w
+				w *= rho * rho
+			}
+		}
+		sd := sigma * math.Sqrt(v)
+		loc := mu + p*prevE
+		lp += ed.fam.LogDensity(y[r], loc, []float64{sd * math.Sqrt((nu+q)/(nu+m)), nu + m})
+		z := (y[r] - loc) / sd
+		q += z * z
+		m++
+		prevE, prevT = y[r]-mu, ord[r]
+	}
+	return lp
+}

@@ -372,7 +372,11 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		}
 		var ar []float64
 		if eq.AR > 0 { // AR(1) residuals: sbc_ar.go
-			if ar, err = s.arResiduals(eq.Node, par[0], used, truth, rng); err != nil {
+			nu := 0.0
+			if _, student := fam.(sem.Student); student {
+				nu = par[1]
+			}
+			if ar, err = s.arResiduals(eq.Node, par[0], nu, used, truth, rng); err != nil {
 				return nil, err
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"dilemma/model/sem"
 )
 
@@ -27,15 +29,18 @@ func checkARSim(eq *sem.Equation, fam sem.Family) error {
 	if eq.AR == 0 {
 		return nil
 	}
-	if _, ok := fam.(sem.Gaussian); !ok || eq.AR != 1 {
-		return fmt.Errorf("node %s has ar=\"%d\" on a %s node; simulation-based calibration simulates AR(1) residuals of gaussian nodes only", eq.Node, eq.AR, fam.Name())
+	_, gauss := fam.(sem.Gaussian)
+	_, student := fam.(sem.Student)
+	if !(gauss || student) || eq.AR != 1 {
+		return fmt.Errorf("node %s has ar=\"%d\" on a %s node; simulation-based calibration simulates AR(1) residuals of gaussian and student nodes only", eq.Node, eq.AR, fam.Name())
 	}
 	return nil
 }
 
 // arResiduals draws rho (recorded as ar.NODE) and the AR(1) residual of
-// every used row, by layout row (0 elsewhere).
-func (s *simulator) arResiduals(node string, sigma float64, used []bool, truth map[string]float64, rng *rand.Rand) ([]float64, error) {
+// every used row, by layout row (0 elsewhere). With nu > 0 (a student
+// node) each unit's chain is scaled by √(nu/chi²_nu): multivariate t.
+func (s *simulator) arResiduals(node string, sigma, nu float64, used []bool, truth map[string]float64, rng *rand.Rand) ([]float64, error) {
 	lay := s.spec.Layout
 	if lay.Unit == nil || lay.Time == nil {
 		return nil, fmt.Errorf("node %s: AR(1) residuals need unit and time keys", node)
@@ -57,8 +62,19 @@ func (s *simulator) arResiduals(node string, sigma float64, used []bool, truth m
 	})
 	e := make([]float64, lay.Rows)
 	prev := -1
+	var chain []int
+	scaleChain := func() {
+		if nu > 0 && len(chain) > 0 {
+			sc := math.Sqrt(nu / distuv.ChiSquared{K: nu, Src: rng}.Rand())
+			for _, q := range chain {
+				e[q] *= sc
+			}
+		}
+		chain = chain[:0]
+	}
 	for _, r := range rows {
 		if prev < 0 || lay.Unit[prev] != lay.Unit[r] {
+			scaleChain()
 			e[r] = sigma / math.Sqrt(1-rho*rho) * rng.NormFloat64()
 		} else {
 			k := s.ordinal(r) - s.ordinal(prev)
@@ -69,8 +85,10 @@ func (s *simulator) arResiduals(node string, sigma float64, used []bool, truth m
 			}
 			e[r] = math.Pow(rho, float64(k))*e[prev] + sigma*math.Sqrt(v)*rng.NormFloat64()
 		}
+		chain = append(chain, r)
 		prev = r
 	}
+	scaleChain()
 	return e, nil
 }
 

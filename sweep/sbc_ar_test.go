@@ -136,7 +136,7 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 	var dv, dc, nv, nc float64
 	for rep := 0; rep < 300; rep++ {
 		tr := map[string]float64{}
-		e, err := sim.arResiduals("y", 1.3, used, tr, rng)
+		e, err := sim.arResiduals("y", 1.3, 0, used, tr, rng)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -99,7 +99,9 @@
 // period used is the reference, g = 0) or a random walk over the periods
 // used, in time order (g = 0 at the first, steps normal(0, s)).
 //
-// AR(1) residuals (Equation.AR = 1, gaussian equations on a panel): the
+// AR(1) residuals (Equation.AR = 1, gaussian or student equations on a
+// panel; a student equation's units have multivariate Student-t residuals
+// with the AR(1) scale matrix, brms's form, evaluated row by row): the
 // residual e = y − mu of each unit follows e_t = rho·e_{t−1} + eps_t with
 // eps ~ normal(0, sigma), so sigma is the innovation sd; each unit's first
 // period used comes from the stationary normal(0, sigma/√(1−rho²)), and a

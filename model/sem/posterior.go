@@ -181,6 +181,9 @@ func newScratch(eqs []*equation) []scratch {
 		if e.ar != nil {
 			w[i].ar = make([]float64, 5*(e.ar.maxGap+1))
 			w[i].arc = arSuffScratch(e)
+			if e.ar.student { // per row residuals, per chain quadratic forms (ar_student.go)
+				w[i].arc = make([]float64, e.n+len(e.ar.chainN))
+			}
 		}
 		w[i].sl = newSlopeScratch(e)
 	}

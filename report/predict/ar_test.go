@@ -134,3 +134,70 @@ func TestARUnitLogLik(t *testing.T) {
 		t.Errorf("shifted by 0.7: %.12g, want %.12g", got, want)
 	}
 }
+
+// A student equation with AR(1) residuals: the pointwise log likelihoods
+// (the multivariate t's conditionals) sum to sem's log likelihood, the
+// unit's joint density equals their sum, and replicated residuals keep the
+// persistence.
+func TestARStudentLogLik(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 3))
+	lay := panelLayout([]string{"A", "B", "C"}, 9)
+	n := lay.Rows
+	x, y := make([]float64, n), make([]float64, n)
+	for r := range x {
+		x[r] = rng.NormFloat64()
+		y[r] = 0.5*x[r] + rng.NormFloat64()
+	}
+	y[3], y[4], y[12] = math.NaN(), math.NaN(), math.NaN() // gaps
+	spec := &sem.Spec{Layout: lay, Equations: []sem.Equation{{Node: "y", Family: sem.Student{}, Y: y, AR: 1, UnitRE: true, Terms: []sem.Term{{Parent: "x", X: x}}}}}
+	post, err := sem.Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(spec, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := make([]float64, post.Dim())
+	for i := range pt {
+		pt[i] = 0.4 * rng.NormFloat64()
+	}
+	g := make([]float64, post.Dim())
+	want := post.LogDensityGrad(pt, g) - post.PriorPart().LogDensityGrad(pt, g)
+	theta := make([]float64, post.Dim())
+	post.Constrain(pt, theta)
+	e := m.Equation("y")
+	got := 0.0
+	rows := e.Rows()
+	perUnit := map[int][]int{}
+	for _, r := range rows {
+		mu, _ := e.Mu(theta, r)
+		got += e.LogLik(theta, r, mu, y[r]) + 0.5*math.Log(math.Pi)
+		perUnit[lay.Unit[r]] = append(perUnit[lay.Unit[r]], r)
+	}
+	if math.Abs(got-want) > 1e-9 {
+		t.Errorf("pointwise log likelihoods sum to %.12g, sem's log likelihood is %.12g", got, want)
+	}
+	joint := 0.0
+	for _, rs := range perUnit {
+		mu := make([]float64, len(rs))
+		for i, r := range rs {
+			mu[i], _ = e.Mu(theta, r)
+		}
+		joint += e.ARUnitLogLik(theta, rs, mu, y) + 0.5*math.Log(math.Pi)*float64(len(rs))
+	}
+	if math.Abs(joint-want) > 1e-9 {
+		t.Errorf("units' joint densities sum to %.12g, sem's log likelihood is %.12g", joint, want)
+	}
+	for i, name := range post.ParamNames() {
+		if name == "ar.y" {
+			theta[i] = 0.9
+		}
+	}
+	rep := e.Replicate(theta, rows, rng)
+	for _, v := range rep {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("replicated value %g", v)
+		}
+	}
+}
