@@ -81,6 +81,7 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if err := c.buildAR(e, &in); err != nil { // AR(1) residuals: ar.go
 		return nil, err
 	}
+	c.arMissingNote(e, &in) // ar_missing.go
 	_, gauss := e.fam.(Gaussian)
 	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && e.ar == nil && !c.noSuff
 	if e.suff {

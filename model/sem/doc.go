@@ -113,7 +113,9 @@
 // such an equation is evaluated from sufficient statistics per gap length
 // and per (unit, gap length), O(gaps·parents² + units·parents) whatever
 // the rows; else row by row (about 2× the plain row loop). 0 allocations
-// either way. REAuto counts a unit's rows as perUnit·(1−r)/(1+r)
+// either way. Rows with an imputed parent value (MissingModel) are in the
+// chain like any other; rows with an imputed value of the AR node itself
+// are not (a note says how many). REAuto counts a unit's rows as perUnit·(1−r)/(1+r)
 // effective ones, r the lag-1 autocorrelation of the response around its
 // unit means, so that persistent series get non-centred unit intercepts
 // (centred ones leave a funnel there). Order 1 only; a non-gaussian family, a latent node, a
