@@ -148,3 +148,17 @@ func TestARStudentRecovers(t *testing.T) {
 		}
 	}
 }
+
+func TestARStudentZeroAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	l, x, y := arPanel(rng, 10, 20, 0, 0.5, 0.5, 1, 0.5, 0.1)
+	p, err := Compile(arStudentSpec(l, x, y, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xp := randomPoint(rng, p.Dim(), 0.3)
+	g := make([]float64, p.Dim())
+	if n := testing.AllocsPerRun(50, func() { p.LogDensityGrad(xp, g) }); n != 0 {
+		t.Errorf("%v allocations per gradient, want 0", n)
+	}
+}
