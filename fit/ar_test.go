@@ -127,7 +127,7 @@ func TestARErrors(t *testing.T) {
 	}{
 		{"order 2", `dag { x -> y  y [ar="2"] }`, panel, `test.dag:1:18: node y: ar="2": only AR(1) residuals are supported`},
 		{"not a number", `dag { x -> y  y [ar="yes"] }`, panel, `ar="yes": want ar="1"`},
-		{"family", `dag { x -> y  y [ar="1", family="poisson"] }`, panel, `node y: ar="1" needs a gaussian node, not poisson`},
+		{"family", `dag { x -> y  y [ar="1", family="poisson"] }`, panel, `node y: ar="1" needs a gaussian or student node, not poisson`},
 		{"self-lag", `dag { x -> y  y -> y [lag=1]  y [ar="1"] }`, panel, "not identified"},
 		{"latent", `dag { x -> L  L [latent, ar="1", indicators="x,y"] }`, panel, "is latent"},
 		{"no parents", `dag { x  y [ar="1"] }`, panel, "without estimated parents"},

@@ -211,6 +211,8 @@ func (id *identification) explain(seq []int, z []bool, inc []int) string {
 		v := seq[i]
 		collider := slices.Contains(g.pa[v], seq[i-1]) && slices.Contains(g.pa[v], seq[i+1])
 		switch {
+		case g.hidden[v] && g.arRes[v]:
+			why = append(why, g.arExplain(v)) // ar_graph.go
 		case g.hidden[v]:
 			why = append(why, fmt.Sprintf("%s <-> %s is a latent common cause, which no observed set can block", g.names[g.spouse[v][0]], g.names[g.spouse[v][1]]))
 		case collider:
@@ -341,7 +343,11 @@ func (s *Structure) edgeIdentifiedSearch(e *Edge) (ok bool, reason string, err e
 	m := s.g.model
 	x := sliceName(e.From, e.Lag)
 	measured := func(n *Node) bool { return !n.Latent || len(n.Indicators) > 0 }
-	id, err := m.identificationOn(s.g, x, e.To, Direct, measured)
+	g0 := s.g
+	if yv, ok := g0.index[e.To]; ok {
+		g0 = g0.arCut(yv) // the fit conditions on the previous residual (ar_graph.go)
+	}
+	id, err := m.identificationOn(g0, x, e.To, Direct, measured)
 	if err != nil {
 		return false, "", err
 	}

@@ -26,6 +26,7 @@ type agraph struct {
 	hidden  []bool   // implicit latent parent of a bidirected edge
 	pa, ch  [][]int
 	spouse  [][2]int // for a hidden node: the two ends of its bidirected edge
+	arRes   []bool   // a hidden node that stands for an AR(1) residual chain (ar_graph.go)
 	index   map[string]int
 	periods int
 	model   *Model
@@ -53,6 +54,7 @@ func (g *agraph) addNode(name string, base, slice int, latent, hidden, indexed b
 	g.pa = append(g.pa, nil)
 	g.ch = append(g.ch, nil)
 	g.spouse = append(g.spouse, [2]int{-1, -1})
+	g.arRes = append(g.arRes, false)
 	if name != "" && indexed {
 		g.index[name] = id
 	}
@@ -109,6 +111,7 @@ func (m *Model) analysis() (*agraph, error) {
 		}
 	}
 	g.addEdges(m, P)
+	g.addARResiduals(m, P) // ar_graph.go
 	return g, nil
 }
 

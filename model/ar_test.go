@@ -30,7 +30,8 @@ func TestARAttribute(t *testing.T) {
 		{`dag { x -> y  y [ar="2"] }`, `a.dag:1:18: node y: ar="2": only AR(1) residuals are supported (ar="1"); for longer memory add lagged edges y -> y [lag=k]`},
 		{`dag { x -> y  y [ar="0"] }`, `ar="0": want ar="1"`},
 		{`dag { x -> y  y [ar] }`, `attribute "ar" needs a value`},
-		{`dag { x -> y  y [ar="1", family="bernoulli"] }`, `node y: ar="1" needs a gaussian node, not bernoulli`},
+		{`dag { x -> y  y [ar="1", family="bernoulli"] }`, `node y: ar="1" needs a gaussian or student node, not bernoulli`},
+		{`dag { x -> y  y [ar="1", family="lognormal"] }`, `node y: ar="1" needs a gaussian or student node, not lognormal (AR residuals are defined on additive noise); for persistence in any family add the self-lag y -> y [lag=1]`},
 		{`dag { x -> y  y -> y [lag=2]  y [ar="1"] }`, `together with the self-lag y -> y [lag=2] is not identified`},
 		{`dag { x -> y  y [latent, ar="1", indicators="a,b"] }`, `node y is latent`},
 	} {

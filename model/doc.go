@@ -62,8 +62,10 @@
 //	                      minus the within effect, and b + bw the between
 //	                      effect; queries hold the unit means at their data)
 //	                      or none (no unit effects)
-//	  ar="1"              AR(1) residuals within unit for a gaussian node on a
-//	                      panel: e_t = rho·e_{t−1} + eps_t with e = y − mu,
+//	  ar="1"              AR(1) residuals within unit for a gaussian or
+//	                      student node on a panel (student: each unit's
+//	                      residuals multivariate t with the AR(1) scale
+//	                      matrix, as brms): e_t = rho·e_{t−1} + eps_t with e = y − mu,
 //	                      eps ~ normal(0, sigma); sigma.NODE is then the
 //	                      innovation sd and ar.NODE is rho (prior uniform on
 //	                      (−1, 1)); each unit's first period is drawn from
@@ -72,7 +74,13 @@
 //	                      as NODE -> NODE [AR(1) residuals]. Only order 1;
 //	                      not with a self-lag NODE -> NODE (the two
 //	                      persistences trade places), which is the way to
-//	                      model persistence in a non-gaussian family
+//	                      model persistence in a non-gaussian family.
+//	                      Identification sees the residual chain as
+//	                      NODE <-> NODE@t-k between its periods, so a set
+//	                      for x -> NODE adjusts for NODE@t-1 when x depends
+//	                      on NODE's past; the edges into NODE stay
+//	                      identified by its equation, which conditions on
+//	                      the previous residual
 //	  missing="m"         what the node's missing values become: model
 //	                      (parameters mi.NODE.UNIT.TIME, imputed from the
 //	                      node's own equation and its children's; the fit's

@@ -663,7 +663,7 @@ func (m *Model) validateNode(n *Node) error {
 	return nil
 }
 
-// validateAR checks ar="1": a gaussian node with data, without a self-lag
+// validateAR checks ar="1": a gaussian or student node with data, without a self-lag
 // (the two persistences would trade places).
 func (m *Model) validateAR(n *Node) error {
 	if n.AR == 0 {
@@ -675,8 +675,8 @@ func (m *Model) validateAR(n *Node) error {
 		return errAt(m.Name, at, "node %s: ar=\"%d\": only AR(1) residuals are supported (ar=\"1\"); for longer memory add lagged edges %s -> %s [lag=k]", n.Name, n.AR, n.Name, n.Name)
 	case n.Latent:
 		return errAt(m.Name, at, "node %s is latent: ar=\"1\" applies to the residuals of an observed gaussian node", n.Name)
-	case familyOrDefault(n.Family) != "gaussian":
-		return errAt(m.Name, at, "node %s: ar=\"1\" needs a gaussian node, not %s (AR residuals are defined on additive gaussian noise); for persistence in any family add the self-lag %s -> %s [lag=1]", n.Name, n.Family, n.Name, n.Name)
+	case familyOrDefault(n.Family) != "gaussian" && n.Family != "student":
+		return errAt(m.Name, at, "node %s: ar=\"1\" needs a gaussian or student node, not %s (AR residuals are defined on additive noise); for persistence in any family add the self-lag %s -> %s [lag=1]", n.Name, n.Family, n.Name, n.Name)
 	}
 	for _, e := range m.In(n.Name) {
 		if e.Kind == Directed && e.From == n.Name {

@@ -344,6 +344,13 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 				mu[i], _ = eq.Mu(theta, r)
 			}
 			h := func(v float64) float64 {
+				if eq.HasAR() { // the unit's residual chain (predict/ar.go)
+					mv := make([]float64, len(rs))
+					for i := range rs {
+						mv[i] = mu[i] + v
+					}
+					return eq.ARUnitLogLik(theta, rs, mv, heldY)
+				}
 				sum := 0.0
 				for i, r := range rs {
 					sum += eq.LogLik(theta, r, mu[i]+v, heldY[r])

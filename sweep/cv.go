@@ -211,6 +211,7 @@ type eqDraws struct {
 	b      [][]float64 // by term
 	par    [][]float64 // the family's parameters, by ParamNames
 	tau    []float64   // nil without unit intercepts
+	rho    []float64   // AR(1) residuals: rho (cv_ar.go); nil without
 	g      [][]float64 // by period index; nil entries: no effect
 	buf    []float64   // a row's parameters (+ trials)
 	mu     []float64   // scratch: the unit's linear predictors
@@ -246,6 +247,11 @@ func drawsOf(f *fit.Fit, eq *sem.Equation, fam sem.Family, lay sem.Layout) (*eqD
 		}
 		ed.par = append(ed.par, v)
 		ed.S = len(v)
+	}
+	if eq.AR > 0 {
+		if ed.rho, err = flat("ar." + eq.Node); err != nil {
+			return nil, err
+		}
 	}
 	if eq.UnitRE {
 		if ed.tau, err = flat("tau." + eq.Node); err != nil {
@@ -301,6 +307,16 @@ func (ed *eqDraws) unitLogDensity(eq *sem.Equation, rows []int, y []float64, s i
 	}
 	for k := range ed.par {
 		ed.buf[k] = ed.par[k][s]
+	}
+	if ed.rho != nil && ed.gauss {
+		return ed.arUnitLogDensity(rows, y, s, lay, tau) // cv_ar.go
+	}
+	if ed.rho != nil { // student: cv_ar.go
+		h := func(u float64) float64 { return ed.arStudentUnit(rows, y, s, lay, u) }
+		if tau == 0 {
+			return h(0)
+		}
+		return quadrature.LogNormalMarginal(h, tau, nodes, weights)
 	}
 	if ed.gauss {
 		sig2 := ed.buf[0] * ed.buf[0]

@@ -113,7 +113,11 @@
 // simulates every equation's values on the data's rows from
 // them through the family's Rand (the same missing values, offsets,
 // trials, exogenous columns, lags within units and unit intercepts drawn
-// from normal(0, tau)), fits the simulated data and records each true
+// from normal(0, tau); AR(1) residuals of gaussian and student nodes (a
+// student unit's chain scaled by √(nu/chi²_nu)) with rho uniform
+// on (−1, 1) and the residual chain from its stationary start, across gaps;
+// interaction columns recomputed from the simulated factors), fits the
+// simulated data and records each true
 // value's rank among the thinned posterior draws (Talts et al. 2018).
 // Its fits drop rows with missing values (missing = "drop" unless the [fit]
 // table says otherwise): the simulated data have the data's gaps, and

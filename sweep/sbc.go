@@ -71,6 +71,11 @@ func buildSBC(f *File, p *Plan, panel *data.Panel) error {
 				params = append(params, c.Name)
 			}
 		}
+		for _, eq := range pl.Spec.Equations {
+			if eq.AR > 0 && slices.Contains(names, "ar."+eq.Node) {
+				params = append(params, "ar."+eq.Node)
+			}
+		}
 	}
 	for _, q := range params {
 		if !slices.Contains(names, q) || !simulatable(q) {
@@ -95,7 +100,7 @@ func buildSBC(f *File, p *Plan, panel *data.Panel) error {
 // hu, phi, nu, cutpoints), unit-intercept sds and period effects (not the
 // unit intercepts themselves).
 func simulatable(name string) bool {
-	for _, p := range []string{"a.", "b.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
+	for _, p := range []string{"a.", "b.", "ar.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -151,8 +156,8 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %v", eq.Node, err)
 		}
-		if eq.AR > 0 {
-			return nil, fmt.Errorf("node %s has AR(1) residuals (ar=\"1\"); simulation-based calibration does not simulate them yet", eq.Node)
+		if err := checkARSim(eq, fam); err != nil { // sbc_ar.go
+			return nil, err
 		}
 		if _, ok := fam.(sem.ParamDrawer); !ok {
 			return nil, fmt.Errorf("node %s is %s, whose parameters simulation-based calibration cannot draw from their priors", eq.Node, fam.Name())
@@ -162,9 +167,6 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 		for _, t := range eq.Terms {
 			if t.UnitMean {
 				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
-			}
-			if t.Moderator != "" {
-				return nil, fmt.Errorf("the edge %s -> %s has a moderator (%s); simulation-based calibration does not support moderation yet", t.Parent, eq.Node, t.Moderator)
 			}
 			if t.Varies {
 				return nil, fmt.Errorf("edge %s -> %s varies by unit; simulation-based calibration supports one strength per edge only, so far", t.Parent, eq.Node)
@@ -278,6 +280,16 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		// Terms that read an endogenous node read its simulated values.
 		for k := range eq.Terms {
 			t := &eq.Terms[k]
+			if t.Moderator != "" { // an interaction: sbc_ar.go
+				x, ok, err := s.interactionColumn(t, sim)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					t.X = x
+				}
+				continue
+			}
 			if y, ok := sim[t.Parent]; ok {
 				x, err := s.lagged(y, t.Lag)
 				if err != nil {
@@ -358,6 +370,16 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		if err != nil {
 			return nil, err
 		}
+		var ar []float64
+		if eq.AR > 0 { // AR(1) residuals: sbc_ar.go
+			nu := 0.0
+			if _, student := fam.(sem.Student); student {
+				nu = par[1]
+			}
+			if ar, err = s.arResiduals(eq.Node, par[0], nu, used, truth, rng); err != nil {
+				return nil, err
+			}
+		}
 		y := make([]float64, lay.Rows)
 		rowPar := slices.Clone(par)
 		if trials {
@@ -384,6 +406,10 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 			}
 			if trials {
 				rowPar[len(par)] = eq.Trials[r]
+			}
+			if ar != nil {
+				y[r] = mu + ar[r]
+				continue
 			}
 			y[r] = fam.Rand(mu, rowPar, rng)
 		}

@@ -24,6 +24,6 @@ func TestFitARErrors(t *testing.T) {
 	runCases(t, dir, []cliCase{
 		{"one period per unit", append([]string{"fit", "ar.dag"}, keys...), 1, `node y: ar="1" needs units observed in two periods or more`},
 		{"order 2", append([]string{"fit", "ar2.dag"}, keys...), 1, `ar2.dag:1:18: node y: ar="2": only AR(1) residuals are supported`},
-		{"count family", append([]string{"fit", "arcount.dag"}, keys...), 1, `node y: ar="1" needs a gaussian node, not poisson`},
+		{"count family", append([]string{"fit", "arcount.dag"}, keys...), 1, `node y: ar="1" needs a gaussian or student node, not poisson`},
 	})
 }

@@ -76,11 +76,12 @@ files and exit with 128 + the signal's number (130, 143, 129); nothing is
 written. A second signal stops at once.
 
 Persistence within a unit: a self-lag X -> X [lag=1] (any family), or for a
-gaussian node AR(1) residuals, X [ar="1"]: e = X − mu follows
+gaussian or student node AR(1) residuals, X [ar="1"]: e = X − mu follows
 e_t = rho·e_{t-1} + eps_t, the first period of each unit from the stationary
 distribution, gaps in time exact; sigma.X is the innovation sd, ar.X is rho
 (prior uniform on (-1, 1)), and the edge table shows it as
-"X -> X [AR(1) residuals]".
+"X -> X [AR(1) residuals]". A student node's residuals are multivariate
+Student-t per unit with that AR(1) scale matrix (brms's form).
 
 Missing values (--missing, default model; a node's missing="model|drop"
 overrides): under model a missing value of a continuous node (gaussian,

@@ -22,9 +22,12 @@ import (
 //
 // The sampler sees z = atanh(rho); rho's prior is uniform on (−1, 1) (as
 // brms's default for ar), whose density on z is the Jacobian 1 − rho².
-// The residuals chain along the rows the equation uses, so the equation is
-// evaluated row by row (no sufficient statistics). Non-gaussian families
-// are refused: their persistence is modelled by a self-lag y -> y [lag=1].
+// The residuals chain along the rows the equation uses; when every term is
+// an observed column the likelihood is evaluated from sufficient statistics
+// per gap length and unit (ar_suff.go), else row by row. A student
+// equation's units have multivariate Student-t residuals with the same
+// AR(1) scale matrix (ar_student.go, brms's form). Other families are
+// refused: their persistence is modelled by a self-lag y -> y [lag=1].
 
 // arData is an equation's residual chain: per used row (in the equation's
 // row order), the row whose residual it follows and the gap in periods.
@@ -34,6 +37,11 @@ type arData struct {
 	count  []float64
 	maxGap int
 	pairs  int // rows that follow another row
+	// student: the unit's residuals are multivariate Student-t (ar_student.go);
+	// chain numbers each row's unit chain, chainN counts its rows.
+	student bool
+	chain   []int32
+	chainN  []float64
 }
 
 // arOrder is the equation's AR order (0 without AR residuals).
@@ -55,8 +63,10 @@ func (c *compiler) buildAR(e *equation, in *eqInput) error {
 	if in.kind != kindObserved {
 		return in.fail("AR residuals apply to observed nodes only")
 	}
-	if _, ok := e.fam.(Gaussian); !ok {
-		return in.fail("ar=\"1\" needs a gaussian node, not %s: AR residuals are defined on additive gaussian noise; for persistence in any family add the self-lag %s -> %s [lag=1]", e.fam.Name(), in.node, in.node)
+	_, gauss := e.fam.(Gaussian)
+	_, student := e.fam.(Student)
+	if !gauss && !student {
+		return in.fail("ar=\"1\" needs a gaussian or student node, not %s: AR residuals are defined on additive noise; for persistence in any family add the self-lag %s -> %s [lag=1]", e.fam.Name(), in.node, in.node)
 	}
 	for _, t := range in.terms {
 		if t.Parent == in.node && t.Lag > 0 && !t.UnitMean {
@@ -84,17 +94,32 @@ func (c *compiler) buildAR(e *equation, in *eqInput) error {
 		}
 		return ta < tb
 	})
-	ar := &arData{prev: make([]int32, n), gap: make([]int32, n)}
+	ar := &arData{prev: make([]int32, n), gap: make([]int32, n), student: student}
+	if student {
+		ar.chain = make([]int32, n)
+	}
 	for k, i := range idx {
 		ar.prev[i] = int32(i)
+		newChain := func() {
+			if student {
+				ar.chain[i] = int32(len(ar.chainN))
+				ar.chainN = append(ar.chainN, 1)
+			}
+		}
 		if k == 0 {
+			newChain()
 			continue
 		}
 		j := idx[k-1]
 		ui, ti := key(i)
 		uj, tj := key(j)
 		if ui != uj {
+			newChain()
 			continue
+		}
+		if student {
+			ar.chain[i] = ar.chain[j]
+			ar.chainN[ar.chain[j]]++
 		}
 		if ti == tj {
 			return in.fail("%s and %s are the same unit and period; AR residuals need one row per unit and period", c.rowLabel(int(e.rows[j])), c.rowLabel(int(e.rows[i])))
@@ -165,6 +190,9 @@ func (e *equation) arTables(z float64, tab []float64) {
 //
 //	log p = −log sigma + ½·log W_k − ½·r²·W_k/sigma².
 func (e *equation) arLik(x, g []float64, w *scratch) float64 {
+	if e.ar.student {
+		return e.arLikStudent(x, g, w) // ar_student.go
+	}
 	ar := e.ar
 	n := e.n
 	mu, dmu, y := w.mu[:n], w.dmu[:n], e.y[:n]

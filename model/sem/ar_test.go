@@ -192,7 +192,7 @@ func TestARErrors(t *testing.T) {
 		{"order 2", &Spec{Layout: l, Equations: []Equation{{Node: "y", Y: y, AR: 2, Terms: []Term{{Parent: "x", X: x}}}}},
 			`ar="2": only AR(1)`},
 		{"poisson", &Spec{Layout: l, Equations: []Equation{{Node: "c", Family: Poisson{}, Y: counts, AR: 1, Terms: []Term{{Parent: "x", X: x}}}}},
-			`node c: ar="1" needs a gaussian node, not poisson`},
+			`node c: ar="1" needs a gaussian or student node, not poisson`},
 		{"self-lag", &Spec{Layout: l, Equations: []Equation{{Node: "y", Y: y, AR: 1, Terms: []Term{{Parent: "y", Lag: 1, X: lagged(l, y, 1)}}}}},
 			"not identified"},
 		{"one period", &Spec{Layout: one, Equations: []Equation{{Node: "y", Y: normals(rng, 12), AR: 1, Terms: []Term{{Parent: "x", X: normals(rng, 12)}}}}},
@@ -281,6 +281,49 @@ func TestARFiniteNearUnitRoot(t *testing.T) {
 		for i, v := range g {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Errorf("z = %g: gradient of %s is %g", z, p.ParamNames()[i], v)
+			}
+		}
+	}
+}
+
+// The AR likelihood on sufficient statistics (ar_suff.go) equals the row
+// loop's, value and gradient, with unit intercepts centred, non-centred
+// or absent, gaps of several lengths and two parents.
+func TestARSufficientStatsEqualRowLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 8))
+	l, x, y := arPanel(rng, 9, 14, 0.3, 0.5, 0.7, 0.6, 0.5, 0.3)
+	x2 := normals(rng, l.Rows)
+	for _, re := range []REParam{RECentred, RENonCentred} {
+		for _, unitRE := range []bool{true, false} {
+			s := &Spec{Layout: l, Equations: []Equation{{Node: "y", Y: y, AR: 1, UnitRE: unitRE, RE: re,
+				Terms: []Term{{Parent: "x", X: x}, {Parent: "x2", X: x2}}}}}
+			fast, err := Compile(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := compile(s, compileOptions{noSuff: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast.eqs[0].arS == nil || slow.eqs[0].arS != nil {
+				t.Fatalf("want sufficient statistics in one and the row loop in the other")
+			}
+			if k := len(fast.eqs[0].arS.gaps); k < 3 {
+				t.Fatalf("only %d gap lengths: the test needs gaps", k)
+			}
+			for k := 0; k < 4; k++ {
+				xp := randomPoint(rng, fast.Dim(), 0.8)
+				g1, g2 := make([]float64, fast.Dim()), make([]float64, fast.Dim())
+				l1, l2 := fast.LogDensityGrad(xp, g1), slow.LogDensityGrad(xp, g2)
+				if math.Abs(l1-l2) > 1e-9*math.Max(1, math.Abs(l2)) {
+					t.Errorf("re %v unitRE %v: log density %.12g, row loop %.12g", re, unitRE, l1, l2)
+				}
+				for i := range g1 {
+					if math.Abs(g1[i]-g2[i]) > 1e-8*math.Max(1, math.Abs(g2[i])) {
+						t.Errorf("re %v unitRE %v: gradient of %s %.10g, row loop %.10g", re, unitRE, fast.ParamNames()[i], g1[i], g2[i])
+					}
+				}
+				checkGradient(t, fast, xp, 1e-5)
 			}
 		}
 	}

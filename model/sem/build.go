@@ -81,6 +81,7 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if err := c.buildAR(e, &in); err != nil { // AR(1) residuals: ar.go
 		return nil, err
 	}
+	c.arMissingNote(e, &in) // ar_missing.go
 	_, gauss := e.fam.(Gaussian)
 	e.suff = gauss && len(e.lat) == 0 && e.time == TimeNone && e.off == nil && e.ar == nil && !c.noSuff
 	if e.suff {
@@ -101,6 +102,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if !c.noCentre {
 		e.centre()        // the sampler's intercept is the level at the parents' mean (centre.go)
 		e.centrePeriods() // and its period effects at the parents' period means (periodcentre.go)
+	}
+	if e.arSuffOK() && !c.noSuff {
+		e.buildARSuff(xw, grp) // AR(1) residuals on sufficient statistics (ar_suff.go)
 	}
 	return e, nil
 }

@@ -109,6 +109,7 @@ type equation struct {
 	// arOff is the index of atanh(rho) (−1 without).
 	ar    *arData
 	arOff int
+	arS   *arSuff // its sufficient statistics, or nil (ar_suff.go)
 
 	// Imputed values (MissingModel, see missing.go): miRowsLay are the
 	// layout rows evaluated by miPart's row loop, miX the imputed parent

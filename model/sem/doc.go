@@ -99,15 +99,23 @@
 // period used is the reference, g = 0) or a random walk over the periods
 // used, in time order (g = 0 at the first, steps normal(0, s)).
 //
-// AR(1) residuals (Equation.AR = 1, gaussian equations on a panel): the
+// AR(1) residuals (Equation.AR = 1, gaussian or student equations on a
+// panel; a student equation's units have multivariate Student-t residuals
+// with the AR(1) scale matrix, brms's form, evaluated row by row): the
 // residual e = y − mu of each unit follows e_t = rho·e_{t−1} + eps_t with
 // eps ~ normal(0, sigma), so sigma is the innovation sd; each unit's first
 // period used comes from the stationary normal(0, sigma/√(1−rho²)), and a
 // gap of k periods (rows missing or dropped) uses the exact k-step
 // transition, mean rho^k·e_{t−k} and variance sigma²·(1−rho^{2k})/(1−rho²).
-// The sampler sees atanh(rho); rho's prior is uniform on (−1, 1). Such an
-// equation is evaluated row by row (about 2× the plain row loop, 0
-// allocations). REAuto counts a unit's rows as perUnit·(1−r)/(1+r)
+// The sampler sees atanh(rho); rho's prior is uniform on (−1, 1). When
+// every parent is an observed column (no latent parents, period effects,
+// offsets, varying slopes or imputed parent values joined to its rows)
+// such an equation is evaluated from sufficient statistics per gap length
+// and per (unit, gap length), O(gaps·parents² + units·parents) whatever
+// the rows; else row by row (about 2× the plain row loop). 0 allocations
+// either way. Rows with an imputed parent value (MissingModel) are in the
+// chain like any other; rows with an imputed value of the AR node itself
+// are not (a note says how many). REAuto counts a unit's rows as perUnit·(1−r)/(1+r)
 // effective ones, r the lag-1 autocorrelation of the response around its
 // unit means, so that persistent series get non-centred unit intercepts
 // (centred ones leave a funnel there). Order 1 only; a non-gaussian family, a latent node, a

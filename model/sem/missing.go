@@ -521,6 +521,9 @@ func (c *compiler) miRows(in *eqInput) ([]int32, bool) {
 	}
 	i := c.mi.eqOf[in.node]
 	_, imp := in.fam.(Imputable)
+	if imp && in.ar > 0 && !c.arImputesY(in, c.mi.extra[i]) {
+		return c.mi.extra[i], false // the AR residual chain runs through them (ar_missing.go)
+	}
 	return c.mi.extra[i], imp
 }
 

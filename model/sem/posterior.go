@@ -155,6 +155,7 @@ type scratch struct {
 	bx, gbx []float64 // per observed column (b and gradient in column order)
 	theta   []float64 // the family's parameters (cutpoints shifted, see cutShift)
 	ar      []float64 // AR(1) tables per gap (see arTables)
+	arc     []float64 // AR(1) sufficient statistics' working space (ar_suff.go)
 	cond    *condScratch
 	sl      slopeScratch // varying slopes (slopes.go)
 }
@@ -179,6 +180,10 @@ func newScratch(eqs []*equation) []scratch {
 		}
 		if e.ar != nil {
 			w[i].ar = make([]float64, 5*(e.ar.maxGap+1))
+			w[i].arc = arSuffScratch(e)
+			if e.ar.student { // per row residuals, per chain quadratic forms (ar_student.go)
+				w[i].arc = make([]float64, e.n+len(e.ar.chainN))
+			}
 		}
 		w[i].sl = newSlopeScratch(e)
 	}
@@ -477,6 +482,8 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 	if (!priorOnly || e.kind == kindLatent) && !e.condInd {
 		if e.suff {
 			lp += e.suffLik(x, g, w)
+		} else if e.arS != nil && !muReady {
+			lp += e.arSuffLik(x, g, w) // AR(1) residuals on sufficient statistics (ar_suff.go)
 		} else {
 			lp += e.rowLik(x, g, w, muReady)
 		}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // An equation with AR(1) residuals (sem.Equation.AR): within each unit the
@@ -67,8 +69,24 @@ func arStep(rho, sigma float64, k int) (coef, sd float64) {
 	return math.Pow(rho, float64(k)), sigma * math.Sqrt(v)
 }
 
-// arLogLik is row r's log density given the previous row's residual.
+// arLogLik is row r's log density given the previous row's residual (a
+// student equation: given all of the unit's earlier residuals, see
+// arStudentStep).
 func (e *Equation) arLogLik(theta []float64, r int, mu, y float64) float64 {
+	if e.arStudent() {
+		// The unit's earlier rows, first to last.
+		var chain []int
+		for p := e.ar.prev[r]; p >= 0; p = e.ar.prev[p] {
+			chain = append(chain, p)
+		}
+		var st arStudentState
+		for k := len(chain) - 1; k >= 0; k-- {
+			p := chain[k]
+			mp, _ := e.Mu(theta, p)
+			st.step(e, theta, e.ar.gap[p], mp, e.Y[p])
+		}
+		return st.step(e, theta, e.ar.gap[r], mu, y)
+	}
 	rho, sigma := theta[e.AR], theta[e.Params[0]]
 	mean := 0.0
 	coef, sd := arStep(rho, sigma, 0)
@@ -78,6 +96,41 @@ func (e *Equation) arLogLik(theta []float64, r int, mu, y float64) float64 {
 		mean = coef * (e.Y[p] - mp)
 	}
 	return e.Fam.LogDensity(y, mu+mean, []float64{sd})
+}
+
+// arStudent reports whether the equation is student with AR(1) residuals:
+// each unit's residuals are multivariate Student-t with the AR(1) scale
+// matrix (package sem, ar_student.go).
+func (e *Equation) arStudent() bool { return len(e.Params) == 2 && e.Fam.Name() == "student" }
+
+// arStudentState walks a unit's rows in period order for a student AR
+// equation: the previous residual, the rows so far m and their quadratic
+// form q = Σ r_i²/V_i (innovations over their variances).
+type arStudentState struct {
+	m, q, prevE float64
+}
+
+// step returns the log density of the unit's next row (response y, linear
+// predictor mu, k periods after the previous row; k is ignored for the
+// unit's first row) given the rows so far, and adds it to the state.
+// Given m earlier rows with quadratic form q, the residual is Student-t
+// with nu + m degrees of freedom, location rho^k times the previous
+// residual and scale √((nu + q)/(nu + m)) times the gaussian step's sd
+// (the conditionals of the multivariate t; they sum to its density).
+func (st *arStudentState) step(e *Equation, theta []float64, k int, mu, y float64) float64 {
+	rho, sigma, nu := theta[e.AR], theta[e.Params[0]], theta[e.Params[1]]
+	if st.m == 0 {
+		k = 0
+	}
+	coef, sd := arStep(rho, sigma, k)
+	loc := mu + coef*st.prevE
+	scale := sd * math.Sqrt((nu+st.q)/(nu+st.m))
+	lp := e.Fam.LogDensity(y, loc, []float64{scale, nu + st.m})
+	z := (y - loc) / sd
+	st.q += z * z
+	st.m++
+	st.prevE = y - mu
+	return lp
 }
 
 // arReplicate draws a replicated data set over rows with a new residual
@@ -98,6 +151,7 @@ func (e *Equation) arReplicate(theta []float64, rows []int, rng *rand.Rand) []fl
 	})
 	out := make([]float64, len(rows))
 	res, last := 0.0, -1
+	scale := 1.0 // a student unit's √(nu/chi²_nu): its chain is multivariate t
 	for _, i := range order {
 		r := rows[i]
 		mu, ok := e.Mu(theta, r)
@@ -108,11 +162,55 @@ func (e *Equation) arReplicate(theta []float64, rows []int, rng *rand.Rand) []fl
 		k := 0
 		if last >= 0 && li.unit(last) == li.unit(r) {
 			k = li.ord[r] - li.ord[last]
+		} else if e.arStudent() {
+			nu := theta[e.Params[1]]
+			scale = math.Sqrt(nu / distuv.ChiSquared{K: nu, Src: rng}.Rand())
 		}
 		coef, sd := arStep(rho, sigma, k)
 		res = coef*res + sd*rng.NormFloat64()
-		out[i] = mu + res
+		out[i] = mu + scale*res
 		last = r
 	}
 	return out
+}
+
+// HasAR reports whether the equation has AR(1) residuals.
+func (e *Equation) HasAR() bool { return e.ar != nil }
+
+// ARUnitLogLik is the joint log density of one unit's responses y (by
+// layout row) at rows, with linear predictors mu (by position in rows),
+// under the AR(1) residual chain: the rows in period order, the first from
+// the stationary distribution, each later one given the previous row's
+// residual across its gap. Unlike LogLik it reads the earlier residuals
+// from y and mu as given (a held-out unit's values, a shifted intercept).
+func (e *Equation) ARUnitLogLik(theta []float64, rows []int, mu, y []float64) float64 {
+	rho, sigma := theta[e.AR], theta[e.Params[0]]
+	li := newLagIndex(e.lay)
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return li.ord[rows[idx[a]]] < li.ord[rows[idx[b]]] })
+	if e.arStudent() {
+		var st arStudentState
+		lp, prevT := 0.0, 0
+		for _, i := range idx {
+			r := rows[i]
+			lp += st.step(e, theta, li.ord[r]-prevT, mu[i], y[r])
+			prevT = li.ord[r]
+		}
+		return lp
+	}
+	lp, prevE, prevT := 0.0, 0.0, 0
+	for n, i := range idx {
+		r := rows[i]
+		k := 0
+		if n > 0 {
+			k = li.ord[r] - prevT
+		}
+		coef, sd := arStep(rho, sigma, k)
+		lp += e.Fam.LogDensity(y[r], mu[i]+coef*prevE, []float64{sd})
+		prevE, prevT = y[r]-mu[i], li.ord[r]
+	}
+	return lp
 }
