@@ -75,6 +75,9 @@ func (s *system) arResidualSD(n *sysNode, sd []float64) string {
 			d++
 		}
 	}
+	if n.fam != nil && n.fam.Name() == "student" {
+		return "sigma." + n.name + "·√(nu/(nu − 2))/√(1 − ar." + n.name + "²) per draw (the AR(1) residual's stationary sd, multivariate t)"
+	}
 	return "sigma." + n.name + "/√(1 − ar." + n.name + "²) per draw (the AR(1) residual's stationary sd)"
 }
 

@@ -126,9 +126,11 @@
 // ranks, and whether the ranks' ECDF stays inside the 95% simultaneous band
 // of Säilynoja, Bürkner and Vehtari 2022), sbc-ranks.png (rank histograms)
 // and sbc-ecdf-diff.png (ECDF difference plots), with the defaults of R's
-// SBC package. So far unit_effects = "within", self-lags, latents with
-// simulated parents and indicators with trials are not simulated (planning
-// such a model is an error).
+// SBC package. A self-lag is simulated period by period within unit (a
+// row without a lagged value is an initial condition, drawn without the
+// self-lag, which the fit conditions on). So far unit_effects = "within",
+// latents with simulated parents and indicators with trials are not
+// simulated (planning such a model is an error).
 //
 // # Cross-validation
 //

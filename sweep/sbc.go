@@ -171,9 +171,6 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 			if t.Varies {
 				return nil, fmt.Errorf("edge %s -> %s varies by unit; simulation-based calibration supports one strength per edge only, so far", t.Parent, eq.Node)
 			}
-			if _, ok := s.endo[t.Parent]; !ok && t.Parent == eq.Node && t.X != nil {
-				return nil, fmt.Errorf("node %s depends on its own past; simulation-based calibration does not support that yet", eq.Node)
-			}
 		}
 		if eq.Time != sem.TimeNone && spec.Layout.Time == nil {
 			return nil, fmt.Errorf("node %s has period effects but the data have no periods", eq.Node)
@@ -280,6 +277,9 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		// Terms that read an endogenous node read its simulated values.
 		for k := range eq.Terms {
 			t := &eq.Terms[k]
+			if isSelfLag(eq, t) { // simulated with the node: sbc_selflag.go
+				continue
+			}
 			if t.Moderator != "" { // an interaction: sbc_ar.go
 				x, ok, err := s.interactionColumn(t, sim)
 				if err != nil {
@@ -362,11 +362,23 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 			ok := !math.IsNaN(eq.Y[r]) && (eq.Offset == nil || !math.IsNaN(eq.Offset[r])) &&
 				(!trials || (eq.Trials != nil && !math.IsNaN(eq.Trials[r])))
 			for k := range eq.Terms {
-				ok = ok && !math.IsNaN(xs[k][r])
+				ok = ok && (isSelfLag(eq, &eq.Terms[k]) || !math.IsNaN(xs[k][r]))
 			}
 			used[r] = ok
 		}
-		g, err := s.periodEffects(eq.Node, eq.Time, eq.TimePrior, used, truth, rng)
+		var order []int // self-lags: the simulated rows by unit and period (sbc_selflag.go)
+		fitUsed := used
+		if hasSelfLag(eq) {
+			if order, fitUsed, err = s.selfLagOrder(eq, used); err != nil {
+				return nil, err
+			}
+			for k := range eq.Terms {
+				if isSelfLag(eq, &eq.Terms[k]) {
+					xs[k] = make([]float64, lay.Rows)
+				}
+			}
+		}
+		g, err := s.periodEffects(eq.Node, eq.Time, eq.TimePrior, fitUsed, truth, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -385,15 +397,31 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		if trials {
 			rowPar = append(rowPar, 0)
 		}
+		if order == nil {
+			for r := range y {
+				if used[r] {
+					order = append(order, r)
+				}
+			}
+		}
 		for r := range y {
-			if !used[r] {
-				// Not used by this equation; a child reads NaN here too.
-				y[r] = math.NaN()
-				continue
+			// Not used by this equation; a child reads NaN here too.
+			y[r] = math.NaN()
+		}
+		for _, r := range order {
+			for k := range eq.Terms {
+				if t := &eq.Terms[k]; isSelfLag(eq, t) {
+					xs[k][r] = math.NaN() // an initial condition: no lagged value
+					if lr := s.lagRow(r, t.Lag); lr >= 0 {
+						xs[k][r] = y[lr] // simulated already
+					}
+				}
 			}
 			mu := a
 			for k := range eq.Terms {
-				mu += b[k] * xs[k][r]
+				if v := xs[k][r]; !math.IsNaN(v) {
+					mu += b[k] * v
+				}
 			}
 			if u != nil {
 				mu += u[lay.Unit[r]]
@@ -415,6 +443,13 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		}
 		eq.Y = y
 		sim[eq.Node] = y
+		for k := range eq.Terms {
+			if t := &eq.Terms[k]; isSelfLag(eq, t) {
+				if t.X, err = s.lagged(y, t.Lag); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	return truth, nil
 }

@@ -162,3 +162,54 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 		t.Errorf("simulated AR(1) residuals: variance off by %.3f, lagged covariance off by %.3f", dv/nv, dc/nc)
 	}
 }
+
+// A student node's chains are multivariate t: each unit's residuals scaled
+// by one √(nu/chi²_nu), so the stationary variance is
+// sigma²/(1−rho²)·nu/(nu−2) and the lag-k covariance rho^k times it.
+func TestSBCSimulatesStudentAR(t *testing.T) {
+	f, err := ReadFile(arModSweep(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := p.Manifests[0].Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := newSimulator(pl.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := pl.Spec.Layout
+	used := make([]bool, lay.Rows)
+	for r := range used {
+		used[r] = true
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	const nu = 6.0
+	var dv, dc, nv, nc float64
+	for rep := 0; rep < 600; rep++ {
+		tr := map[string]float64{}
+		e, err := sim.arResiduals("y", 1, nu, used, tr, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rho := tr["ar.y"]
+		sc := (1 - rho*rho) * (nu - 2) / nu
+		for r := 0; r < lay.Rows; r++ {
+			dv += e[r]*e[r]*sc - 1
+			nv++
+			if r > 0 && lay.Unit[r] == lay.Unit[r-1] {
+				dc += e[r]*e[r-1]*sc - rho
+				nc++
+			}
+		}
+	}
+	t.Logf("mean deviation: variance %.4f, covariance %.4f", dv/nv, dc/nc)
+	if math.Abs(dv/nv) > 0.08 || math.Abs(dc/nc) > 0.08 {
+		t.Errorf("student AR residuals: variance off by %.3f, lag-1 covariance off by %.3f", dv/nv, dc/nc)
+	}
+}

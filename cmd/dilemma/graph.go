@@ -101,6 +101,9 @@ X -> Y) by the single-door criterion. Latent nodes are never in a set. When
 no set exists it says why, naming a path that stays open (e.g. through a
 latent confounder or a bidirected edge); the JSON then has empty sets, a
 null canonical set and a "reason". --include forces nodes into every set.
+A node with AR(1) residuals (ar="1") is joined to its own earlier periods
+(Y <-> Y@t-k, its latent residual chain): when X depends on Y's past, a set
+adjusts for Y@t-1.
 --exposure and --outcome default to the model's [exposure] and [outcome]
 nodes when there is one of each. --json prints
 {"sets": [["a","b"], …], "canonical": [...]}, names sorted within a set and
@@ -127,7 +130,7 @@ X ⟂ Y | Z with a smallest such Z, in two groups:
   autocorrelation  a node and its own lag (X ⟂ X@t-1), or a pair that only a
                    graph without memory separates. A contradiction says the
                    graph omits autocorrelation: the node needs a self-lag
-                   (X -> X [lag=1]) or, if gaussian, AR(1) residuals
+                   (X -> X [lag=1]) or, if gaussian or student, AR(1) residuals
                    (X [ar="1"]); without them the fit's equations assume
                    none. A node with ar="1" has no such implication.
 
