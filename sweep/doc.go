@@ -84,12 +84,16 @@
 //
 // warm_start = true in [fit] starts the tasks that share a model (the same
 // parameters by name: a multiverse over seeds, priors or columns, every
-// replication or fold) from a pilot fit's step size and diagonal metric:
-// one pilot per group (pilots/NN: the group's first task's manifest, full
-// warm-up, a few draws; its adaptation in warm.json), after which each task
-// keeps the pilot's metric fixed and adapts only its step size over
-// warm_start_warmup iterations (default warmup/4). timing.json counts the
-// warm-up's gradients (warmup_gradient_evaluations). The pilot is a
+// replication or fold) from a pilot fit's step size, diagonal metric and
+// final points: one pilot per group (pilots/NN: the group's first task's
+// manifest, full warm-up, a few draws; its adaptation and its chains' last
+// unconstrained points in warm.json). Each task's chain c starts where the
+// pilot's chain c ended (the sampler's own coordinates, so nothing is
+// transformed back; a point where the task's density is not finite starts
+// that chain at random, with a warning), keeps the pilot's metric fixed and
+// adapts only its step size over warm_start_warmup iterations (default
+// warmup/4). timing.json counts the warm-up's gradients
+// (warmup_gradient_evaluations) and the process's CPU seconds. The pilot is a
 // deterministic task, so results stay the same bytes under every executor:
 // RunLocal runs the pilots first, SubmitSlurm submits them as one job the
 // arrays depend on, 'dilemma sweep run DIR --pilots' runs them alone, and a

@@ -21,9 +21,14 @@ import (
 // columns; the folds of a cross-validation) share a pilot: one fit of the
 // group's first task with the full warm-up. Its adapted step size and
 // diagonal metric (the chains' geometric mean step size and mean inverse
-// metric) start every task of the group, which then keeps the metric fixed
-// and adapts only the step size over a shorter warm-up
-// (warm_start_warmup, default a quarter of warmup).
+// metric) and its chains' final points start every task of the group:
+// chain c of a task starts where the pilot's chain c (modulo the pilot's
+// chains) ended, in the sampler's unconstrained coordinates (so no
+// transform is inverted: the point is the sampler's own), keeps the
+// pilot's metric fixed and adapts only the step size over a shorter
+// warm-up (warm_start_warmup, default a quarter of warmup). A point where
+// the task's log density is not finite (another model's data, say) starts
+// that chain at random instead, with a warning in the fit.
 //
 // The pilot is a deterministic task of its own (pilots/NN/manifest.json,
 // its adaptation in pilots/NN/warm.json, written atomically): the same
@@ -58,6 +63,9 @@ type Warm struct {
 	Metric   string `json:"metric"`
 	// InvMetric is the mean over chains of the adapted inverse metric.
 	InvMetric []float64 `json:"inv_metric"`
+	// Positions are the pilot's chains' final unconstrained points, one per
+	// chain, where the tasks' chains start.
+	Positions [][]float64 `json:"positions"`
 	// GradEvals is the pilot's gradient count over all chains.
 	GradEvals int64 `json:"gradient_evaluations"`
 }
@@ -105,7 +113,7 @@ func paramKey(dim int, names []string) string {
 // pilotManifest is the manifest a pilot fits.
 func pilotManifest(m fit.Manifest) fit.Manifest {
 	m.Settings.Samples = pilotSamples
-	m.Settings.StepSize, m.Settings.InvMetric = 0, nil
+	m.Settings.StepSize, m.Settings.InvMetric, m.Settings.Init = 0, nil, nil
 	return m
 }
 
@@ -144,7 +152,7 @@ func RunPilot(ctx context.Context, dir string, k int, force bool) error {
 		return fmt.Errorf("%s has no pilot %d", dir, k)
 	}
 	localData(dir, m)
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	var tm Timing
 	f, err := fitTask(ctx, m, &tm)
 	if err != nil {
@@ -163,10 +171,12 @@ func RunPilot(ctx context.Context, dir string, k int, force bool) error {
 		}
 	}
 	w.StepSize = Num(math.Exp(logStep))
+	w.Positions = f.Final
 	if err := writeJSON(wf, w); err != nil {
 		return err
 	}
 	tm.Total = time.Since(start).Seconds()
+	tm.CPU = processCPU() - cpu0
 	host, _ := os.Hostname()
 	tm.Host, tm.Start = host, start.UTC().Format(time.RFC3339)
 	return writeJSON(filepath.Join(PilotDir(dir, k), TimingFile), tm)
@@ -215,5 +225,12 @@ func warmStart(ctx context.Context, dir string, t *Task, m *fit.Manifest) error 
 	m.Settings.StepSize = float64(w.StepSize)
 	m.Settings.InvMetric = w.InvMetric
 	m.Settings.Warmup = t.Warm.Warmup
+	m.Settings.Init = nil
+	if len(w.Positions) > 0 {
+		m.Settings.Init = make([][]float64, m.Settings.Chains)
+		for c := range m.Settings.Init {
+			m.Settings.Init[c] = w.Positions[c%len(w.Positions)]
+		}
+	}
 	return nil
 }

@@ -107,6 +107,18 @@ func TestWarmStartRun(t *testing.T) {
 	if m.Settings.Warmup != 100 || m.Settings.StepSize != float64(w.StepSize) || !slices.Equal(m.Settings.InvMetric, w.InvMetric) {
 		t.Errorf("task 3's fit settings %+v, pilot %+v", m.Settings, w)
 	}
+	// Each chain starts where the pilot's chain of that number ended.
+	if len(w.Positions) != 2 || len(m.Settings.Init) != 2 {
+		t.Fatalf("pilot positions %d, task 3's initial points %d", len(w.Positions), len(m.Settings.Init))
+	}
+	for c := range w.Positions {
+		if len(w.Positions[c]) != len(w.InvMetric) || !slices.Equal(m.Settings.Init[c], w.Positions[c]) {
+			t.Errorf("chain %d starts at %v, the pilot's ended at %v", c, m.Settings.Init[c], w.Positions[c])
+		}
+	}
+	if slices.Equal(w.Positions[0], w.Positions[1]) {
+		t.Error("the pilot's chains ended at the same point")
+	}
 	// Cold: the same sweep without warm starts.
 	_, cold := planTo(t, tinySweep(t, strings.Replace(strings.Replace(strings.Replace(warmMultiverse, "warm_start = true\nwarm_start_warmup = 100\n", "", 1),
 		`"x->y.prior" = ["normal(0,1)", "normal(0,0.5)"]`, "", 1), "keep_fits = true\n", "", 1)))
