@@ -143,5 +143,13 @@
 // mode) of the product of the family's LogDensity over the unit's rows. A
 // period only held-out units have gets effect 0, its prior mean. Collect
 // writes elpd.csv (per fold and in total, with the standard error over
-// units) and elpd-units.csv. Latent nodes are not supported so far.
+// units) and elpd-units.csv. A latent node is integrated out in closed
+// form: its indicators' and children's values in a held-out unit are
+// jointly normal given their observed parents (the latent's values, its
+// unit intercept and the children's unit intercepts are normal sources),
+// and their joint density is taken by the Woodbury identity. That needs
+// the latent's parents observed, its indicators and children gaussian
+// (no AR residuals, no varying strength on the latent's edge) and no node
+// with two latent parents; planning any other latent model is an error
+// that says which.
 package sweep
