@@ -113,7 +113,8 @@
 // period effects (fixed effects z_t − mean z, or a random walk from its
 // step sd), and latent nodes (their values from their structural equation
 // with sd 1, their indicators around a + lambda·eta with the first loading
-// positive; so far a latent's parents must be exogenous columns). It
+// positive; a latent's parents may be columns, simulated nodes or other
+// latents, simulated parents first). It
 // simulates every equation's values on the data's rows from
 // them through the family's Rand (the same missing values, offsets,
 // trials, exogenous columns, lags within units and unit intercepts drawn
@@ -126,9 +127,13 @@
 // ranks, and whether the ranks' ECDF stays inside the 95% simultaneous band
 // of Säilynoja, Bürkner and Vehtari 2022), sbc-ranks.png (rank histograms)
 // and sbc-ecdf-diff.png (ECDF difference plots), with the defaults of R's
-// SBC package. So far unit_effects = "within", self-lags, latents with
-// simulated parents and indicators with trials are not simulated (planning
-// such a model is an error).
+// SBC package. unit_effects = "within" is simulated as fit builds it: the
+// parents' unit means (bw.PARENT.NODE, drawn from the edge's prior) enter
+// beside the random intercepts, and a simulated parent's unit means are
+// recomputed from its simulated values over the rows the equation uses.
+// So far self-lags, AR residuals, moderation, varying strengths and
+// indicators with trials are not simulated (planning such a model is an
+// error).
 //
 // # Cross-validation
 //
