@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,6 +120,9 @@ func TestWarmStartRun(t *testing.T) {
 	if slices.Equal(w.Positions[0], w.Positions[1]) {
 		t.Error("the pilot's chains ended at the same point")
 	}
+	if len(w.MeanLP) != 2 || len(w.Stuck) != 0 {
+		t.Errorf("pilot chains' mean lp %v, stuck %v", w.MeanLP, w.Stuck)
+	}
 	// Cold: the same sweep without warm starts.
 	_, cold := planTo(t, tinySweep(t, strings.Replace(strings.Replace(strings.Replace(warmMultiverse, "warm_start = true\nwarm_start_warmup = 100\n", "", 1),
 		`"x->y.prior" = ["normal(0,1)", "normal(0,0.5)"]`, "", 1), "keep_fits = true\n", "", 1)))
@@ -219,6 +223,26 @@ func TestWarmTestdataPlans(t *testing.T) {
 		}
 		if want := map[string]int{"warm-cold.toml": 0, "warm-warm.toml": 1}[name]; len(p.Tasks) != 6 || len(p.Pilots) != want {
 			t.Errorf("%s: %d tasks, %d pilots", name, len(p.Tasks), len(p.Pilots))
+		}
+	}
+}
+
+// TestStuckChains: a chain far below the best in mean log density (more
+// than 3·sqrt(dim/2), at least 10) is stuck; ordinary spread is not.
+func TestStuckChains(t *testing.T) {
+	for _, tc := range []struct {
+		lp   []float64
+		dim  int
+		want []int
+	}{
+		{[]float64{-23170, -23180, -23580, -23146}, 7246, []int{3}}, // fig2-remedies' pilot at 300 warm-up
+		{[]float64{-23170, -23180, -23300, -23146}, 7246, nil},      // 154 below: within 3·sqrt(3623) = 181
+		{[]float64{-10, -12, -25}, 4, []int{3}},                     // the floor of 10 for small models
+		{[]float64{-10, -12, -19}, 4, nil},
+		{[]float64{-10, math.NaN()}, 4, []int{2}},
+	} {
+		if got := stuckChains(tc.lp, tc.dim); !slices.Equal(got, tc.want) {
+			t.Errorf("%v (dim %d): stuck %v, want %v", tc.lp, tc.dim, got, tc.want)
 		}
 	}
 }
