@@ -176,16 +176,18 @@ func ordinal(lay sem.Layout, r int) int {
 	return 0
 }
 
-// latentEntry is one observed value of a held-out unit in a latent's
-// block: its residual from the fixed part, its noise variance, and its
-// loadings on the sources (the unit's latent intercept, the latent's
-// residual at row src, the child's own unit intercept kid).
-type latentEntry struct {
-	res, psi   float64
-	load       float64 // on u and on e[src]
-	src        int     // index of the latent row among the unit's
-	kid        int     // index into the block's children with unit intercepts, −1 for none
-	kidLoading float64
+// LatentEntry is one observed value of a held-out unit that depends on a
+// latent: its residual from the fixed part of its mean, its noise
+// variance, and its loadings on the normal sources LatentLogDensity
+// integrates (the latent's residual at the unit's latent row Src and its
+// unit intercept, both with loading Load; a child's own unit intercept Kid
+// with loading KidLoading, Kid −1 for none).
+type LatentEntry struct {
+	Res, Psi   float64
+	Load       float64
+	Src        int
+	Kid        int
+	KidLoading float64
 }
 
 // unitLogDensity is the log density at draw s of held-out unit j's values
@@ -229,7 +231,7 @@ func (lc *latentCV) unitLogDensity(spec *sem.Spec, j int, heldY [][]float64, eds
 	if len(rows) == 0 {
 		return 0, 0
 	}
-	var es []latentEntry
+	var es []LatentEntry
 	for _, r := range rows {
 		for k := range l.Indicators {
 			y := lc.held[k][r]
@@ -238,7 +240,7 @@ func (lc *latentCV) unitLogDensity(spec *sem.Spec, j int, heldY [][]float64, eds
 			}
 			lam := lc.lam[k][s]
 			sig := lc.isig[k][s]
-			es = append(es, latentEntry{res: y - lc.ia[k][s] - lam*m[r], psi: sig * sig, load: lam, src: pos[r], kid: -1})
+			es = append(es, LatentEntry{Res: y - lc.ia[k][s] - lam*m[r], Psi: sig * sig, Load: lam, Src: pos[r], Kid: -1})
 		}
 	}
 	nkid := 0
@@ -291,17 +293,17 @@ func (lc *latentCV) unitLogDensity(spec *sem.Spec, j int, heldY [][]float64, eds
 				mu += ed.g[lay.Time[r]][s]
 			}
 			mu += beta * m[src]
-			es = append(es, latentEntry{res: heldY[kd.eq][r] - mu, psi: sig * sig, load: beta, src: p, kid: kid, kidLoading: 1})
+			es = append(es, LatentEntry{Res: heldY[kd.eq][r] - mu, Psi: sig * sig, Load: beta, Src: p, Kid: kid, KidLoading: 1})
 		}
 	}
 	tau := 0.0
 	if lc.tau != nil {
 		tau = lc.tau[s]
 	}
-	return gaussianSources(es, len(rows), tau, kidTau), len(es)
+	return LatentLogDensity(es, len(rows), tau, kidTau), len(es)
 }
 
-// gaussianSources is the log density of the entries' residuals, normal
+// LatentLogDensity is the log density of the entries' residuals, normal
 // with covariance Psi + A·D·Aᵀ: sources are the unit's latent intercept
 // (variance tau², left out when tau is 0), nrows latent residuals
 // (variance 1) and the children's unit intercepts (variances kidTau²). By
@@ -310,7 +312,7 @@ func (lc *latentCV) unitLogDensity(spec *sem.Spec, j int, heldY [][]float64, eds
 //
 //	log|Sigma| = Σ log psi + Σ log d + log|M|,
 //	resᵀSigma⁻¹res = Σ res²/psi − wᵀM⁻¹w.
-func gaussianSources(es []latentEntry, nrows int, tau float64, kidTau []float64) float64 {
+func LatentLogDensity(es []LatentEntry, nrows int, tau float64, kidTau []float64) float64 {
 	if len(es) == 0 {
 		return 0
 	}
@@ -337,24 +339,24 @@ func gaussianSources(es []latentEntry, nrows int, tau float64, kidTau []float64)
 	var idx [3]int
 	var val [3]float64
 	for _, e := range es {
-		logdet += math.Log(e.psi)
-		quad += e.res * e.res / e.psi
+		logdet += math.Log(e.Psi)
+		quad += e.Res * e.Res / e.Psi
 		n := 0
-		idx[n], val[n] = e.src, e.load
+		idx[n], val[n] = e.Src, e.Load
 		n++
-		if e.kid >= 0 {
-			idx[n], val[n] = nrows+e.kid, e.kidLoading
+		if e.Kid >= 0 {
+			idx[n], val[n] = nrows+e.Kid, e.KidLoading
 			n++
 		}
 		if hasU {
-			idx[n], val[n] = q-1, e.load
+			idx[n], val[n] = q-1, e.Load
 			n++
 		}
 		for a := 0; a < n; a++ {
-			w[idx[a]] += val[a] * e.res / e.psi
+			w[idx[a]] += val[a] * e.Res / e.Psi
 			for b := a; b < n; b++ {
 				ia, ib := idx[a], idx[b]
-				M.SetSym(ia, ib, M.At(ia, ib)+val[a]*val[b]/e.psi)
+				M.SetSym(ia, ib, M.At(ia, ib)+val[a]*val[b]/e.Psi)
 			}
 		}
 	}

@@ -15,20 +15,20 @@ import (
 	"dilemma/model/sem"
 )
 
-// TestGaussianSources checks the Woodbury form against the dense
+// TestLatentLogDensity checks the Woodbury form against the dense
 // covariance Psi + A·D·Aᵀ, factorized by gonum.
-func TestGaussianSources(t *testing.T) {
+func TestLatentLogDensity(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	for _, tc := range []struct {
 		nrows int
 		tau   float64
 		kids  []float64
 	}{{1, 0, nil}, {3, 0.7, nil}, {4, 0, []float64{0.5}}, {5, 1.3, []float64{0.4, 2}}} {
-		var es []latentEntry
+		var es []LatentEntry
 		for i := 0; i < 3*tc.nrows; i++ {
-			e := latentEntry{res: rng.NormFloat64() * 2, psi: 0.2 + rng.Float64(), load: rng.NormFloat64(), src: rng.IntN(tc.nrows), kid: -1}
+			e := LatentEntry{Res: rng.NormFloat64() * 2, Psi: 0.2 + rng.Float64(), Load: rng.NormFloat64(), Src: rng.IntN(tc.nrows), Kid: -1}
 			if len(tc.kids) > 0 && i%2 == 1 {
-				e.kid, e.kidLoading = rng.IntN(len(tc.kids)), 1
+				e.Kid, e.KidLoading = rng.IntN(len(tc.kids)), 1
 			}
 			es = append(es, e)
 		}
@@ -45,11 +45,11 @@ func TestGaussianSources(t *testing.T) {
 		d[q-1] = tc.tau * tc.tau
 		A := mat.NewDense(n, q, nil)
 		for i, e := range es {
-			A.Set(i, e.src, e.load)
-			if e.kid >= 0 {
-				A.Set(i, tc.nrows+e.kid, e.kidLoading)
+			A.Set(i, e.Src, e.Load)
+			if e.Kid >= 0 {
+				A.Set(i, tc.nrows+e.Kid, e.KidLoading)
 			}
-			A.Set(i, q-1, e.load)
+			A.Set(i, q-1, e.Load)
 		}
 		cov := mat.NewSymDense(n, nil)
 		for a := 0; a < n; a++ {
@@ -59,7 +59,7 @@ func TestGaussianSources(t *testing.T) {
 					v += A.At(a, k) * d[k] * A.At(b, k)
 				}
 				if a == b {
-					v += es[a].psi
+					v += es[a].Psi
 				}
 				cov.SetSym(a, b, v)
 			}
@@ -70,14 +70,14 @@ func TestGaussianSources(t *testing.T) {
 		}
 		r := make([]float64, n)
 		for i, e := range es {
-			r[i] = e.res
+			r[i] = e.Res
 		}
 		var x mat.VecDense
 		if err := ch.SolveVecTo(&x, mat.NewVecDense(n, r)); err != nil {
 			t.Fatal(err)
 		}
 		want := -0.5 * (float64(n)*math.Log(2*math.Pi) + ch.LogDet() + mat.Dot(mat.NewVecDense(n, r), &x))
-		if got := gaussianSources(es, tc.nrows, tc.tau, tc.kids); math.Abs(got-want) > 1e-9*math.Abs(want) {
+		if got := LatentLogDensity(es, tc.nrows, tc.tau, tc.kids); math.Abs(got-want) > 1e-9*math.Abs(want) {
 			t.Errorf("%+v: %.12g, dense %.12g", tc, got, want)
 		}
 	}
