@@ -209,10 +209,10 @@ func readJSONFile(t *testing.T, path string, v any) {
 }
 
 // TestWarmTestdataPlans: the README's warm-start measurement files plan
-// (six tasks each; the warm one has one pilot, as the priors leave the
-// parameters alone).
+// (two fig2-remedies tasks each; the warm one has one pilot, as seeds
+// leave the parameters alone).
 func TestWarmTestdataPlans(t *testing.T) {
-	for _, name := range []string{"warm-cold.toml", "warm-warm.toml"} {
+	for _, name := range []string{"warm-fig2-cold.toml", "warm-fig2-warm.toml"} {
 		f, err := ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
@@ -221,7 +221,7 @@ func TestWarmTestdataPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := map[string]int{"warm-cold.toml": 0, "warm-warm.toml": 1}[name]; len(p.Tasks) != 6 || len(p.Pilots) != want {
+		if want := map[string]int{"warm-fig2-cold.toml": 0, "warm-fig2-warm.toml": 1}[name]; len(p.Tasks) != 2 || len(p.Pilots) != want {
 			t.Errorf("%s: %d tasks, %d pilots", name, len(p.Tasks), len(p.Pilots))
 		}
 	}
