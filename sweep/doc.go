@@ -89,8 +89,10 @@
 // manifest, full warm-up, a few draws; its adaptation and its chains' last
 // unconstrained points in warm.json). Each task's chain c starts where the
 // pilot's chain c ended (the sampler's own coordinates, so nothing is
-// transformed back; a point where the task's density is not finite starts
-// that chain at random, with a warning), keeps the pilot's metric fixed and
+// transformed back; a pilot chain stuck in a minor mode, its mean lp__ far
+// below the best chain's, is left out and the others' points are taken in
+// turn; a point where the task's density is not finite starts that chain
+// at random, with a warning), keeps the pilot's metric fixed and
 // adapts only its step size over warm_start_warmup iterations (default
 // warmup/4). timing.json counts the warm-up's gradients
 // (warmup_gradient_evaluations) and the process's CPU seconds. The pilot is a

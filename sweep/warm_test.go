@@ -78,7 +78,8 @@ func TestWarmStartPlan(t *testing.T) {
 }
 
 // TestWarmStartRun runs a warm-started multiverse: the pilots run first;
-// each task's fit starts from its pilot's step size and keeps its metric;
+// each task's fit starts from its pilot's step size and chains' final
+// points and keeps its metric;
 // the tasks' warm-up costs fewer gradients than a cold start's; and a task
 // run again elsewhere (another directory, by RunTask, its pilot run by
 // the task itself) gives the same bytes.
