@@ -239,3 +239,40 @@ func sumAndSE(x []float64) (float64, float64) {
 	}
 	return s, math.Sqrt(n * ss / (n - 1))
 }
+
+// TestCVLatentRefusals: latent models cross-validation cannot integrate
+// (a count child, a latent parent of a latent) are refused at plan time,
+// naming the node. (Indicators from model files are always gaussian.)
+func TestCVLatentRefusals(t *testing.T) {
+	for _, tc := range []struct{ graph, extra, want string }{
+		{`dag { x -> L; L -> n }`, `  n [column="n", family="poisson"]`, "node n (poisson) has the latent parent L"},
+		{`dag { x -> L; L -> M; M -> y }`, "  L [latent, indicators=\"i1,i2\"]\n  M [latent, indicators=\"i3,n\"]", "latent M has the latent parent L"},
+	} {
+		dir := t.TempDir()
+		var b strings.Builder
+		b.WriteString("iso3,month,x,y,i1,i2,i3,n\n")
+		for u := 0; u < 6; u++ {
+			for p := 1; p <= 4; p++ {
+				fmt.Fprintf(&b, "U%d,2020-%02d,%d,%d,%d,%d,%d,%d\n", u, p, (u+p)%5, (u*p)%4, p%3, u%3, (u+2*p)%5, (u+p)%3)
+			}
+		}
+		os.WriteFile(filepath.Join(dir, "panel.csv"), []byte(b.String()), 0o644)
+		settings := "settings {\n  x [column=\"x\"]\n  L [latent, indicators=\"i1,i2,i3\"]\n  y [column=\"y\"]\n" + tc.extra + "\n}\n"
+		if strings.Contains(tc.extra, "  L [") {
+			settings = strings.Replace(settings, "  L [latent, indicators=\"i1,i2,i3\"]\n", "", 1)
+		}
+		if !strings.Contains(tc.graph, "y") {
+			settings = strings.Replace(settings, "  y [column=\"y\"]\n", "", 1)
+		}
+		os.WriteFile(filepath.Join(dir, "my.dag"), []byte(tc.graph+"\n"+settings), 0o644)
+		path := filepath.Join(dir, "sweep.toml")
+		os.WriteFile(path, []byte("kind = \"cv\"\nmodel = \"my.dag\"\ndata = \"panel.csv\"\n[cv]\nfolds = 3\n"), 0o644)
+		f, err := ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Build(f); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.graph, err, tc.want)
+		}
+	}
+}
