@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -59,6 +60,12 @@ type Settings struct {
 	// (step size 1, identity metric, windowed metric adaptation).
 	StepSize  float64   `json:"step_size,omitempty"`
 	InvMetric []float64 `json:"inv_metric,omitempty"`
+	// Init is where each chain starts, in the unconstrained coordinates
+	// (posterior order): Init[c] for chain c (a warm start gives the pilot
+	// chains' final points, see Fit.Final). A point of the wrong length or
+	// where the log density or its gradient is not finite starts its chain
+	// at random instead, with a warning. Nil: random points in (-2, 2).
+	Init [][]float64 `json:"init,omitempty"`
 	// Missing is what missing values become where a node does not say
 	// (missing=): "model" (the default: parameters, imputed inside the
 	// model, see package model/sem) or "drop" (rows that need them are
@@ -150,9 +157,12 @@ type Fit struct {
 	// Stats[c][k] is sampler statistic k (inference.SamplerColumns) of chain c.
 	Stats      [][][]float64
 	Adaptation []inference.Adaptation
-	Edges      []EdgeSummary
-	Summaries  []diagnostics.Summary
-	Warnings   []diagnostics.Warning
+	// Final[c] is chain c's unconstrained point after its last iteration
+	// (where a warm-started fit may start, see Settings.Init).
+	Final     [][]float64
+	Edges     []EdgeSummary
+	Summaries []diagnostics.Summary
+	Warnings  []diagnostics.Warning
 	// SamplerWarnings are notes from the sampler (e.g. a short warm-up).
 	SamplerWarnings []string
 	// PowerScaleReliable reports whether the importance weights behind the
@@ -203,11 +213,13 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 	if !s.PriorOnly {
 		factory = func() inference.Target { return newWithGenerated(post) }
 	}
+	var initWarnings []string
+	is.Init, initWarnings = usableInits(post, s.Init, s.Chains)
 	res, err := inference.Sample(ctx, factory, is, nil)
 	if err != nil {
 		return nil, err
 	}
-	f := &Fit{Plan: pl, Posterior: post, Settings: s, Names: res.ParamNames, SamplerWarnings: res.Warnings}
+	f := &Fit{Plan: pl, Posterior: post, Settings: s, Names: res.ParamNames, SamplerWarnings: append(initWarnings, res.Warnings...)}
 	for _, ch := range res.Chains {
 		col := ch.Collector
 		draws := make([][]float64, len(res.ParamNames))
@@ -221,6 +233,7 @@ func Run(ctx context.Context, pl *Plan, s Settings, progress func(inference.Prog
 		f.Draws = append(f.Draws, draws)
 		f.Stats = append(f.Stats, stats)
 		f.Adaptation = append(f.Adaptation, ch.Adaptation)
+		f.Final = append(f.Final, ch.Final)
 	}
 	f.finishLogLik()
 	f.Manifest = newManifest(pl, s, res)
@@ -616,4 +629,45 @@ func arEdges(eqs []sem.EquationInfo, param func(string) [][]float64) []EdgeSumma
 		out = append(out, e)
 	}
 	return out
+}
+
+// usableInits returns the sampler's initial points from the settings'
+// (one per chain): a point of the wrong length, or where the log density
+// or its gradient is not finite, becomes nil (a random start), with a
+// warning. Nil when no point is given or none is usable.
+func usableInits(post *sem.Posterior, init [][]float64, chains int) ([][]float64, []string) {
+	if len(init) == 0 {
+		return nil, nil
+	}
+	var warns []string
+	out := make([][]float64, chains)
+	target := post.Clone()
+	g := make([]float64, target.Dim())
+	usable := false
+	for c := range out {
+		if c >= len(init) {
+			warns = append(warns, fmt.Sprintf("chain %d: no initial point given (%d for %d chains); it starts at random", c+1, len(init), chains))
+			continue
+		}
+		x := init[c]
+		if len(x) != target.Dim() {
+			warns = append(warns, fmt.Sprintf("chain %d: the initial point has %d coordinates, the model %d; it starts at random", c+1, len(x), target.Dim()))
+			continue
+		}
+		lp := target.LogDensityGrad(slices.Clone(x), g)
+		ok := !math.IsNaN(lp) && !math.IsInf(lp, 0)
+		for _, v := range g {
+			ok = ok && !math.IsNaN(v) && !math.IsInf(v, 0)
+		}
+		if !ok {
+			warns = append(warns, fmt.Sprintf("chain %d: the log density or its gradient is not finite at the initial point; it starts at random", c+1))
+			continue
+		}
+		out[c] = x
+		usable = true
+	}
+	if !usable {
+		return nil, warns
+	}
+	return out, warns
 }

@@ -36,6 +36,7 @@ type Result struct {
 type ChainResult struct {
 	ID                int        // chain id (Settings.FirstChainID + index)
 	Init              []float64  // unconstrained initial point
+	Final             []float64  // unconstrained point after the last iteration (nil if the chain stopped early)
 	Adaptation        Adaptation // step size and inverse metric used for sampling
 	Timing            Timing
 	GradEvals         int64 // log density and gradient evaluations, init and warm-up included
@@ -367,6 +368,7 @@ func (c *chain) run(ctx context.Context, res *ChainResult) error {
 		c.progress(false)
 	}
 	res.Timing.Sampling = time.Since(sampleStart).Seconds()
+	res.Final = append([]float64(nil), u.cur.q...)
 	if err := c.sink.End(res.Timing); err != nil {
 		return fmt.Errorf("sink: %w", err)
 	}
@@ -463,11 +465,14 @@ func (c *chain) progress(warmup bool) {
 func (c *chain) initialize() error {
 	s, u := c.s, c.u
 	x, g := u.fwd.q, u.fwd.g
+	var init []float64
 	if s.Init != nil {
-		init := s.Init[0]
+		init = s.Init[0]
 		if len(s.Init) > 1 {
 			init = s.Init[c.index]
 		}
+	}
+	if init != nil {
 		copy(x, init)
 		lp := u.logDensity(x, g)
 		if problem := unusable(lp, g); problem != "" {

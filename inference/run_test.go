@@ -236,6 +236,19 @@ func TestInitialization(t *testing.T) {
 	if err != nil || res.Chains[1].Init[0] != -1 {
 		t.Errorf("per-chain inits: err %v", err)
 	}
+	// A nil point starts its chain at random; every chain reports where it
+	// ended (the last draw: the target is its own constrained space).
+	s.Init = [][]float64{{1, 1}, nil}
+	res, err = inference.Sample(context.Background(), inference.Shared(stdNormal{2}), s, nil)
+	if err != nil || res.Chains[0].Init[0] != 1 || res.Chains[1].Init[0] == 1 || math.Abs(res.Chains[1].Init[0]) >= 2 {
+		t.Errorf("nil init: err %v, inits %v %v", err, res.Chains[0].Init, res.Chains[1].Init)
+	}
+	for _, c := range res.Chains {
+		n := len(c.Collector.Params)
+		if len(c.Final) != 2 || c.Final[0] != c.Collector.Params[n-2] || c.Final[1] != c.Collector.Params[n-1] {
+			t.Errorf("chain %d ends at %v, its last draw is %v", c.ID, c.Final, c.Collector.Params[n-2:])
+		}
+	}
 	s.Init = [][]float64{{0, 0}}
 	_, err = inference.Sample(context.Background(), inference.Shared(failing{lp: math.Inf(-1), okAbove: 1}), s, nil)
 	if err == nil || !strings.Contains(err.Error(), "given initial point") {

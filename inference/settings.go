@@ -126,7 +126,9 @@ type Settings struct {
 	InitRetries int
 	// Init, when not nil, holds initial unconstrained points: Init[i] for
 	// chain i, or Init[0] for every chain when it has one element. Each
-	// point must have length Dim and a finite log density and gradient.
+	// point must have length Dim and a finite log density and gradient; a
+	// nil point (with one per chain) draws that chain's start at random as
+	// if Init were nil.
 	// The default is nil.
 	Init [][]float64
 
@@ -264,6 +266,9 @@ func (s *Settings) validate(dim int) error {
 			return fmt.Errorf("settings: Init has %d points, want 1 or %d (one per chain)", len(s.Init), s.Chains)
 		}
 		for i, x := range s.Init {
+			if x == nil && len(s.Init) > 1 {
+				continue
+			}
 			if len(x) != dim {
 				return fmt.Errorf("settings: Init[%d] has %d elements, want %d", i, len(x), dim)
 			}

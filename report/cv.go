@@ -77,7 +77,9 @@ const hermiteNodes = 24
 // Gauss-Hermite quadrature. Totals are over the units every fit scores,
 // with standard errors over units; differences are paired by unit. The
 // column's equation must not have a latent parent (its values are unknown
-// for a held-out unit).
+// for a held-out unit) unless it is gaussian with one latent parent whose
+// parents are observed: then the latent is integrated out in closed form
+// (see latentScorer).
 func CrossValidate(ctx context.Context, fits []*fit.Fit, names []string, opt CVOptions) (*CVComparison, error) {
 	if len(fits) < 2 {
 		return nil, errors.New("comparing needs at least two fits")
@@ -123,10 +125,8 @@ func CrossValidate(ctx context.Context, fits []*fit.Fit, names []string, opt CVO
 		if eq == nil {
 			return nil, fmt.Errorf("%s: no equation for %s", names[k], node)
 		}
-		for _, t := range eq.Terms {
-			if t.X == nil {
-				return nil, fmt.Errorf("%s: %s has the latent parent %s, whose values are unknown for a held-out unit; cross-validation scores equations with observed parents only, so far", names[k], node, t.Parent)
-			}
+		if _, err := newLatentScorer(pm, f.Posterior.ParamNames(), node, nil); err != nil {
+			return nil, fmt.Errorf("%s: %v", names[k], err)
 		}
 		c.Models = append(c.Models, CVModel{Name: names[k], Node: node, Folds: make([]float64, opt.Folds), Units: make([]float64, len(units))})
 	}
@@ -279,12 +279,14 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 		}
 		eq.Y = hold(eq.Y)
 	}
+	origInd := map[string][][]float64{}
 	for i := range spec.Latents {
 		for k := range spec.Latents[i].Indicators {
 			ind := &spec.Latents[i].Indicators[k]
 			if ind.Node == node {
 				heldY = ind.Y
 			}
+			origInd[spec.Latents[i].Node] = append(origInd[spec.Latents[i].Node], ind.Y)
 			ind.Y = hold(ind.Y)
 		}
 	}
@@ -312,6 +314,17 @@ func cvFold(ctx context.Context, f *fit.Fit, node string, units []string) (map[s
 		if n == "tau."+node {
 			tau = k
 		}
+	}
+	var ls *latentScorer
+	for _, t := range eq.Terms {
+		if t.X == nil {
+			if ls, err = newLatentScorer(pm, ff.Posterior.ParamNames(), node, origInd[t.Parent]); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if ls != nil {
+		return latentFold(ff, idx, ls, heldY, out)
 	}
 	// Each held-out unit's scored rows.
 	byUnit := map[int][]int{}

@@ -65,15 +65,13 @@ func buildCV(f *File, p *Plan, panel *data.Panel) error {
 }
 
 // cvSupported checks that runCV can score held-out units: a panel with
-// units, observed nodes (no latent nodes).
+// units, and latent nodes it can integrate (see latentChildren).
 func cvSupported(spec *sem.Spec) error {
 	if len(spec.Layout.Units) == 0 {
 		return fmt.Errorf("leave-units-out cross-validation needs a panel with units")
 	}
-	if len(spec.Latents) > 0 {
-		return fmt.Errorf("the model has latent nodes (%s); cross-validation supports observed nodes only, so far", spec.Latents[0].Node)
-	}
-	return nil
+	_, err := latentChildren(spec)
+	return err
 }
 
 // runCV fits the data without the fold's units and scores their observed
@@ -98,6 +96,10 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 	pl.ModelRef, pl.DataRef = m.Model, m.Data
 	spec := pl.Spec
 	if err := cvSupported(spec); err != nil {
+		return nil, err
+	}
+	kids, err := latentChildren(spec)
+	if err != nil {
 		return nil, err
 	}
 	lay := spec.Layout
@@ -129,6 +131,7 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 		}
 		eq.Y = y
 	}
+	heldInd := heldIndicators(spec, out)
 	f, err := fit.Run(ctx, pl, m.Settings, nil)
 	if err != nil {
 		return nil, err
@@ -143,6 +146,12 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 			return nil, err
 		}
 	}
+	lcs := make([]*latentCV, len(spec.Latents))
+	for li := range spec.Latents {
+		if lcs[li], err = newLatentCV(f, spec, li, heldInd[li], kids); err != nil {
+			return nil, err
+		}
+	}
 	S := eds[0].S
 	nodes, weights := quadrature.Hermite(cvQuadNodes)
 	res := &Result{Index: t.Index, Kind: t.Kind, Choices: t.Choices, Model: m.Model.Name, Diagnostics: diagnosticsOf(f),
@@ -154,6 +163,9 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 		rows := make([][]int, len(spec.Equations))
 		n := 0
 		for i, eq := range spec.Equations {
+			if _, ok := kids[i]; ok {
+				continue // scored with its latent's block
+			}
 			for r := 0; r < lay.Rows; r++ {
 				if lay.Unit[r] != j || math.IsNaN(held[i][r]) {
 					continue
@@ -173,6 +185,10 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 			}
 			n += len(rows[i])
 		}
+		for _, lc := range lcs {
+			_, k := lc.unitLogDensity(spec, j, held, eds, 0)
+			n += k
+		}
 		ue := UnitElpd{Unit: u, Rows: n}
 		if n == 0 {
 			ue.Elpd = Num(math.NaN())
@@ -185,6 +201,10 @@ func runCV(ctx context.Context, t *Task, m *fit.Manifest, tm *Timing) (*Result, 
 				if len(rows[i]) > 0 {
 					lp[s] += eds[i].unitLogDensity(&spec.Equations[i], rows[i], held[i], s, lay, nodes, weights)
 				}
+			}
+			for _, lc := range lcs {
+				v, _ := lc.unitLogDensity(spec, j, held, eds, s)
+				lp[s] += v
 			}
 		}
 		ue.Elpd = Num(logMeanExp(lp))

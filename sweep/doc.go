@@ -84,12 +84,18 @@
 //
 // warm_start = true in [fit] starts the tasks that share a model (the same
 // parameters by name: a multiverse over seeds, priors or columns, every
-// replication or fold) from a pilot fit's step size and diagonal metric:
-// one pilot per group (pilots/NN: the group's first task's manifest, full
-// warm-up, a few draws; its adaptation in warm.json), after which each task
-// keeps the pilot's metric fixed and adapts only its step size over
-// warm_start_warmup iterations (default warmup/4). timing.json counts the
-// warm-up's gradients (warmup_gradient_evaluations). The pilot is a
+// replication or fold) from a pilot fit's step size, diagonal metric and
+// final points: one pilot per group (pilots/NN: the group's first task's
+// manifest, full warm-up, a few draws; its adaptation and its chains' last
+// unconstrained points in warm.json). Each task's chain c starts where the
+// pilot's chain c ended (the sampler's own coordinates, so nothing is
+// transformed back; a pilot chain stuck in a minor mode, its mean lp__ far
+// below the best chain's, is left out and the others' points are taken in
+// turn; a point where the task's density is not finite starts that chain
+// at random, with a warning), keeps the pilot's metric fixed and
+// adapts only its step size over warm_start_warmup iterations (default
+// warmup/4). timing.json counts the warm-up's gradients
+// (warmup_gradient_evaluations) and the process's CPU seconds. The pilot is a
 // deterministic task, so results stay the same bytes under every executor:
 // RunLocal runs the pilots first, SubmitSlurm submits them as one job the
 // arrays depend on, 'dilemma sweep run DIR --pilots' runs them alone, and a
@@ -109,7 +115,8 @@
 // period effects (fixed effects z_t − mean z, or a random walk from its
 // step sd), and latent nodes (their values from their structural equation
 // with sd 1, their indicators around a + lambda·eta with the first loading
-// positive; so far a latent's parents must be exogenous columns). It
+// positive; a latent's parents may be columns, simulated nodes or other
+// latents, simulated parents first). It
 // simulates every equation's values on the data's rows from
 // them through the family's Rand (the same missing values, offsets,
 // trials, exogenous columns, lags within units and unit intercepts drawn
@@ -128,9 +135,14 @@
 // and sbc-ecdf-diff.png (ECDF difference plots), with the defaults of R's
 // SBC package. A self-lag is simulated period by period within unit (a
 // row without a lagged value is an initial condition, drawn without the
-// self-lag, which the fit conditions on). So far unit_effects = "within",
-// latents with simulated parents and indicators with trials are not
-// simulated (planning such a model is an error).
+// self-lag, which the fit conditions on); AR(1) residuals from their
+// stationary start across gaps; a moderated edge's product from the
+// simulated factors. unit_effects = "within" is simulated as fit builds it:
+// the parents' unit means (bw.PARENT.NODE, drawn from the edge's prior)
+// enter beside the random intercepts, and a simulated parent's unit means
+// are recomputed from its simulated values over the rows the equation uses.
+// So far varying strengths and indicators with trials are not simulated
+// (planning such a model is an error).
 //
 // # Cross-validation
 //
@@ -145,5 +157,13 @@
 // mode) of the product of the family's LogDensity over the unit's rows. A
 // period only held-out units have gets effect 0, its prior mean. Collect
 // writes elpd.csv (per fold and in total, with the standard error over
-// units) and elpd-units.csv. Latent nodes are not supported so far.
+// units) and elpd-units.csv. A latent node is integrated out in closed
+// form: its indicators' and children's values in a held-out unit are
+// jointly normal given their observed parents (the latent's values, its
+// unit intercept and the children's unit intercepts are normal sources),
+// and their joint density is taken by the Woodbury identity. That needs
+// the latent's parents observed, its indicators and children gaussian
+// (no AR residuals, no varying strength on the latent's edge) and no node
+// with two latent parents; planning any other latent model is an error
+// that says which.
 package sweep

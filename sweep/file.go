@@ -43,7 +43,7 @@ type File struct {
 	// KeepFits writes each task's fit directory beside its result.
 	KeepFits bool
 	// WarmStart ([fit] warm_start = true) starts the tasks that share a
-	// model from a pilot fit's step size and metric, with WarmStartWarmup
+	// model from a pilot fit's step size, metric and final points, with WarmStartWarmup
 	// warm-up iterations ([fit] warm_start_warmup, default warmup/4).
 	WarmStart       bool
 	WarmStartWarmup int

@@ -100,7 +100,7 @@ func buildSBC(f *File, p *Plan, panel *data.Panel) error {
 // hu, phi, nu, cutpoints), unit-intercept sds and period effects (not the
 // unit intercepts themselves).
 func simulatable(name string) bool {
-	for _, p := range []string{"a.", "b.", "ar.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
+	for _, p := range []string{"a.", "b.", "bw.", "ar.", "sigma.", "tau.", "shape.", "zi.", "hu.", "phi.", "nu.", "c.", "g.", "tau_time.", "lambda."} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -165,9 +165,6 @@ func newSimulator(spec *sem.Spec) (*simulator, error) {
 		eq.Family = fam
 		s.fams = append(s.fams, fam)
 		for _, t := range eq.Terms {
-			if t.UnitMean {
-				return nil, fmt.Errorf("node %s has unit_effects = \"within\"; simulation-based calibration supports random unit intercepts only, so far", eq.Node)
-			}
 			if t.Varies {
 				return nil, fmt.Errorf("edge %s -> %s varies by unit; simulation-based calibration supports one strength per edge only, so far", t.Parent, eq.Node)
 			}
@@ -265,79 +262,203 @@ var (
 // columns. It returns the true values by parameter name.
 func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 	truth := map[string]float64{}
-	lay := s.spec.Layout
 	sim := map[string][]float64{}
-	etas, err := s.simulateLatents(truth, rng)
-	if err != nil {
-		return nil, err
-	}
-	for i := range s.spec.Equations {
-		eq := &s.spec.Equations[i]
-		fam := s.fams[i]
-		// Terms that read an endogenous node read its simulated values.
-		for k := range eq.Terms {
-			t := &eq.Terms[k]
-			if isSelfLag(eq, t) { // simulated with the node: sbc_selflag.go
+	etas := make([][]float64, len(s.spec.Latents))
+	// Latents and equations in an order where every parent comes first:
+	// each round simulates the latents whose parents are ready, then the
+	// next ready equation (with exogenous parents only, every latent comes
+	// first and the equations follow in the spec's order).
+	doneEq := make([]bool, len(s.spec.Equations))
+	left := len(s.spec.Latents) + len(s.spec.Equations)
+	for left > 0 {
+		progress := false
+		for li := range s.spec.Latents {
+			if etas[li] != nil || !s.ready(s.spec.Latents[li].Node, s.spec.Latents[li].Terms, sim, etas) {
 				continue
 			}
-			if t.Moderator != "" { // an interaction: sbc_ar.go
-				x, ok, err := s.interactionColumn(t, sim)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					t.X = x
-				}
-				continue
+			eta, err := s.simulateLatent(li, sim, etas, truth, rng)
+			if err != nil {
+				return nil, err
 			}
-			if y, ok := sim[t.Parent]; ok {
-				x, err := s.lagged(y, t.Lag)
-				if err != nil {
-					return nil, err
-				}
-				// Keep the original missingness of the term too.
-				for r := range x {
-					if math.IsNaN(t.X[r]) {
-						x[r] = math.NaN()
-					}
-				}
-				t.X = x
-			} else if _, endo := s.endo[t.Parent]; endo {
-				return nil, fmt.Errorf("node %s reads %s before it is simulated", eq.Node, t.Parent)
-			}
+			etas[li] = eta
+			left--
+			progress = true
 		}
-		// Latent parents: their simulated values at t − lag.
-		xs := make([][]float64, len(eq.Terms))
-		for k, t := range eq.Terms {
-			xs[k] = t.X
-			if t.X == nil {
-				li, ok := s.latent[t.Parent]
+		for i := range s.spec.Equations {
+			if doneEq[i] || !s.ready(s.spec.Equations[i].Node, s.spec.Equations[i].Terms, sim, etas) {
+				continue
+			}
+			if err := s.simulateEquation(i, sim, etas, truth, rng); err != nil {
+				return nil, err
+			}
+			doneEq[i] = true
+			left--
+			progress = true
+			break
+		}
+		if !progress {
+			for i, ok := range doneEq {
 				if !ok {
-					return nil, fmt.Errorf("node %s: parent %s has no values", eq.Node, t.Parent)
+					return nil, fmt.Errorf("node %s: its parents cannot be simulated before it", s.spec.Equations[i].Node)
 				}
-				if xs[k], err = s.lagged(etas[li], t.Lag); err != nil {
-					return nil, err
+			}
+			return nil, fmt.Errorf("the latent nodes' parents cannot be simulated before them")
+		}
+	}
+	return truth, nil
+}
+
+// ready reports whether every endogenous or latent parent of terms has
+// been simulated (a self-lag of node is simulated with it; a moderator
+// counts as a parent).
+func (s *simulator) ready(node string, terms []sem.Term, sim map[string][]float64, etas [][]float64) bool {
+	for _, t := range terms {
+		if isSelfLagOf(node, &t) {
+			continue // simulated with the node: sbc_selflag.go
+		}
+		if _, endo := s.endo[t.Moderator]; endo && t.Moderator != "" {
+			if _, ok := sim[t.Moderator]; !ok {
+				return false
+			}
+		}
+		if li, ok := s.latent[t.Parent]; ok && t.X == nil {
+			if etas[li] == nil {
+				return false
+			}
+			continue
+		}
+		if _, endo := s.endo[t.Parent]; endo {
+			if _, ok := sim[t.Parent]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// termValues points terms that read an endogenous node at its simulated
+// values at t − lag (keeping the term's own missing values), recomputes a
+// unit-mean term's means from them over the rows base marks (the rows the
+// equation uses: see fit's withinTerms), and returns each term's values,
+// latent parents' simulated values included.
+func (s *simulator) termValues(node string, terms []sem.Term, base []bool, sim map[string][]float64, etas [][]float64) ([][]float64, error) {
+	xs := make([][]float64, len(terms))
+	for k := range terms {
+		t := &terms[k]
+		if isSelfLagOf(node, t) { // simulated with the node: sbc_selflag.go
+			xs[k] = t.X
+			continue
+		}
+		if t.Moderator != "" { // an interaction: sbc_ar.go
+			x, ok, err := s.interactionColumn(t, sim)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				t.X = x
+			}
+			xs[k] = t.X
+			continue
+		}
+		if t.X == nil {
+			li, ok := s.latent[t.Parent]
+			if !ok {
+				return nil, fmt.Errorf("node %s: parent %s has no values", node, t.Parent)
+			}
+			x, err := s.lagged(etas[li], t.Lag)
+			if err != nil {
+				return nil, err
+			}
+			xs[k] = x
+			continue
+		}
+		y, ok := sim[t.Parent]
+		if !ok || t.UnitMean {
+			xs[k] = t.X
+			continue
+		}
+		x, err := s.lagged(y, t.Lag)
+		if err != nil {
+			return nil, err
+		}
+		for r := range x {
+			if math.IsNaN(t.X[r]) {
+				x[r] = math.NaN()
+			}
+		}
+		t.X, xs[k] = x, x
+	}
+	// Unit means of simulated parents, over the rows the equation uses.
+	for k := range terms {
+		t := &terms[k]
+		y, ok := sim[t.Parent]
+		if !t.UnitMean || !ok {
+			continue
+		}
+		x, err := s.lagged(y, t.Lag)
+		if err != nil {
+			return nil, err
+		}
+		used := slices.Clone(base)
+		for r := range used {
+			for j, o := range terms {
+				if !o.UnitMean && xs[j] != nil && math.IsNaN(xs[j][r]) {
+					used[r] = false
 				}
 			}
 		}
+		lay := s.spec.Layout
+		sum, cnt := make([]float64, len(lay.Units)), make([]int, len(lay.Units))
+		for r, ok := range used {
+			if ok {
+				sum[lay.Unit[r]] += x[r]
+				cnt[lay.Unit[r]]++
+			}
+		}
+		um := make([]float64, len(x))
+		for r := range um {
+			um[r] = math.NaN()
+			if c := cnt[lay.Unit[r]]; c > 0 && !math.IsNaN(t.X[r]) {
+				um[r] = sum[lay.Unit[r]] / float64(c)
+			}
+		}
+		t.X, xs[k] = um, um
+	}
+	return xs, nil
+}
+
+// simulateEquation draws equation i's parameters and values.
+func (s *simulator) simulateEquation(i int, sim map[string][]float64, etas [][]float64, truth map[string]float64, rng *rand.Rand) error {
+	lay := s.spec.Layout
+	eq := &s.spec.Equations[i]
+	fam := s.fams[i]
+	base := make([]bool, lay.Rows)
+	for r := range base {
+		base[r] = !math.IsNaN(eq.Y[r])
+	}
+	xs, err := s.termValues(eq.Node, eq.Terms, base, sim, etas)
+	if err != nil {
+		return err
+	}
+	{
 		var a float64
 		if fam.Intercept() {
 			if a, err = drawPrior(eq.Intercept, defIntercept, false, rng); err != nil {
-				return nil, fmt.Errorf("a.%s: %v", eq.Node, err)
+				return fmt.Errorf("a.%s: %v", eq.Node, err)
 			}
 			truth["a."+eq.Node] = a
 		}
 		b := make([]float64, len(eq.Terms))
 		for k, t := range eq.Terms {
 			if b[k], err = drawPrior(t.Prior, defStrength, false, rng); err != nil {
-				return nil, fmt.Errorf("strength %s -> %s: %v", t.Parent, eq.Node, err)
+				return fmt.Errorf("strength %s -> %s: %v", t.Parent, eq.Node, err)
 			}
 			name := sem.TermParamName(eq.Node, t)
 			truth[name] = b[k]
 		}
 		par, err := fam.(sem.ParamDrawer).DrawParams(rng)
 		if err != nil {
-			return nil, fmt.Errorf("node %s: %v", eq.Node, err)
+			return fmt.Errorf("node %s: %v", eq.Node, err)
 		}
 		for k, name := range fam.ParamNames(eq.Node) {
 			truth[name] = par[k]
@@ -346,7 +467,7 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		if eq.UnitRE && lay.Unit != nil {
 			tau, err := drawPrior(eq.Tau, defScale, true, rng)
 			if err != nil {
-				return nil, fmt.Errorf("tau.%s: %v", eq.Node, err)
+				return fmt.Errorf("tau.%s: %v", eq.Node, err)
 			}
 			truth["tau."+eq.Node] = tau
 			u = make([]float64, len(lay.Units))
@@ -370,7 +491,7 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		fitUsed := used
 		if hasSelfLag(eq) {
 			if order, fitUsed, err = s.selfLagOrder(eq, used); err != nil {
-				return nil, err
+				return err
 			}
 			for k := range eq.Terms {
 				if isSelfLag(eq, &eq.Terms[k]) {
@@ -380,7 +501,7 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		}
 		g, err := s.periodEffects(eq.Node, eq.Time, eq.TimePrior, fitUsed, truth, rng)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var ar []float64
 		if eq.AR > 0 { // AR(1) residuals: sbc_ar.go
@@ -389,7 +510,7 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 				nu = par[1]
 			}
 			if ar, err = s.arResiduals(eq.Node, par[0], nu, used, truth, rng); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		y := make([]float64, lay.Rows)
@@ -446,12 +567,12 @@ func (s *simulator) simulate(rng *rand.Rand) (map[string]float64, error) {
 		for k := range eq.Terms {
 			if t := &eq.Terms[k]; isSelfLag(eq, t) {
 				if t.X, err = s.lagged(y, t.Lag); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
-	return truth, nil
+	return nil
 }
 
 // periodEffects draws eq's period effects, by period index (nil without

@@ -19,8 +19,11 @@ import (
 // drawn: a row with its data whose lagged row has its data too.
 
 // isSelfLag reports whether term t of eq's equation is a self-lag.
-func isSelfLag(eq *sem.Equation, t *sem.Term) bool {
-	return t.Parent == eq.Node && t.Lag > 0 && t.Moderator == "" && !t.UnitMean
+func isSelfLag(eq *sem.Equation, t *sem.Term) bool { return isSelfLagOf(eq.Node, t) }
+
+// isSelfLagOf reports whether t is node's own past.
+func isSelfLagOf(node string, t *sem.Term) bool {
+	return t.Parent == node && t.Lag > 0 && t.Moderator == "" && !t.UnitMean
 }
 
 // hasSelfLag reports whether eq has a self-lag.

@@ -105,6 +105,12 @@ type Timing struct {
 	Query    float64 `json:"query_seconds"`  // the answer from the draws
 	Write    float64 `json:"write_seconds"`  // the result (and the fit when kept)
 	Total    float64 `json:"total_seconds"`
+	// CPU is the CPU time (user plus system, every thread) the process
+	// used while running the task: on a shared machine a truer measure of
+	// its cost than the wall times. It counts every task the process runs
+	// at the time, so it is the task's own only when the process runs one
+	// task at a time ('sweep run DIR --task I', or --local -j 1).
+	CPU float64 `json:"cpu_seconds"`
 	// GradEvals counts log-density gradients over all chains.
 	GradEvals int64 `json:"gradient_evaluations"`
 	// WarmupSeconds is the warm-up's wall time summed over chains (they
@@ -188,7 +194,7 @@ func RunTask(ctx context.Context, dir string, i int, opt RunOptions) (err error)
 	}
 	td := TaskDir(dir, i)
 	host, _ := os.Hostname()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v\n%s", r, debug.Stack())
@@ -228,6 +234,7 @@ func RunTask(ctx context.Context, dir string, i int, opt RunOptions) (err error)
 	os.Remove(filepath.Join(td, FailedFile))
 	tm.Write += time.Since(w0).Seconds()
 	tm.Total = time.Since(start).Seconds()
+	tm.CPU = processCPU() - cpu0
 	return writeJSON(filepath.Join(td, TimingFile), tm)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,7 +78,8 @@ func TestWarmStartPlan(t *testing.T) {
 }
 
 // TestWarmStartRun runs a warm-started multiverse: the pilots run first;
-// each task's fit starts from its pilot's step size and keeps its metric;
+// each task's fit starts from its pilot's step size and chains' final
+// points and keeps its metric;
 // the tasks' warm-up costs fewer gradients than a cold start's; and a task
 // run again elsewhere (another directory, by RunTask, its pilot run by
 // the task itself) gives the same bytes.
@@ -106,6 +108,21 @@ func TestWarmStartRun(t *testing.T) {
 	}
 	if m.Settings.Warmup != 100 || m.Settings.StepSize != float64(w.StepSize) || !slices.Equal(m.Settings.InvMetric, w.InvMetric) {
 		t.Errorf("task 3's fit settings %+v, pilot %+v", m.Settings, w)
+	}
+	// Each chain starts where the pilot's chain of that number ended.
+	if len(w.Positions) != 2 || len(m.Settings.Init) != 2 {
+		t.Fatalf("pilot positions %d, task 3's initial points %d", len(w.Positions), len(m.Settings.Init))
+	}
+	for c := range w.Positions {
+		if len(w.Positions[c]) != len(w.InvMetric) || !slices.Equal(m.Settings.Init[c], w.Positions[c]) {
+			t.Errorf("chain %d starts at %v, the pilot's ended at %v", c, m.Settings.Init[c], w.Positions[c])
+		}
+	}
+	if slices.Equal(w.Positions[0], w.Positions[1]) {
+		t.Error("the pilot's chains ended at the same point")
+	}
+	if len(w.MeanLP) != 2 || len(w.Stuck) != 0 {
+		t.Errorf("pilot chains' mean lp %v, stuck %v", w.MeanLP, w.Stuck)
 	}
 	// Cold: the same sweep without warm starts.
 	_, cold := planTo(t, tinySweep(t, strings.Replace(strings.Replace(strings.Replace(warmMultiverse, "warm_start = true\nwarm_start_warmup = 100\n", "", 1),
@@ -193,10 +210,10 @@ func readJSONFile(t *testing.T, path string, v any) {
 }
 
 // TestWarmTestdataPlans: the README's warm-start measurement files plan
-// (six tasks each; the warm one has one pilot, as the priors leave the
-// parameters alone).
+// (two fig2-remedies tasks each; the warm one has one pilot, as seeds
+// leave the parameters alone).
 func TestWarmTestdataPlans(t *testing.T) {
-	for _, name := range []string{"warm-cold.toml", "warm-warm.toml"} {
+	for _, name := range []string{"warm-fig2-cold.toml", "warm-fig2-warm.toml"} {
 		f, err := ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
@@ -205,8 +222,28 @@ func TestWarmTestdataPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := map[string]int{"warm-cold.toml": 0, "warm-warm.toml": 1}[name]; len(p.Tasks) != 6 || len(p.Pilots) != want {
+		if want := map[string]int{"warm-fig2-cold.toml": 0, "warm-fig2-warm.toml": 1}[name]; len(p.Tasks) != 2 || len(p.Pilots) != want {
 			t.Errorf("%s: %d tasks, %d pilots", name, len(p.Tasks), len(p.Pilots))
+		}
+	}
+}
+
+// TestStuckChains: a chain far below the best in mean log density (more
+// than 3·sqrt(dim/2), at least 10) is stuck; ordinary spread is not.
+func TestStuckChains(t *testing.T) {
+	for _, tc := range []struct {
+		lp   []float64
+		dim  int
+		want []int
+	}{
+		{[]float64{-23170, -23180, -23580, -23146}, 7246, []int{3}}, // fig2-remedies' pilot at 300 warm-up
+		{[]float64{-23170, -23180, -23300, -23146}, 7246, nil},      // 154 below: within 3·sqrt(3623) = 181
+		{[]float64{-10, -12, -25}, 4, []int{3}},                     // the floor of 10 for small models
+		{[]float64{-10, -12, -19}, 4, nil},
+		{[]float64{-10, math.NaN()}, 4, []int{2}},
+	} {
+		if got := stuckChains(tc.lp, tc.dim); !slices.Equal(got, tc.want) {
+			t.Errorf("%v (dim %d): stuck %v, want %v", tc.lp, tc.dim, got, tc.want)
 		}
 	}
 }

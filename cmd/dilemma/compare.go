@@ -57,8 +57,10 @@ at once (each with its chains in parallel); the results do not depend on
 N. It refits K times per fit: minutes to hours on the embedded panel. Use
 it when PSIS-LOO flags observations with Pareto k above the threshold
 (compare then suggests it) or whenever the unit, not the observation, is
-what a new prediction is for. The column's equation must have observed
-parents only.
+what a new prediction is for. A gaussian column with one latent parent
+(whose own parents are observed) is scored with the latent integrated out
+in closed form (the unit's values are jointly normal given their observed
+parents); any other latent parent is refused with the reason.
 
 --json with --cv prints {"column", "cv": "unit", "folds": [[units]...],
 "units", "scored_units", "rows", "models": [{"name", "node", "elpd_cv",

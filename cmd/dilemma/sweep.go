@@ -93,7 +93,8 @@ Jobs). --local runs every task not done on this machine, K at a time
 (default 1; each task's chains already run in parallel).
 
 With warm_start = true in the sweep file's [fit] table, tasks that share a
-model start from a pilot fit's step size and metric and take a shorter
+model start from a pilot fit's step size, metric and last draws (chain c
+where the pilot's chain c ended) and take a shorter
 warm-up (warm_start_warmup, default warmup/4). The pilots
 (pilots/NN/warm.json) run first: --local runs them before the tasks,
 'submit --slurm' as a job the arrays wait for, --pilots alone (e.g. before
