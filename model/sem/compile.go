@@ -69,13 +69,14 @@ type equation struct {
 	// are ordered by group: group j has rows start[j] … start[j+1]−1.
 	J         int
 	start     []int32
-	ng        []float64 // rows per group
-	ybar      []float64 // mean response per group (sufficient statistics)
-	xbar      []float64 // J×p row-major group means of the observed columns (minus xc, see centre.go)
-	xc        []float64 // per observed column: its mean over the used rows when the design is centred, else nil
-	xd        []float64 // T×p: the columns' period means d_t subtracted from xw (periodcentre.go), or nil
-	groupUnit []int     // unit index of each group (−1 for the pooled group)
-	re        REParam   // reNone, RECentred or RENonCentred
+	ng        []float64  // rows per group
+	ybar      []float64  // mean response per group (sufficient statistics)
+	xbar      []float64  // J×p row-major group means of the observed columns (minus xc, see centre.go)
+	xc        []float64  // per observed column: its mean over the used rows when the design is centred, else nil
+	xd        []float64  // T×p: the columns' period means d_t subtracted from xw (periodcentre.go), or nil
+	lc        *latCentre // latent parents centred at their current means (latcentre.go), or nil
+	groupUnit []int      // unit index of each group (−1 for the pooled group)
+	re        REParam    // reNone, RECentred or RENonCentred
 	reReason  string
 
 	// gaussian sufficient statistics of the within-group centred data.
