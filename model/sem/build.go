@@ -101,7 +101,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if !c.noCentre {
 		e.centre()        // the sampler's intercept is the level at the parents' mean (centre.go)
 		e.centrePeriods() // and its period effects at the parents' period means (periodcentre.go)
-		e.centreLatent()  // latent parents likewise, at their current values (latcentre.go)
+		if !c.noLatCentre {
+			e.centreLatent() // latent parents likewise, at their current values (latcentre.go)
+		}
 	}
 	return e, nil
 }

@@ -86,28 +86,30 @@ func (e *equation) latMeans(x []float64, w *scratch) {
 	lc, s := e.lc, &w.lc
 	J, T, n := e.J, e.T, float64(e.n)
 	for k, lt := range e.lat {
-		idx := lt.idx[:e.n]
+		idx, tix := lt.idx[:e.n], e.tix[:e.n]
 		eb := s.eb[k*J : (k+1)*J]
+		d := s.d[k*T : (k+1)*T]
+		clear(d)
 		all := 0.0
 		for j := 0; j < J; j++ {
+			lo, hi := e.start[j], e.start[j+1]
 			sum := 0.0
-			for _, i := range idx[e.start[j]:e.start[j+1]] {
-				sum += x[i]
+			for r := lo; r < hi; r++ {
+				v := x[idx[r]]
+				sum += v
+				d[tix[r]] += v
 			}
 			all += sum
 			eb[j] = 0
 			if e.ng[j] > 0 {
 				eb[j] = sum / e.ng[j]
 			}
-		}
-		s.ea[k] = all / n
-		d := s.d[k*T : (k+1)*T]
-		clear(d)
-		for j := 0; j < J; j++ {
-			for r := e.start[j]; r < e.start[j+1]; r++ {
-				d[e.tix[r]] += x[idx[r]] - eb[j]
+			c := eb[j]
+			for _, t := range tix[lo:hi] {
+				d[t] -= c
 			}
 		}
+		s.ea[k] = all / n
 		m := 0.0
 		for t := range d {
 			d[t] /= lc.tcnt[t]
@@ -193,23 +195,23 @@ func (e *equation) latRowBack(x, g, dmu []float64, w *scratch) {
 		bk := w.b[lt.term]
 		idx := lt.idx[:n]
 		s := 0.0
-		for r, d := range dmu {
-			s += d * x[idx[r]]
-			g[idx[r]] += bk * d
-		}
-		if e.lc != nil {
-			// Σ_r dmu_r·(ē_j + d_t): per group and per period sums.
-			eb, dd := w.lc.eb[k*e.J:(k+1)*e.J], w.lc.d[k*e.T:(k+1)*e.T]
-			for j := 0; j < e.J; j++ {
-				sj := 0.0
-				for _, d := range dmu[e.start[j]:e.start[j+1]] {
-					sj += d
-				}
-				s -= sj * eb[j]
-			}
-			tix := e.tix[:n]
+		if e.lc == nil {
 			for r, d := range dmu {
-				s -= d * dd[tix[r]]
+				s += d * x[idx[r]]
+				g[idx[r]] += bk * d
+			}
+			w.gb[lt.term] += s
+			continue
+		}
+		// Σ_r dmu_r·(v_r − ē_j − d_t), the rows' centred column.
+		eb, dd := w.lc.eb[k*e.J:(k+1)*e.J], w.lc.d[k*e.T:(k+1)*e.T]
+		tix := e.tix[:n]
+		for j := 0; j < e.J; j++ {
+			c := eb[j]
+			for r := e.start[j]; r < e.start[j+1]; r++ {
+				d := dmu[r]
+				s += d * (x[idx[r]] - c - dd[tix[r]])
+				g[idx[r]] += bk * d
 			}
 		}
 		w.gb[lt.term] += s

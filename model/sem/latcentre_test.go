@@ -242,3 +242,33 @@ func TestLatentCentreRecovery(t *testing.T) {
 		t.Errorf("largest R-hat %.3f (%s)", worst, wname)
 	}
 }
+
+// The gradient at the embedded panel's size (186 units × 36 months) with
+// and without latent-parent centring, for the cost ratio.
+func benchLatCentre(b *testing.B, opt compileOptions) {
+	rng := rand.New(rand.NewPCG(64, 1))
+	p, err := compile(latShockSpec(rng, 186, 36, REAuto, true, LatentConditional), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A point near the posterior's bulk, the same in both forms: strengths
+	// and loadings at their truths, everything else at 0.
+	x := make([]float64, p.Dim())
+	for name, v := range map[string]float64{"b.x.L": 0.8, "b.w.y": 0.4, "b.L.y": 0.6, "b.L.lag1.y": 0.3, "b.L.o": 0.7,
+		"lambda.L.i1": 0.5, "lambda.L.i2": 0.4} {
+		for i, n := range p.ParamNames() {
+			if n == name {
+				x[i] = v
+			}
+		}
+	}
+	g := make([]float64, p.Dim())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.LogDensityGrad(x, g)
+	}
+}
+
+func BenchmarkLatentCentred(b *testing.B)   { benchLatCentre(b, compileOptions{}) }
+func BenchmarkLatentUncentred(b *testing.B) { benchLatCentre(b, compileOptions{noLatCentre: true}) }
