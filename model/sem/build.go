@@ -102,6 +102,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	if !c.noCentre {
 		e.centre()        // the sampler's intercept is the level at the parents' mean (centre.go)
 		e.centrePeriods() // and its period effects at the parents' period means (periodcentre.go)
+		if !c.noLatCentre {
+			e.centreLatent() // latent parents likewise, at their current values (latcentre.go)
+		}
 	}
 	if e.arSuffOK() && !c.noSuff {
 		e.buildARSuff(xw, grp) // AR(1) residuals on sufficient statistics (ar_suff.go)

@@ -69,13 +69,14 @@ type equation struct {
 	// are ordered by group: group j has rows start[j] … start[j+1]−1.
 	J         int
 	start     []int32
-	ng        []float64 // rows per group
-	ybar      []float64 // mean response per group (sufficient statistics)
-	xbar      []float64 // J×p row-major group means of the observed columns (minus xc, see centre.go)
-	xc        []float64 // per observed column: its mean over the used rows when the design is centred, else nil
-	xd        []float64 // T×p: the columns' period means d_t subtracted from xw (periodcentre.go), or nil
-	groupUnit []int     // unit index of each group (−1 for the pooled group)
-	re        REParam   // reNone, RECentred or RENonCentred
+	ng        []float64  // rows per group
+	ybar      []float64  // mean response per group (sufficient statistics)
+	xbar      []float64  // J×p row-major group means of the observed columns (minus xc, see centre.go)
+	xc        []float64  // per observed column: its mean over the used rows when the design is centred, else nil
+	xd        []float64  // T×p: the columns' period means d_t subtracted from xw (periodcentre.go), or nil
+	lc        *latCentre // latent parents centred at their current means (latcentre.go), or nil
+	groupUnit []int      // unit index of each group (−1 for the pooled group)
+	re        REParam    // reNone, RECentred or RENonCentred
 	reReason  string
 
 	// gaussian sufficient statistics of the within-group centred data.
@@ -133,26 +134,28 @@ type equation struct {
 
 // compiler carries the state of one Compile call.
 type compiler struct {
-	spec       *Spec
-	lay        *Layout
-	latIndex   map[string]int
-	rowToEta   [][]int32 // per latent, per layout row: eta index or −1
-	etaRows    [][]int32 // per latent: layout rows with an eta
-	lagLookup  map[[2]int]int
-	mi         *miPlan // imputed values (nil: none), see missing.go
-	notes      []string
-	noSuff     bool
-	noCutShift bool
-	noRotate   bool
-	noCentre   bool
+	spec        *Spec
+	lay         *Layout
+	latIndex    map[string]int
+	rowToEta    [][]int32 // per latent, per layout row: eta index or −1
+	etaRows     [][]int32 // per latent: layout rows with an eta
+	lagLookup   map[[2]int]int
+	mi          *miPlan // imputed values (nil: none), see missing.go
+	notes       []string
+	noSuff      bool
+	noCutShift  bool
+	noRotate    bool
+	noCentre    bool
+	noLatCentre bool
 }
 
 // compileOptions are knobs for tests.
 type compileOptions struct {
-	noSuff     bool // never use gaussian sufficient statistics
-	noCutShift bool // sample ordered cutpoints unshifted
-	noRotate   bool // sample centred unit means unrotated
-	noCentre   bool // sample intercepts at x = 0 (see centre.go)
+	noSuff      bool // never use gaussian sufficient statistics
+	noCutShift  bool // sample ordered cutpoints unshifted
+	noRotate    bool // sample centred unit means unrotated
+	noCentre    bool // sample intercepts at x = 0 (see centre.go)
+	noLatCentre bool // leave latent parents uncentred (see latcentre.go)
 }
 
 // Compile checks a Spec and compiles it into a log posterior.
@@ -164,7 +167,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 	if spec == nil {
 		return nil, &Error{Msg: "nil Spec"}
 	}
-	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate, noCentre: opt.noCentre}
+	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate, noCentre: opt.noCentre, noLatCentre: opt.noLatCentre}
 	if err := c.checkLayout(); err != nil {
 		return nil, err
 	}

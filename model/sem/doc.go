@@ -208,6 +208,15 @@
 // parents' period means about their average, see periodcentre.go): a
 // parent with a common time pattern otherwise makes b trade off against
 // every period effect at once. g.NODE.TIME and its prior are unchanged.
+// With fixed period effects, a latent parent of an observed node is
+// centred the same way at its current values (latcentre.go): the rows see
+// its value minus its unit mean and period shift, its unit means join the
+// group offsets, its mean the intercept (or an ordered node's cutpoints)
+// and its period shifts the period coordinates. A weakly measured latent's
+// level and time path otherwise drag every child's level and period
+// effects along (on fig2 at --time-effects fixed, R-hat 1.12 on the
+// indicators' intercepts). Also a change of coordinates with unit
+// Jacobian; a, u, g and the cutpoints are reported as before.
 //
 // # Roots, missing data
 //

@@ -55,13 +55,14 @@ func (e *equation) centrePeriods() {
 	}
 }
 
-// periodShift returns d_t·b at x for period t (0 without period centring):
-// z_t = z'_t − periodShift(x, t).
-func (e *equation) periodShift(x []float64, t int) float64 {
+// periodShift returns d_t·b at x for period t (0 without period centring),
+// latent parents' part included (latcentre.go; w as latMeans left it):
+// z_t = z'_t − periodShift(x, t, w).
+func (e *equation) periodShift(x []float64, t int, w *scratch) float64 {
 	if e.xd == nil {
-		return 0
+		return e.latPeriod(t, w)
 	}
-	s := 0.0
+	s := e.latPeriod(t, w)
 	d := e.xd[t*e.p : (t+1)*e.p]
 	for k, ti := range e.obsTerm {
 		s += d[k] * x[e.bOff+ti]
@@ -70,8 +71,12 @@ func (e *equation) periodShift(x []float64, t int) float64 {
 }
 
 // periodShiftBack adds to g the derivative through b of z_t = z'_t − d_t·b
-// when z_t receives dz (its prior's): ∂/∂b_k −= dz·d_tk.
-func (e *equation) periodShiftBack(g []float64, t int, dz float64) {
+// when z_t receives dz (its prior's): ∂/∂b_k −= dz·d_tk (latent parents'
+// through latBack).
+func (e *equation) periodShiftBack(g []float64, t int, dz float64, w *scratch) {
+	if e.lc != nil {
+		w.lc.dz[t] += dz
+	}
 	if e.xd == nil {
 		return
 	}

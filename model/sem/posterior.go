@@ -158,6 +158,7 @@ type scratch struct {
 	arc     []float64 // AR(1) sufficient statistics' working space (ar_suff.go)
 	cond    *condScratch
 	sl      slopeScratch // varying slopes (slopes.go)
+	lc      latScratch   // latent parents' centring (latcentre.go)
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -186,6 +187,7 @@ func newScratch(eqs []*equation) []scratch {
 			}
 		}
 		w[i].sl = newSlopeScratch(e)
+		w[i].lc = newLatScratch(e)
 	}
 	return w
 }
@@ -334,8 +336,8 @@ func (p *Posterior) Constrain(x, out []float64) {
 	p.orient(x, sign)
 	xe := p.working(x) // eta and a_k of conditional latents included
 	copy(out, xe)
-	for _, e := range p.eqs {
-		e.constrain(xe, out, sign)
+	for i, e := range p.eqs {
+		e.constrain(xe, out, sign, &p.work[i])
 	}
 	for li, l := range p.latents {
 		if sign[li] < 0 {
@@ -357,12 +359,19 @@ func (e *equation) coefs(x []float64, w *scratch) {
 }
 
 // constrain writes e's constrained parameters.
-func (e *equation) constrain(x, out, sign []float64) {
+func (e *equation) constrain(x, out, sign []float64, w *scratch) {
+	if e.lc != nil { // latent parents' means at x (latcentre.go)
+		e.coefs(x, w)
+		e.latMeans(x, w)
+	}
 	for i := range e.terms {
 		out[e.bOff+i] = e.flip(i, sign) * x[e.bOff+i]
 	}
 	if e.xc != nil {
 		out[e.aOff] = e.intercept(x) // a = a' − x̄·b (centre.go)
+	}
+	if e.lc != nil && e.aOff >= 0 {
+		out[e.aOff] = e.intercept(x) - e.latLevel(w) // − b·ē (latcentre.go)
 	}
 	self := 1.0 // the orientation of a latent's own intercepts and period effects
 	if e.latent >= 0 {
@@ -374,6 +383,9 @@ func (e *equation) constrain(x, out, sign []float64) {
 		copy(theta, x[e.famOff:e.famOff+e.famN])
 		if e.cutShift {
 			theta[0] += e.meanOffsetAt(x)
+		}
+		if e.aOff < 0 {
+			theta[0] += e.latLevel(w) // ordered: c = c' + b·ē (latcentre.go)
 		}
 		e.fam.Constrain(theta, out[e.famOff:e.famOff+e.famN])
 	}
@@ -392,7 +404,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 				out[e.uOff+j] = self * tau * x[e.uOff+j]
 				continue
 			}
-			u := x[e.uOff+j] - a - e.slopeMeanAt(x, j)
+			u := x[e.uOff+j] - a - e.slopeMeanAt(x, j) - e.latOffset(j, w)
 			for k, ti := range e.obsTerm {
 				u -= e.xbar[j*e.p+k] * x[e.bOff+ti]
 			}
@@ -413,7 +425,7 @@ func (e *equation) constrain(x, out, sign []float64) {
 		z := x[e.tOff : e.tOff+e.T]
 		m := mean(z)
 		for t := range z {
-			out[e.tOff+t] = self * (z[t] - m - e.periodShift(x, t)) // periodcentre.go
+			out[e.tOff+t] = self * (z[t] - m - e.periodShift(x, t, w)) // periodcentre.go
 		}
 	}
 }
@@ -424,6 +436,9 @@ func (e *equation) prepare(x []float64, w *scratch) {
 	e.coefs(x, w)
 	clear(w.gb)
 	e.slopeValues(x, w)
+	if e.lc != nil {
+		e.latMeans(x, w) // latcentre.go
+	}
 	a := 0.0
 	if e.aOff >= 0 {
 		a = x[e.aOff]
@@ -440,7 +455,7 @@ func (e *equation) prepare(x []float64, w *scratch) {
 		}
 		bx := w.bx
 		for j := range o {
-			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx) + e.slopeMean(j, w)
+			v := a + dot(e.xbar[j*e.p:(j+1)*e.p], bx) + e.slopeMean(j, w) + e.latOffset(j, w)
 			if e.re == RENonCentred {
 				v += tau * x[e.uOff+j]
 			}
@@ -495,7 +510,15 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		lp += e.miLik(x, g, w, priorOnly)
 	}
 	if e.famN > 0 {
+		lvl, g0 := 0.0, g[e.famOff]
+		if e.lc != nil && e.aOff < 0 { // ordered: the prior is on c = c' + b·ē (latcentre.go)
+			lvl = e.latLevel(w)
+			w.theta[0] += lvl
+		}
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
+		if lvl != 0 {
+			w.lc.P += g[e.famOff] - g0
+		}
 		if e.cutShift {
 			// The first cutpoint moves with the mean unit offset.
 			d := g[e.famOff]
@@ -520,12 +543,13 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		m := x[e.uOff : e.uOff+e.J]
 		for j := range m {
 			xb := e.xbar[j*e.p : (j+1)*e.p]
-			u := m[j] - a - dot(xb, w.bx) - e.slopeMean(j, w)
+			u := m[j] - a - dot(xb, w.bx) - e.slopeMean(j, w) - e.latOffset(j, w)
 			ss += u * u
 			wj := u * inv
 			gu[j] -= wj
 			da += wj
 			e.slopeBack(j, wj, w)
+			e.latOffsetBack(j, wj, w)
 			for k, v := range xb {
 				gbx[k] += wj * v
 			}
@@ -538,6 +562,7 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		for j, d := range do {
 			da += d
 			e.slopeBack(j, d, w)
+			e.latOffsetBack(j, d, w)
 			xb := e.xbar[j*e.p : (j+1)*e.p]
 			for k, v := range xb {
 				gbx[k] += d * v
@@ -565,19 +590,23 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		if e.latent >= 0 {
 			self = sign[e.latent]
 		}
-		lp += e.periodBack(x, g, w.dgt, self)
+		lp += e.periodBack(x, g, w, self)
 	}
 
 	// Priors of the intercept, coefficients and family parameters.
 	if e.aOff >= 0 {
 		// The prior is on the reported a = a' − x̄·b (centre.go).
-		l, d := e.interceptPrior.logDensity(a - dot(e.xc, w.bx))
+		l, d := e.interceptPrior.logDensity(a - dot(e.xc, w.bx) - e.latLevel(w))
 		lp += l
 		g[e.aOff] += da + d
 		for k, c := range e.xc {
 			gb[e.obsTerm[k]] -= c * d
 		}
+		if e.lc != nil {
+			w.lc.P -= d // − b·ē (latcentre.go)
+		}
 	}
+	e.latBack(g, w)
 	for i := range e.terms {
 		// The prior sees the strength in the reported orientation (this
 		// matters only for priors not symmetric about 0).
@@ -676,13 +705,7 @@ func (e *equation) fillMu(x []float64, w *scratch) {
 		}
 	}
 	e.slopeMu(mu, w)
-	for _, lt := range e.lat {
-		bk := b[lt.term]
-		idx := lt.idx[:n]
-		for r := range mu {
-			mu[r] += bk * x[idx[r]]
-		}
-	}
+	e.latMu(x, mu, w) // latcentre.go
 	if e.time != TimeNone {
 		tix := e.tix[:n]
 		for r := range mu {
@@ -706,7 +729,6 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 	}
 	n := e.n
 	mu, dmu := w.mu[:n], w.dmu[:n]
-	b := w.b
 
 	var lp float64
 	switch {
@@ -738,16 +760,7 @@ func (e *equation) rowLik(x, g []float64, w *scratch, muReady bool) float64 {
 		w.gb[ti] += dot(e.xw[k*n:(k+1)*n], dmu)
 	}
 	e.slopeRowBack(dmu, w)
-	for _, lt := range e.lat {
-		bk := b[lt.term]
-		idx := lt.idx[:n]
-		s := 0.0
-		for r, d := range dmu {
-			s += d * x[idx[r]]
-			g[idx[r]] += bk * d
-		}
-		w.gb[lt.term] += s
-	}
+	e.latRowBack(x, g, dmu, w) // latcentre.go
 	if e.time != TimeNone {
 		tix := e.tix[:n]
 		for r, d := range dmu {
@@ -779,7 +792,8 @@ func (e *equation) periodEffects(x, gt []float64) {
 
 // periodBack adds the gradient from the period effects' derivatives dgt and
 // returns their prior terms; self is the orientation of a latent's effects.
-func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
+func (e *equation) periodBack(x, g []float64, w *scratch, self float64) float64 {
+	dgt := w.dgt
 	lp := 0.0
 	if e.time == TimeFixed {
 		// dg_s/dz_t = δ_st − 1/T. The prior is on each z_t: the direction
@@ -790,10 +804,10 @@ func (e *equation) periodBack(x, g, dgt []float64, self float64) float64 {
 		// is on z_t = z'_t − d_t·b (periodcentre.go).
 		md := mean(dgt[:e.T])
 		for t := 0; t < e.T; t++ {
-			l, d := e.timePrior.logDensity(self * (x[e.tOff+t] - e.periodShift(x, t)))
+			l, d := e.timePrior.logDensity(self * (x[e.tOff+t] - e.periodShift(x, t, w)))
 			lp += l
 			g[e.tOff+t] += dgt[t] - md + self*d
-			e.periodShiftBack(g, t, self*d)
+			e.periodShiftBack(g, t, self*d, w)
 		}
 		return lp
 	}
