@@ -247,8 +247,12 @@
 // family's LogLikY row by row. An equation of a non-imputable family (for
 // example ordered) takes its rows with an imputed parent into its ordinary
 // rows, the parent's column 0 there plus the imputed value. The gradient
-// does not allocate. Missing values of binary, ordered and count nodes are
-// not imputed (their rows are dropped); PriorOnly imputes nothing. A
+// does not allocate. A missing value of a binary, ordered or count node
+// (a discrete family other than binomial and beta_binomial) is not a parameter: it is summed out over its levels,
+// the rows that hold it (its own row and every child's) forming one
+// mixture, a sum group (sumout.go, which says what is refused and how
+// counts are truncated); Posterior.SummedOut counts them. PriorOnly
+// imputes and sums nothing. A
 // latent's structural equation takes imputed values of its observed
 // parents the same way (the latent then has a value, and its indicators a
 // row, wherever an indicator is observed and the parents can be imputed),

@@ -41,6 +41,13 @@ type Posterior struct {
 	miTransform bool
 	// slopes locates the edges whose strength varies by unit.
 	slopes []SlopeInfo
+	// sums are the missing discrete values summed out (sumout.go), with
+	// the sizes of their scratch space sumW; sumEqs the equations with
+	// summed rows.
+	sums                          []sumGroup
+	sumMaxK, sumMaxMem, sumMaxFam int
+	sumEqs                        []int
+	sumW                          *sumScratch
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -157,6 +164,7 @@ type scratch struct {
 	ar      []float64 // AR(1) tables per gap (see arTables)
 	cond    *condScratch
 	sl      slopeScratch // varying slopes (slopes.go)
+	ready   bool         // prepare has run at this point (sumPrepare)
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -231,6 +239,7 @@ func (p *Posterior) PriorOnly() bool { return p.priorOnly }
 func (p *Posterior) Clone() *Posterior {
 	q := *p
 	q.work = newScratch(p.eqs)
+	q.sumW = p.newSumScratch()
 	q.sign = make([]float64, len(p.sign))
 	if p.xt != nil {
 		q.xt = make([]float64, len(p.xt))
@@ -248,6 +257,10 @@ func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
 	p.orient(x, p.sign)
 	xe := p.working(x)
 	lp := 0.0
+	if len(p.sums) > 0 && !p.priorOnly { // summed-out discrete values (sumout.go)
+		p.sumPrepare(xe)
+		lp += p.sumLik(xe, grad)
+	}
 	for _, i := range p.order {
 		e := p.eqs[i]
 		lp += e.eval(xe, grad, &p.work[i], p.sign, p.priorOnly, e.cond != nil)
@@ -453,9 +466,10 @@ func (e *equation) prepare(x []float64, w *scratch) {
 // response is observed), random-effect distributions and priors. muReady
 // says that prepare and fillMu have run at x already (conditional latents).
 func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, muReady bool) float64 {
-	if !muReady {
+	if !muReady && !w.ready {
 		e.prepare(x, w)
 	}
+	w.ready = false
 	b, gb := w.b, w.gb
 	a, da := 0.0, 0.0
 	if e.aOff >= 0 {

@@ -1,0 +1,296 @@
+package sem
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"dilemma/inference"
+)
+
+// sumSpec is a panel with missing discrete values of every kind: a binary
+// D (parent x) whose value enters y at t and z at t + 1 (both children of
+// one value, across periods), an ordered O (parent x) parent of a poisson
+// w, a poisson count C parent of a gaussian v. y has imputed values of its
+// own, needed by z and w, whose own rows hold D: continuous imputed values
+// and summed-out discrete ones in one row.
+func sumSpec(rng *rand.Rand, J, T int, re REParam, tm TimeMode) *Spec {
+	l := panelLayout(J, T)
+	n := l.Rows
+	x := normals(rng, n)
+	ue := unitEffects(rng, l, 0.5)
+	D, O, C := make([]float64, n), make([]float64, n), make([]float64, n)
+	y, z, w, v := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for r := range D {
+		if rng.Float64() < logistic(0.2+0.8*x[r]+ue[r]) {
+			D[r] = 1
+		}
+		O[r] = drawOrdered(rng, 0.7*x[r], []float64{-0.8, 0.6})
+		C[r] = drawPoisson(rng, math.Exp(0.3+0.4*x[r]))
+		y[r] = 0.4 + 0.8*D[r] + 0.3*x[r] + ue[r] + 0.6*rng.NormFloat64()
+		v[r] = 0.5*C[r] + 0.7*rng.NormFloat64()
+	}
+	Dl := lagged(l, D, 1)
+	for r := range z {
+		lag := 0.0
+		if !math.IsNaN(Dl[r]) {
+			lag = Dl[r]
+		}
+		z[r] = drawOrdered(rng, 0.9*lag+0.5*y[r], []float64{-0.5, 0.7})
+		w[r] = drawPoisson(rng, math.Exp(0.2+0.3*O[r]+0.2*y[r]))
+	}
+	Dm, Om, Cm, ym := punch(rng, D, 0.3), punch(rng, O, 0.3), punch(rng, C, 0.3), punch(rng, y, 0.2)
+	return &Spec{
+		Name: "sum", Layout: l,
+		Equations: []Equation{
+			{Node: "D", Family: Bernoulli{}, Y: Dm, UnitRE: true, RE: re, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+			{Node: "O", Family: Ordered{}, Y: Om, UnitRE: true, RE: re, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+			{Node: "C", Family: Poisson{}, Y: Cm, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+			{Node: "y", Y: ym, UnitRE: true, RE: re, Time: tm, Missing: MissingModel, Terms: []Term{{Parent: "D", X: Dm}, {Parent: "x", X: x}}},
+			{Node: "z", Family: Ordered{}, Y: z, UnitRE: true, RE: re, Terms: []Term{{Parent: "D", Lag: 1, X: lagged(l, Dm, 1)}, {Parent: "y", X: ym}}},
+			{Node: "w", Family: Poisson{}, Y: w, Time: tm, Terms: []Term{{Parent: "O", X: Om}, {Parent: "y", X: ym}}},
+			{Node: "v", Y: v, UnitRE: true, RE: re, Terms: []Term{{Parent: "C", X: Cm}}},
+		},
+	}
+}
+
+// The gradient with summed-out binary, ordered and count values agrees
+// with finite differences, and a gradient does not allocate.
+func TestSumOutGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 1))
+	for _, re := range []REParam{RECentred, RENonCentred} {
+		for _, tm := range []TimeMode{TimeNone, TimeFixed} {
+			spec := sumSpec(rng, 5, 6, re, tm)
+			p, err := Compile(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			so := p.SummedOut()
+			if so["D"] == 0 || so["O"] == 0 || so["C"] == 0 {
+				t.Fatalf("summed out %v, want D, O and C", so)
+			}
+			for _, in := range p.Equations() {
+				if s := in.MissingSummary(); s != "" {
+					t.Log(s)
+				}
+			}
+			for trial := 0; trial < 3; trial++ {
+				x := randomPoint(rng, p.Dim(), 0.5)
+				t.Run(re.String()+"/"+tm.String(), func(t *testing.T) { checkGradient(t, p, x, 1e-5) })
+			}
+			x := randomPoint(rng, p.Dim(), 0.5)
+			g := make([]float64, p.Dim())
+			if a := testing.AllocsPerRun(20, func() { p.LogDensityGrad(x, g) }); a != 0 {
+				t.Errorf("%v allocations per gradient", a)
+			}
+		}
+	}
+}
+
+// The mixture is the sum over the value's levels of the product of every
+// row that holds it: a binary D missing at one row, with children y (at t)
+// and z (at t + 1), against the complete-data densities at D = 0 and 1.
+func TestSumOutClosedForm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 1))
+	l := panelLayout(1, 8)
+	x := normals(rng, 8)
+	D := []float64{0, 1, 1, 0, 1, 0, 1, 0}
+	y := normals(rng, 8)
+	z := []float64{0, 1, 0, 1, 1, 0, 1, 1}
+	spec := func(d []float64, mode Missing) *Spec {
+		return &Spec{Layout: l, Equations: []Equation{
+			{Node: "D", Family: Bernoulli{}, Y: d, Missing: mode, Terms: []Term{{Parent: "x", X: x}}},
+			{Node: "y", Y: y, Terms: []Term{{Parent: "D", X: d}, {Parent: "x", X: x}}},
+			{Node: "z", Family: Bernoulli{}, Y: z, Terms: []Term{{Parent: "D", Lag: 1, X: lagged(l, d, 1)}, {Parent: "x", X: x}}},
+		}}
+	}
+	dm := append([]float64(nil), D...)
+	dm[3] = math.NaN()
+	pm, err := compile(spec(dm, MissingModel), compileOptions{noCentre: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if so := pm.SummedOut(); so["D"] != 1 {
+		t.Fatalf("summed out %v, want D once", so)
+	}
+	var full [2]*Posterior
+	for k := range full {
+		d := append([]float64(nil), D...)
+		d[3] = float64(k)
+		if full[k], err = compile(spec(d, MissingModel), compileOptions{noCentre: true}); err != nil {
+			t.Fatal(err)
+		}
+		if full[k].Dim() != pm.Dim() {
+			t.Fatalf("dims %d and %d", full[k].Dim(), pm.Dim())
+		}
+	}
+	// Without centring (noCentre) and without unit intercepts every
+	// linear predictor is a + b·x whatever the columns' means, so the three
+	// posteriors share their parameters and differ only in D[3].
+	for trial := 0; trial < 3; trial++ {
+		xv := randomPoint(rng, pm.Dim(), 0.5)
+		g := make([]float64, pm.Dim())
+		lp := pm.LogDensityGrad(xv, g)
+		l0 := densityAt(t, full[0], pm, xv)
+		l1 := densityAt(t, full[1], pm, xv)
+		want := math.Max(l0, l1) + math.Log(math.Exp(l0-math.Max(l0, l1))+math.Exp(l1-math.Max(l0, l1)))
+		if math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
+			t.Errorf("trial %d: summed log density %.12g, log(Σ_k complete-data density) %.12g", trial, lp, want)
+		}
+	}
+}
+
+// densityAt is q's log density at x, q's parameters being p's.
+func densityAt(t *testing.T, q, p *Posterior, x []float64) float64 {
+	t.Helper()
+	for i, n := range q.ParamNames() {
+		if p.ParamNames()[i] != n {
+			t.Fatalf("parameter %d: %s against %s", i, n, p.ParamNames()[i])
+		}
+	}
+	g := make([]float64, q.Dim())
+	return q.LogDensityGrad(x, g)
+}
+
+// A row that needs two missing discrete values is refused, naming the
+// node, the values and the period.
+func TestSumOutJointRefused(t *testing.T) {
+	l := panelLayout(2, 5)
+	nan := math.NaN()
+	x := []float64{0.1, -0.4, 0.8, 0.3, 1.2, -0.7, 0.2, 0.5, -1, 0.4}
+	A := []float64{0, 1, nan, 1, 0, 1, 0, 1, 1, 0}
+	B := []float64{1, 0, nan, 0, 1, 1, 0, 0, 1, 1}
+	y := normals(rand.New(rand.NewPCG(1, 1)), 10)
+	spec := &Spec{Layout: l, Equations: []Equation{
+		{Node: "A", Family: Bernoulli{}, Y: A, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+		{Node: "B", Family: Bernoulli{}, Y: B, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+		{Node: "y", Y: y, Terms: []Term{{Parent: "A", X: A}, {Parent: "B", X: B}}},
+	}}
+	_, err := Compile(spec)
+	if err == nil || !strings.Contains(err.Error(), "node y") || !strings.Contains(err.Error(), "U001 P03") || !strings.Contains(err.Error(), "missing=\"drop\"") {
+		t.Fatalf("error %v, want one naming y, A and B at U001 P03 and suggesting missing=\"drop\"", err)
+	}
+	spec.Equations[1].Missing = MissingDrop
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := p.Equations()[2]; in.Dropped["B"] != 1 {
+		t.Errorf("y with B dropped: %+v", in)
+	}
+}
+
+// sumMARSpec simulates a panel x -> D -> y with a discrete D (binary, or
+// ordered with three levels) of strength 1 on y, and deletes D more often
+// where its child y is high: missing at random given the observed data,
+// about 40%, so that the complete rows select on y. It returns the spec
+// with every value (complete), and with the deletions under mode.
+func sumMARSpec(seed uint64, ordered bool, mode Missing) (complete, punched *Spec, frac float64) {
+	const J, T = 40, 10
+	rng := rand.New(rand.NewPCG(seed, 23))
+	l := panelLayout(J, T)
+	n := l.Rows
+	x := normals(rng, n)
+	ud, uy := unitEffects(rng, l, 0.5), unitEffects(rng, l, 0.5)
+	D, y := make([]float64, n), make([]float64, n)
+	var fam Family = Bernoulli{}
+	if ordered {
+		fam = Ordered{}
+	}
+	for r := range D {
+		if ordered {
+			D[r] = drawOrdered(rng, 0.8*x[r]+ud[r], []float64{-0.6, 0.8})
+		} else if rng.Float64() < logistic(0.2+0.8*x[r]+ud[r]) {
+			D[r] = 1
+		}
+		y[r] = 0.5 + D[r] + 0.5*x[r] + uy[r] + 0.6*rng.NormFloat64()
+	}
+	Dm := append([]float64(nil), D...)
+	cut := 1.3
+	if ordered {
+		cut = 1.9
+	}
+	for r := range Dm {
+		if rng.Float64() < logistic(2.5*(y[r]-cut)) {
+			Dm[r] = math.NaN()
+			frac++
+		}
+	}
+	frac /= float64(n)
+	mk := func(d []float64, m Missing) *Spec {
+		return &Spec{Layout: l, Equations: []Equation{
+			{Node: "D", Family: fam, Y: d, UnitRE: true, Missing: m, Terms: []Term{{Parent: "x", X: x}}},
+			{Node: "y", Y: y, UnitRE: true, Terms: []Term{{Parent: "D", X: d}, {Parent: "x", X: x}}},
+		}}
+	}
+	return mk(D, mode), mk(Dm, mode), frac
+}
+
+// Missing binary and ordered parents, deleted depending on their child:
+// with MissingModel the edge D -> y agrees with the complete-data fit of
+// the same draws within its uncertainty, and so do D's own edge and y's
+// other edge; with MissingDrop the complete-case strength is biased (it
+// falls outside the complete-data fit's 90% interval).
+func TestSumOutRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sampling")
+	}
+	for _, ordered := range []bool{false, true} {
+		name := map[bool]string{false: "bernoulli", true: "ordered"}[ordered]
+		complete, punched, frac := sumMARSpec(5, ordered, MissingModel)
+		if frac < 0.3 || frac > 0.5 {
+			t.Fatalf("%s: %.0f%% of D missing, want 30–50%%", name, 100*frac)
+		}
+		edges := []string{"b.D.y", "b.x.D", "b.x.y"}
+		cs, ms := sumFit(t, complete, edges, 3), sumFit(t, punched, edges, 3)
+		for k, edge := range edges {
+			c, m := cs[k], ms[k]
+			t.Logf("%s %s: complete %.3f (90%% %.3f … %.3f), model %.0f%% missing %.3f (%.3f … %.3f)", name, edge, c[0], c[1], c[2], 100*frac, m[0], m[1], m[2])
+			// Agreement within the uncertainty: the difference of the
+			// means is within the missing-data fit's 90% half-width.
+			if hw := (m[2] - m[1]) / 2; math.Abs(m[0]-c[0]) > hw {
+				t.Errorf("%s %s: model %.3f against complete %.3f, more than the 90%% half-width %.3f apart", name, edge, m[0], c[0], hw)
+			}
+		}
+		_, drop, _ := sumMARSpec(5, ordered, MissingDrop)
+		d, c := sumFit(t, drop, edges[:1], 3)[0], cs[0]
+		t.Logf("%s b.D.y: drop %.3f (%.3f … %.3f)", name, d[0], d[1], d[2])
+		if c[1] <= d[0] && d[0] <= c[2] {
+			t.Errorf("%s: the complete-case strength %.3f is inside the complete-data interval %.3f … %.3f; the test does not show the bias", name, d[0], c[1], c[2])
+		}
+	}
+}
+
+// sumFit samples spec: each named parameter's posterior mean and 90%
+// interval.
+func sumFit(t *testing.T, spec *Spec, names []string, seed uint64) [][3]float64 {
+	t.Helper()
+	p, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := inference.DefaultSettings()
+	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 300, 300, seed
+	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][3]float64
+	for _, name := range names {
+		var b []float64
+		for _, ch := range res.Column(res.Index(name)) {
+			b = append(b, ch...)
+		}
+		sort.Float64s(b)
+		mean := 0.0
+		for _, v := range b {
+			mean += v
+		}
+		mean /= float64(len(b))
+		out = append(out, [3]float64{mean, b[len(b)*5/100], b[len(b)*95/100]})
+	}
+	return out
+}
