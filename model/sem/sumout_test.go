@@ -91,54 +91,75 @@ func TestSumOutGradient(t *testing.T) {
 }
 
 // The mixture is the sum over the value's levels of the product of every
-// row that holds it: a binary D missing at one row, with children y (at t)
-// and z (at t + 1), against the complete-data densities at D = 0 and 1.
+// row that holds it: a binary, ordered or poisson D missing at one row,
+// with children y (at t) and z (at t + 1), against the complete-data
+// densities at each level (plus log p's constant −log k!, which a count's
+// LogLik leaves out; summed over 0 … ⌈1.5·max⌉+10 for the poisson).
 func TestSumOutClosedForm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(42, 1))
 	l := panelLayout(1, 8)
 	x := normals(rng, 8)
-	D := []float64{0, 1, 1, 0, 1, 0, 1, 0}
 	y := normals(rng, 8)
 	z := []float64{0, 1, 0, 1, 1, 0, 1, 1}
-	spec := func(d []float64, mode Missing) *Spec {
-		return &Spec{Layout: l, Equations: []Equation{
-			{Node: "D", Family: Bernoulli{}, Y: d, Missing: mode, Terms: []Term{{Parent: "x", X: x}}},
-			{Node: "y", Y: y, Terms: []Term{{Parent: "D", X: d}, {Parent: "x", X: x}}},
-			{Node: "z", Family: Bernoulli{}, Y: z, Terms: []Term{{Parent: "D", Lag: 1, X: lagged(l, d, 1)}, {Parent: "x", X: x}}},
-		}}
-	}
-	dm := append([]float64(nil), D...)
-	dm[3] = math.NaN()
-	pm, err := compile(spec(dm, MissingModel), compileOptions{noCentre: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if so := pm.SummedOut(); so["D"] != 1 {
-		t.Fatalf("summed out %v, want D once", so)
-	}
-	var full [2]*Posterior
-	for k := range full {
-		d := append([]float64(nil), D...)
-		d[3] = float64(k)
-		if full[k], err = compile(spec(d, MissingModel), compileOptions{noCentre: true}); err != nil {
+	for _, c := range []struct {
+		fam    Family
+		D      []float64
+		levels int
+	}{
+		{Bernoulli{}, []float64{0, 1, 1, 0, 1, 0, 1, 0}, 2},
+		{Ordered{}, []float64{0, 1, 2, 0, 1, 2, 1, 0}, 3},
+		{Poisson{}, []float64{0, 3, 1, 0, 4, 2, 1, 0}, 17},
+	} {
+		spec := func(d []float64) *Spec {
+			return &Spec{Layout: l, Equations: []Equation{
+				{Node: "D", Family: c.fam, Y: d, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+				{Node: "y", Y: y, Terms: []Term{{Parent: "D", X: d}, {Parent: "x", X: x}}},
+				{Node: "z", Family: Bernoulli{}, Y: z, Terms: []Term{{Parent: "D", Lag: 1, X: lagged(l, d, 1)}, {Parent: "x", X: x}}},
+			}}
+		}
+		dm := append([]float64(nil), c.D...)
+		dm[3] = math.NaN()
+		pm, err := compile(spec(dm), compileOptions{noCentre: true})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if full[k].Dim() != pm.Dim() {
-			t.Fatalf("dims %d and %d", full[k].Dim(), pm.Dim())
+		if so := pm.SummedOut(); so["D"] != 1 || len(pm.sums[0].levels) != c.levels {
+			t.Fatalf("%s: summed out %v over %d levels, want D once over %d", c.fam.Name(), so, len(pm.sums[0].levels), c.levels)
 		}
-	}
-	// Without centring (noCentre) and without unit intercepts every
-	// linear predictor is a + b·x whatever the columns' means, so the three
-	// posteriors share their parameters and differ only in D[3].
-	for trial := 0; trial < 3; trial++ {
-		xv := randomPoint(rng, pm.Dim(), 0.5)
-		g := make([]float64, pm.Dim())
-		lp := pm.LogDensityGrad(xv, g)
-		l0 := densityAt(t, full[0], pm, xv)
-		l1 := densityAt(t, full[1], pm, xv)
-		want := math.Max(l0, l1) + math.Log(math.Exp(l0-math.Max(l0, l1))+math.Exp(l1-math.Max(l0, l1)))
-		if math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
-			t.Errorf("trial %d: summed log density %.12g, log(Σ_k complete-data density) %.12g", trial, lp, want)
+		// Without centring (noCentre) and without unit intercepts every
+		// linear predictor is a + b·x whatever the columns' means, so the
+		// posteriors share their parameters and differ only in D[3].
+		var full []*Posterior
+		for k := 0; k < c.levels; k++ {
+			d := append([]float64(nil), c.D...)
+			d[3] = float64(k)
+			q, err := compile(spec(d), compileOptions{noCentre: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			full = append(full, q)
+		}
+		for trial := 0; trial < 3; trial++ {
+			xv := randomPoint(rng, pm.Dim(), 0.5)
+			g := make([]float64, pm.Dim())
+			lp := pm.LogDensityGrad(xv, g)
+			ls := make([]float64, len(full))
+			hi := math.Inf(-1)
+			for k, q := range full {
+				ls[k] = densityAt(t, q, pm, xv)
+				if _, count := c.fam.(Poisson); count {
+					lf, _ := math.Lgamma(float64(k) + 1)
+					ls[k] -= lf
+				}
+				hi = math.Max(hi, ls[k])
+			}
+			sum := 0.0
+			for _, v := range ls {
+				sum += math.Exp(v - hi)
+			}
+			if want := hi + math.Log(sum); math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
+				t.Errorf("%s trial %d: summed log density %.12g, log(Σ_k complete-data density) %.12g", c.fam.Name(), trial, lp, want)
+			}
 		}
 	}
 }
