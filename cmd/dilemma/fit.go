@@ -91,7 +91,8 @@ value of the earlier period); its own missing parents are imputed in turn.
 An observed root with missing values gets a model of its own: normal with
 an intercept and sd (a.NODE, sigma.NODE) and unit random intercepts when
 its values vary within units (none for a column constant within units);
-such a root is not imputed in a unit where it has no value at all.
+in a unit where it has no value at all its values are imputed non-centred
+(mean + sd × v).
 A latent node's structural equation takes imputed values of its parents
 too. A missing value of a binary, ordered or count node is summed out: the
 rows that hold it (the node's own row and its children's, lags included)

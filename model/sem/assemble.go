@@ -38,6 +38,7 @@ func (c *compiler) assemble(eqs []*equation) (*Posterior, error) {
 	}
 	p.dim = off
 	c.miAssemble(p, eqs, etaOff)                               // imputed values after the latent values
+	c.ncAssemble(p, eqs)                                       // those in units without data: non-centred (nodata.go)
 	if err := c.sumAssemble(p, eqs, etaOff, off); err != nil { // summed-out values (sumout.go)
 		return nil, err
 	}

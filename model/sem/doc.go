@@ -234,11 +234,14 @@
 // Constrain give the value. An exogenous root needs an equation of its own
 // to be imputed: package fit gives an observed root with missing values a
 // model without parents (intercept, scale and unit intercepts). Such an
-// equation (no parents, unit intercepts) imputes no value in a unit where
-// it has no observed value: there the values would rest on one free unit
-// intercept and a within-unit sd that is tiny for a column nearly
-// constant within units, a ridge the sampler crawls along; the rows that
-// need them are dropped (EquationInfo.Dropped says "PARENT (no data for the
+// equation (gaussian, no parents, unit intercepts) imputes values in a unit
+// where it has no observed value too, sampled non-centred there: y_t =
+// m_j + sigma·v_t with v_t the sampler's coordinate (nodata.go); in plain
+// coordinates the values would rest on one free unit mean and a
+// within-unit sd that is tiny for a column nearly constant within units, a
+// ridge the sampler crawls along. A binary, ordered or count root is not
+// summed out in a unit where it has no observed value; the rows that need
+// one are dropped (EquationInfo.Dropped says "PARENT (no data for the
 // unit)").
 //
 // Cost: complete rows stay where they were (a gaussian equation on its

@@ -180,6 +180,10 @@ type miPlan struct {
 	// intercepts, whether each unit has an observed value (see feasible);
 	// nil for the others
 	unitObs [][]bool
+	// noData is, for a gaussian equation without parents and with unit
+	// intercepts, whether each unit has an observed value: the units
+	// without one have their values imputed non-centred (nodata.go).
+	noData [][]bool
 	// Missing values of binary, ordered and count nodes summed out
 	// (sumout.go): dlink per equation and term is the summable parent's
 	// equation (or −1), dstate and dneed per summable equation and layout
@@ -233,6 +237,7 @@ func (c *compiler) planMissing() error {
 	pl.dropped = make([]map[string]int, len(eqs))
 	pl.uses = make([]map[string]bool, len(eqs))
 	pl.unitObs = make([][]bool, len(eqs))
+	pl.noData = make([][]bool, len(eqs))
 	pl.dstate = make([][]uint8, len(eqs))
 	pl.dneed = make([][]bool, len(eqs))
 	pl.dlink = make([][]int, len(eqs))
@@ -244,6 +249,9 @@ func (c *compiler) planMissing() error {
 		}
 		if c.imputable(i) || c.summable(i) {
 			pl.unitObs[i] = c.unitObserved(i)
+			if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
+				pl.noData[i], pl.unitObs[i] = pl.unitObs[i], nil
+			}
 		}
 		if c.imputable(i) {
 			pl.state[i] = make([]uint8, rows)
@@ -821,6 +829,7 @@ func (e *equation) miLik(x, g []float64, w *scratch, priorOnly bool) float64 {
 // miForward writes the imputed values at x into xe (their sampler
 // coordinates mapped to the nodes' supports).
 func (p *Posterior) miForward(x, xe []float64) {
+	p.ncForward(x, xe) // values in units without data (nodata.go)
 	for k, mp := range p.miMaps {
 		if mp == miIdentity {
 			continue
@@ -855,7 +864,7 @@ func (p *Posterior) miChain(x, xe, g []float64) float64 {
 			}
 		}
 	}
-	return lj
+	return lj + p.ncChain(x, g) // values in units without data (nodata.go)
 }
 
 // miAssemble places the imputed values after the latent values, names them

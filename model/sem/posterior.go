@@ -39,6 +39,9 @@ type Posterior struct {
 	missing     []MissingInfo
 	miMaps      []miMap
 	miTransform bool
+	// nc are the imputed values in units without data, sampled
+	// non-centred (nodata.go).
+	nc []ncValue
 	// slopes locates the edges whose strength varies by unit.
 	slopes []SlopeInfo
 	// sums are the missing discrete values summed out (sumout.go), with
