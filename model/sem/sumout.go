@@ -223,7 +223,7 @@ type sumPart struct {
 	idx   []int32   // n×terms
 	kind  []uint8   // n×terms, see miKind (until resolved)
 	disc  []bool    // n×terms: the term holds the summed value
-	fam   []Family  // per row for trials families, else nil
+	fam   []Family  // per row for a discrete family (nil: e.fam, or the level's)
 	key   []int     // the value: summable equation × rows + layout row
 	ykind []uint8
 }
@@ -259,6 +259,7 @@ func (c *compiler) buildSum(e *equation, in *eqInput) error {
 		colOf[ti] = k
 	}
 	_, trials := in.fam.(TrialsFamily)
+	_, imputable := e.fam.(Imputable)
 	s := &sumPart{n: len(e.sumRowsLay), rows: e.sumRowsLay}
 	for _, r32 := range e.sumRowsLay {
 		r := int(r32)
@@ -286,13 +287,20 @@ func (c *compiler) buildSum(e *equation, in *eqInput) error {
 			s.y, s.yIdx, s.ykind = append(s.y, y), append(s.yIdx, -1), append(s.ykind, kindNone)
 		}
 		s.own = append(s.own, own)
-		if trials {
-			f, err := in.fam.(TrialsFamily).PrepareTrials([]float64{y}, []float64{in.trials[r]})
-			if err != nil {
-				return in.fail("at %s: %v", c.rowLabel(r), err)
-			}
-			s.fam = append(s.fam, f)
+		// A discrete family may keep a summary of the values it was
+		// prepared with (count histograms, trials): a row of its own.
+		var f Family
+		var err error
+		switch {
+		case trials:
+			f, err = in.fam.(TrialsFamily).PrepareTrials([]float64{y}, []float64{in.trials[r]})
+		case !imputable && !own:
+			f, err = e.fam.Prepare([]float64{y})
 		}
+		if err != nil {
+			return in.fail("at %s: %v", c.rowLabel(r), err)
+		}
+		s.fam = append(s.fam, f)
 		for ti, t := range in.terms {
 			if t.X == nil {
 				lr, _ := c.lagRow(r, t.Lag)
@@ -363,6 +371,7 @@ type sumGroup struct {
 	row    int32 // layout row
 	levels []float64
 	lconst []float64
+	lfam   []Family // the own row's family prepared at each level
 	eq     []int32 // index into Posterior.eqs
 	at     []int32 // row of that equation's sumPart
 }
@@ -398,10 +407,17 @@ func sumLevels(f Family, y []float64) ([]float64, error) {
 	return lv, nil
 }
 
-// levelConstants returns, per level k, log p(k | mu) − LogLik(k | mu): the
-// constant LogLik leaves out, checked to depend on neither mu nor the
-// family's parameters.
-func levelConstants(f Family, levels []float64) ([]float64, error) {
+// levelConstants returns, per level k, f prepared for the single value k
+// and log p(k | mu) − LogLik(k | mu): the constant LogLik leaves out,
+// checked to depend on neither mu nor the family's parameters.
+func levelConstants(f Family, levels []float64) ([]Family, []float64, error) {
+	fams := make([]Family, len(levels))
+	for i, v := range levels {
+		var err error
+		if fams[i], err = f.Prepare([]float64{v}); err != nil {
+			return nil, nil, err
+		}
+	}
 	np := f.NumParams()
 	th := make([]float64, np)
 	par := make([]float64, np)
@@ -414,15 +430,15 @@ func levelConstants(f Family, levels []float64) ([]float64, error) {
 		}
 		f.Constrain(th, par)
 		for i, v := range levels {
-			d := f.LogDensity(v, at.mu, par) - f.LogLik([]float64{v}, []float64{at.mu}, th, dmu, g)
+			d := f.LogDensity(v, at.mu, par) - fams[i].LogLik([]float64{v}, []float64{at.mu}, th, dmu, g)
 			if pass == 0 {
 				c[i] = d
 			} else if math.Abs(d-c[i]) > 1e-8*(1+math.Abs(d)) {
-				return nil, fmt.Errorf("family %s leaves out of its log likelihood a constant that depends on its parameters", f.Name())
+				return nil, nil, fmt.Errorf("family %s leaves out of its log likelihood a constant that depends on its parameters", f.Name())
 			}
 		}
 	}
-	return c, nil
+	return fams, c, nil
 }
 
 // sumAssemble resolves the summed rows' indices and gathers the sum groups.
@@ -467,12 +483,12 @@ func (c *compiler) sumAssemble(p *Posterior, eqs []*equation, etaOff []int, miOf
 			return &Error{Node: G.node, Msg: "internal: a summed value without its own row at " + c.rowLabel(int(G.row))}
 		}
 		if f, ok := levels[int(G.eq[0])]; ok {
-			G.levels, G.lconst = f.levels, f.lconst
+			G.levels, G.lconst, G.lfam = f.levels, f.lconst, f.lfam
 		} else {
 			var err error
 			src := c.spec.Equations[c.mi.eqOf[G.node]].Y
 			if G.levels, err = sumLevels(own.fam, src); err == nil {
-				G.lconst, err = levelConstants(own.fam, G.levels)
+				G.lfam, G.lconst, err = levelConstants(own.fam, G.levels)
 			}
 			if err != nil {
 				return &Error{Node: G.node, Msg: "its missing values cannot be summed out: " + err.Error() + "; set missing=\"drop\""}
@@ -561,11 +577,14 @@ func (p *Posterior) sumLik(x, g []float64) float64 {
 				mu0 += s.off[i]
 			}
 			fam := e.fam
-			if s.fam != nil {
+			if s.fam[i] != nil {
 				fam = s.fam[i]
 			}
 			imp, isImp := fam.(Imputable)
 			for k, lv := range G.levels {
+				if s.own[i] {
+					fam, isImp = G.lfam[k], false
+				}
 				mu, y := mu0, s.y[i]
 				switch {
 				case s.own[i]:
