@@ -372,8 +372,8 @@ type sumGroup struct {
 	levels []float64
 	lconst []float64
 	lfam   []Family // the own row's family prepared at each level
-	eq     []int32 // index into Posterior.eqs
-	at     []int32 // row of that equation's sumPart
+	eq     []int32  // index into Posterior.eqs
+	at     []int32  // row of that equation's sumPart
 }
 
 // sumScratch is the working space of sumLik.
