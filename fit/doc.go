@@ -59,7 +59,9 @@
 // that its values can be imputed; such a root is then
 // no longer in Plan.Exogenous. A binary, ordered or count node's missing
 // values are summed out over their levels instead (a root of those
-// families gets the same model of its own). Under "drop" (and for
+// families gets the same model of its own); each draw carries a level of
+// each drawn from its probabilities given the draw (generated quantities
+// mi.NODE.UNIT.TIME after the parameters, written like imputed values). Under "drop" (and for
 // binomial and beta_binomial nodes) each equation uses the rows where its node and all its
 // parents are observed. The fit reports per equation the rows used, with
 // imputed values, and dropped (sem.EquationInfo.MissingSummary); imputed

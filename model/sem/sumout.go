@@ -368,7 +368,8 @@ func (e *equation) sumResolve(miOff int, etaOff []int) {
 // its own row's log probability, and the rows that hold it (own row first).
 type sumGroup struct {
 	node   string
-	row    int32 // layout row
+	name   string // mi.NODE.UNIT.TIME
+	row    int32  // layout row
 	levels []float64
 	lconst []float64
 	lfam   []Family // the own row's family prepared at each level
@@ -382,7 +383,9 @@ type sumScratch struct {
 	ll, dmu, dy    []float64 // per member × level
 	gth            []float64 // per member × level × family parameter
 	y1, mu1, dmu1  []float64 // one-row arguments
-	eqs            []int     // equations with summed rows
+	post           []float64 // per group and level: its weight at the last point (from postOff)
+	postOff        []int
+	eqs            []int // equations with summed rows
 	maxFam, maxMem int
 }
 
@@ -459,7 +462,8 @@ func (c *compiler) sumAssemble(p *Posterior, eqs []*equation, etaOff []int, miOf
 				g = len(p.sums)
 				byKey[s.key[i]] = g
 				de, lr := s.key[i]/c.lay.Rows, s.key[i]%c.lay.Rows
-				p.sums = append(p.sums, sumGroup{node: c.spec.Equations[de].Node, row: int32(lr)})
+				node := c.spec.Equations[de].Node
+				p.sums = append(p.sums, sumGroup{node: node, row: int32(lr), name: "mi." + node + "." + c.rowName(lr)})
 			}
 			G := &p.sums[g]
 			if s.own[i] { // own row first
@@ -509,7 +513,12 @@ func (p *Posterior) newSumScratch() *sumScratch {
 		return nil
 	}
 	K, M, F := p.sumMaxK, p.sumMaxMem, p.sumMaxFam
+	off := make([]int, len(p.sums)+1)
+	for g := range p.sums {
+		off[g+1] = off[g] + len(p.sums[g].levels)
+	}
 	return &sumScratch{
+		post: make([]float64, off[len(p.sums)]), postOff: off,
 		L: make([]float64, K), wt: make([]float64, K),
 		ll: make([]float64, M*K), dmu: make([]float64, M*K), dy: make([]float64, M*K),
 		gth: make([]float64, M*K*max(F, 1)),
@@ -622,8 +631,10 @@ func (p *Posterior) sumLik(x, g []float64) float64 {
 			sum += wt[k]
 		}
 		lp += hi + math.Log(sum)
+		post := sw.post[sw.postOff[gi]:sw.postOff[gi+1]]
 		for k := range wt {
 			wt[k] /= sum
+			post[k] = wt[k]
 		}
 		for m := range G.eq {
 			e, w := p.eqs[G.eq[m]], &p.work[G.eq[m]]
@@ -691,4 +702,62 @@ func (p *Posterior) SummedOut() map[string]int {
 		m[G.node]++
 	}
 	return m
+}
+
+// SummedNames names the summed-out values, mi.NODE.UNIT.TIME, in the order
+// SummedLevels writes them.
+func (p *Posterior) SummedNames() []string {
+	n := make([]string, len(p.sums))
+	for g := range p.sums {
+		n[g] = p.sums[g].name
+	}
+	return n
+}
+
+// SummedRows locates the summed-out values: per node, its layout rows, and
+// the position of each in SummedNames.
+func (p *Posterior) SummedRows() map[string][][2]int {
+	m := map[string][][2]int{}
+	for g, G := range p.sums {
+		m[G.node] = append(m[G.node], [2]int{int(G.row), g})
+	}
+	return m
+}
+
+// SummedLevels writes into out, for the sampler's point x, a level of each
+// summed-out value drawn from its distribution given x and the data,
+// p(k | x) ∝ exp(L_k) (the weights of the sum), so that draws of the levels
+// over the posterior draws are draws from the values' posterior (as
+// imputed values are). The uniform behind each draw is a hash of x and the
+// value's position: the same point gives the same levels, and a fit stays
+// reproducible from its seed. grad is scratch of length Dim. Like
+// LogDensityGrad, it must not run concurrently on one Posterior.
+func (p *Posterior) SummedLevels(x, grad, out []float64) {
+	if len(p.sums) == 0 {
+		return
+	}
+	p.LogDensityGrad(x, grad)
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, v := range x {
+		h ^= math.Float64bits(v)
+		h *= 0x100000001b3
+		h ^= h >> 29
+	}
+	sw := p.sumW
+	for g, G := range p.sums {
+		z := h ^ (uint64(g+1) * 0xbf58476d1ce4e5b9)
+		z ^= z >> 31
+		z *= 0x94d049bb133111eb
+		z ^= z >> 29
+		u := (float64(z>>11) + 0.5) / (1 << 53)
+		post := sw.post[sw.postOff[g]:sw.postOff[g+1]]
+		k, acc := len(post)-1, 0.0
+		for i, w := range post {
+			if acc += w; u < acc {
+				k = i
+				break
+			}
+		}
+		out[g] = G.levels[k]
+	}
 }

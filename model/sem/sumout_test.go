@@ -159,8 +159,15 @@ func TestSumOutClosedForm(t *testing.T) {
 			for _, v := range ls {
 				sum += math.Exp(v - hi)
 			}
-			if want := hi + math.Log(sum); math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
+			want := hi + math.Log(sum)
+			if math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
 				t.Errorf("%s trial %d: summed log density %.12g, log(Σ_k complete-data density) %.12g", c.fam.Name(), trial, lp, want)
+			}
+			// The levels' weights are their conditional probabilities.
+			for k, l := range ls {
+				if w := pm.sumW.post[k]; math.Abs(w-math.Exp(l-want)) > 1e-9 {
+					t.Errorf("%s: weight of level %d %.10g, want %.10g", c.fam.Name(), k, w, math.Exp(l-want))
+				}
 			}
 		}
 	}
@@ -341,4 +348,43 @@ func TestSumOutCountFamilies(t *testing.T) {
 		}
 		t.Logf("%s: %d levels, constant at the last %.4g", f.Name(), len(lv), c[len(c)-1])
 	}
+}
+
+// SummedLevels draws each summed-out value's level with its conditional
+// probability at the point: over many points the frequency of each level
+// matches the mean weight, and the same point gives the same levels.
+func TestSumOutLevels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 1))
+	p, err := Compile(sumSpec(rng, 4, 5, RECentred, TimeNone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := p.SummedNames()
+	if len(names) == 0 || !strings.HasPrefix(names[0], "mi.D.U00") {
+		t.Fatalf("names %v", names)
+	}
+	g := make([]float64, p.Dim())
+	out, again := make([]float64, len(names)), make([]float64, len(names))
+	const draws = 4000
+	freq, mean := 0.0, 0.0 // level 1 of the first value (binary D)
+	for i := 0; i < draws; i++ {
+		x := randomPoint(rng, p.Dim(), 0.5)
+		p.SummedLevels(x, g, out)
+		mean += p.sumW.post[1]
+		freq += out[0]
+		if i < 10 {
+			p.SummedLevels(x, g, again)
+			for k := range out {
+				if out[k] != again[k] {
+					t.Fatalf("point %d: value %s drawn %g, then %g", i, names[k], out[k], again[k])
+				}
+			}
+		}
+	}
+	freq /= draws
+	mean /= draws
+	if se := math.Sqrt(mean * (1 - mean) / draws); math.Abs(freq-mean) > 4*se {
+		t.Errorf("%s: level 1 drawn %.3f of the time, mean probability %.3f (se %.3f)", names[0], freq, mean, se)
+	}
+	t.Logf("%s: level 1 drawn %.3f of the time, mean probability %.3f", names[0], freq, mean)
 }
