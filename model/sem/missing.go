@@ -176,9 +176,9 @@ type miPlan struct {
 	// the same for the latents' structural equations (see latentMissing)
 	latLink [][]int
 	latUses []map[string]bool
-	// unitObs is, for an imputable equation without parents and with unit
-	// intercepts, whether each unit has an observed value (see feasible);
-	// nil for the others
+	// unitObs is, for an imputable (not gaussian, see noData) or summable
+	// equation without parents and with unit intercepts, whether each unit
+	// has an observed value (see feasible); nil for the others
 	unitObs [][]bool
 	// noData is, for a gaussian equation without parents and with unit
 	// intercepts, whether each unit has an observed value: the units
@@ -512,10 +512,11 @@ func (c *compiler) feasible(pe, r int) bool {
 	e := &c.spec.Equations[pe]
 	ok := e.Offset == nil || !math.IsNaN(e.Offset[r])
 	// A node without parents and with unit intercepts is not imputed in a
-	// unit where it has no observed value: its values there would be
-	// known only through the children, all tied to one free unit
-	// intercept by a within-unit sd that, for a column nearly constant
-	// within units, is tiny: a ridge the sampler crawls along.
+	// unit where it has no observed value unless its values there can be
+	// sampled non-centred (gaussian, nodata.go): they would be known only
+	// through the children, all tied to one free unit intercept by a
+	// within-unit sd that, for a column nearly constant within units, is
+	// tiny: a ridge the sampler crawls along.
 	if u := c.mi.unitObs[pe]; u != nil && !u[c.lay.Unit[r]] {
 		ok = false
 	}
