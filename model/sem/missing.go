@@ -243,11 +243,12 @@ func (c *compiler) planMissing() error {
 	pl.dlink = make([][]int, len(eqs))
 	pl.sumRows = make([][]int32, len(eqs))
 	for i := range eqs {
-		if c.summable(i) {
+		sum := c.summable(i)
+		if sum {
 			pl.dstate[i] = make([]uint8, rows)
 			pl.dneed[i] = make([]bool, rows)
 		}
-		if c.imputable(i) || c.summable(i) {
+		if c.imputable(i) || sum {
 			pl.unitObs[i] = c.unitObserved(i)
 			if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
 				pl.noData[i], pl.unitObs[i] = pl.unitObs[i], nil

@@ -65,6 +65,9 @@ func (c *compiler) summable(i int) bool {
 		return true
 	}
 	if countLevels(e.Y) > MaxSumLevels {
+		if !slices.ContainsFunc(e.Y, math.IsNaN) {
+			return false // nothing to sum, nothing to say
+		}
 		c.notes = append(c.notes, fmt.Sprintf("node %s: its missing values are not summed out: its counts (largest %g) would need more than %d levels; rows that need them are dropped", e.Node, maxObserved(e.Y), MaxSumLevels))
 		return false
 	}
