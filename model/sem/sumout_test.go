@@ -428,3 +428,30 @@ func TestSumOutSelfLag(t *testing.T) {
 		checkGradient(t, p, randomPoint(rng, p.Dim(), 0.5), 1e-5)
 	}
 }
+
+// A count whose truncated support would exceed MaxSumLevels keeps
+// MissingDrop for its values, with a note naming it.
+func TestSumOutLargeCountDropped(t *testing.T) {
+	rng := rand.New(rand.NewPCG(45, 1))
+	l := panelLayout(3, 6)
+	x := normals(rng, l.Rows)
+	C := make([]float64, l.Rows)
+	y := normals(rng, l.Rows)
+	for r := range C {
+		C[r] = float64(100 + 20*r)
+	}
+	C[4] = math.NaN()
+	p, err := Compile(&Spec{Layout: l, Equations: []Equation{
+		{Node: "C", Family: Poisson{}, Y: C, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
+		{Node: "y", Y: y, Terms: []Term{{Parent: "C", X: C}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.SummedOut()) != 0 || p.Equations()[1].Dropped["C"] != 1 {
+		t.Errorf("summed %v, y dropped %v", p.SummedOut(), p.Equations()[1].Dropped)
+	}
+	if n := strings.Join(p.Notes(), "\n"); !strings.Contains(n, "node C: its missing values are not summed out") {
+		t.Errorf("notes %q", n)
+	}
+}
