@@ -955,7 +955,11 @@ func (in EquationInfo) MissingSummary() string {
 	}
 	s := fmt.Sprintf("%s: %d rows, %d complete", in.Node, in.Rows, in.Rows-in.RowsImputed)
 	if in.RowsImputed > 0 {
-		s += fmt.Sprintf(", %d with imputed values (of %s)", in.RowsImputed, strings.Join(in.ImputedFrom, ", "))
+		of := strings.Join(in.ImputedFrom, ", ")
+		if len(in.Summed) > 0 {
+			of += "; " + strings.Join(in.Summed, ", ") + " summed out"
+		}
+		s += fmt.Sprintf(", %d with imputed values (of %s)", in.RowsImputed, of)
 	}
 	if len(in.Dropped) > 0 {
 		var keys []string

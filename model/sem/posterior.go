@@ -93,6 +93,9 @@ type EquationInfo struct {
 	RowsImputed int
 	ImputedFrom []string
 	Dropped     map[string]int
+	// Summed lists the nodes of ImputedFrom whose values are summed out
+	// (binary, ordered, counts; see sumout.go), not parameters.
+	Summed []string
 	// Slopes describes the edges into the node whose strength varies by
 	// unit, and how their deviations are parameterized ("" for none).
 	Slopes string

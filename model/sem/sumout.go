@@ -695,6 +695,21 @@ func (e *equation) sumInfo(in *EquationInfo) {
 	if slices.Contains(s.own, true) && !slices.Contains(in.ImputedFrom, e.node) {
 		in.ImputedFrom = append([]string{e.node}, in.ImputedFrom...)
 	}
+	nt := len(e.terms)
+	for i := 0; i < s.n; i++ {
+		name := e.node
+		if !s.own[i] {
+			for t := 0; t < nt; t++ {
+				if s.disc[i*nt+t] {
+					name = e.terms[t].parent
+				}
+			}
+		}
+		if !slices.Contains(in.Summed, name) {
+			in.Summed = append(in.Summed, name)
+		}
+	}
+	slices.Sort(in.Summed)
 }
 
 // SummedOut counts, per node, its missing values summed out (MissingModel
