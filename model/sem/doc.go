@@ -306,7 +306,10 @@
 //	tau_time.NODE              random-walk step sd
 //	lambda.LATENT.INDICATOR    loading
 //	eta.LATENT.UNIT.TIME       latent value (eta.LATENT.ROW in a cross-section)
-//	mi.NODE.UNIT.TIME          imputed value of a missing NODE (MissingModel)
+//	mi.NODE.UNIT.TIME          imputed value of a missing NODE (MissingModel);
+//	                           for a summed-out discrete value not a parameter
+//	                           but a level drawn per point (SummedNames,
+//	                           SummedLevels)
 //
 // ParamNames and Constrain give these user-facing values, one per
 // parameter; the sampler works on unconstrained coordinates: log scales,
