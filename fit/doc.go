@@ -57,8 +57,12 @@
 // model of its own (rootModels: its family with an intercept, no parents,
 // unit random intercepts unless its values are constant within units) so
 // that its values can be imputed; such a root is then
-// no longer in Plan.Exogenous. Under "drop" (and for binary, ordered and
-// count nodes) each equation uses the rows where its node and all its
+// no longer in Plan.Exogenous. A binary, ordered or count node's missing
+// values are summed out over their levels instead (a root of those
+// families gets the same model of its own); each draw carries a level of
+// each drawn from its probabilities given the draw (generated quantities
+// mi.NODE.UNIT.TIME after the parameters, written like imputed values). Under "drop" (and for
+// binomial and beta_binomial nodes) each equation uses the rows where its node and all its
 // parents are observed. The fit reports per equation the rows used, with
 // imputed values, and dropped (sem.EquationInfo.MissingSummary); imputed
 // values are not summarized and reach the chain files only with

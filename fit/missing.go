@@ -23,6 +23,10 @@ func missingMode(n *model.Node, opt Options) sem.Missing {
 // imputableFamilies are the families whose missing values can be imputed.
 var imputableFamilies = []string{"", "gaussian", "student", "lognormal", "beta"}
 
+// summableFamilies are the discrete families whose missing values are
+// summed out (package model/sem, sumout.go): binary, ordered, counts.
+var summableFamilies = []string{"bernoulli", "ordered", "poisson", "negbinomial", "zero_inflated_poisson", "zero_inflated_negbinomial", "hurdle_poisson", "hurdle_negbinomial"}
+
 // rootModels gives each exogenous observed node with missing values, under
 // missing="model", a model of its own so that sem can impute them: the
 // node's family with an intercept and no parents or period effects
@@ -36,8 +40,11 @@ var imputableFamilies = []string{"", "gaussian", "student", "lognormal", "beta"}
 // parameter mi.NODE.UNIT.TIME drawn from this model and from that child's
 // equation. The node leaves Exogenous.
 //
-// A root of another family (binary, ordered, counts) keeps dropping the
-// rows that need its missing values.
+// A binary, ordered or count root gets the same model (its family with an
+// intercept, or cutpoints), and its missing values are summed out over
+// their levels in the rows that need them (sem: sumout.go). A root of
+// another family (binomial, beta_binomial) keeps dropping the rows that
+// need its missing values.
 func (pl *Plan) rootModels(spec *sem.Spec, opt Options) error {
 	var keep []string
 	for _, name := range pl.Exogenous {
@@ -49,7 +56,7 @@ func (pl *Plan) rootModels(spec *sem.Spec, opt Options) error {
 				miss++
 			}
 		}
-		if miss == 0 || missingMode(n, opt) != sem.MissingModel || opt.PriorOnly || !slices.Contains(imputableFamilies, n.Family) || len(pl.Model.Out(name)) == 0 {
+		if miss == 0 || missingMode(n, opt) != sem.MissingModel || opt.PriorOnly || !(slices.Contains(imputableFamilies, n.Family) || slices.Contains(summableFamilies, n.Family)) || len(pl.Model.Out(name)) == 0 {
 			keep = append(keep, name)
 			continue
 		}
@@ -71,7 +78,11 @@ func (pl *Plan) rootModels(spec *sem.Spec, opt Options) error {
 				re += " (its values do not vary within units)"
 			}
 		}
-		pl.Notes = append(pl.Notes, fmt.Sprintf("%s: a root with %d missing values of %d; modelled as %s with an intercept and %s, so that the values its children's rows need are imputed (missing=\"drop\" leaves those rows out instead)", name, miss, len(v), fam, re))
+		how := "imputed"
+		if slices.Contains(summableFamilies, fam) {
+			how = "summed out over their levels"
+		}
+		pl.Notes = append(pl.Notes, fmt.Sprintf("%s: a root with %d missing values of %d; modelled as %s with an intercept and %s, so that the values its children's rows need are %s (missing=\"drop\" leaves those rows out instead)", name, miss, len(v), fam, re, how))
 	}
 	pl.Exogenous = keep
 	return nil

@@ -177,3 +177,72 @@ func countMissingYRows(pl *Plan) int {
 	}
 	return n
 }
+
+// A binary root with gaps gets a model of its own under missing=model, its
+// missing values are summed out (the rows of its child are all used), and
+// --save-imputed writes a drawn level of each per draw.
+func TestFitSummedRoot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	var b strings.Builder
+	b.WriteString("iso3,month,d,y\n")
+	for u := 0; u < 20; u++ {
+		for m := 1; m <= 6; m++ {
+			d := 0.0
+			if rng.Float64() < 0.4 {
+				d = 1
+			}
+			y := 0.8*d + 0.5*rng.NormFloat64()
+			ds := fmt.Sprint(d)
+			if rng.Float64() < 0.3 {
+				ds = ""
+			}
+			fmt.Fprintf(&b, "U%02d,2020-%02d,%s,%g\n", u, m, ds, y)
+		}
+	}
+	tmp := t.TempDir()
+	os.WriteFile(filepath.Join(tmp, "d.csv"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(tmp, "d.dag"), []byte(`dag { d -> y } settings { d [family="bernoulli"] }`), 0o644)
+	opt, _ := DefaultSettings().ModelOptions()
+	pl, err := Prepare(filepath.Join(tmp, "d.dag"), filepath.Join(tmp, "d.csv"), data.DefaultOptions(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(pl.Notes, "\n"), "summed out over their levels") {
+		t.Errorf("notes %q", pl.Notes)
+	}
+	s := quickSettings()
+	s.Chains, s.Warmup, s.Samples, s.SaveImputed = 1, 100, 50, true
+	f, err := Run(context.Background(), pl, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range f.Posterior.Equations() {
+		if in.Node == "y" && (in.Rows != 120 || in.RowsImputed == 0) {
+			t.Errorf("y: %s", in.MissingSummary())
+		}
+	}
+	sn := f.Posterior.SummedNames()
+	if len(sn) == 0 {
+		t.Fatal("nothing summed out")
+	}
+	lv := f.Param(sn[0])
+	if lv == nil {
+		t.Fatalf("no draws of %s", sn[0])
+	}
+	for _, v := range lv[0] {
+		if v != 0 && v != 1 {
+			t.Fatalf("%s drew %g", sn[0], v)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "fit")
+	if err := f.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	chain, _ := os.ReadFile(filepath.Join(dir, ChainFile(1)))
+	if !strings.Contains(string(chain), ",mi__d__U") {
+		t.Errorf("chain file has no drawn levels")
+	}
+	if g, err := Open(dir); err != nil || len(g.Names) != len(f.Names) {
+		t.Errorf("reopened: %v", err)
+	}
+}

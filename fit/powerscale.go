@@ -37,7 +37,10 @@ type withGenerated struct {
 func newWithGenerated(post *sem.Posterior) *withGenerated {
 	w := &withGenerated{Posterior: post.Clone(), prior: post.PriorPart(), coefs: post.Coefficients()}
 	w.grad = make([]float64, post.Dim())
-	w.names = append(post.ParamNames(), LogPriorName, LogLikName)
+	// The levels of summed-out discrete values (mi.NODE.UNIT.TIME, see
+	// sem.Posterior.SummedLevels) come after the parameters, like them
+	// written only with --save-imputed.
+	w.names = append(append(post.ParamNames(), post.SummedNames()...), LogPriorName, LogLikName)
 	return w
 }
 
@@ -48,7 +51,9 @@ func (w *withGenerated) ParamNames() []string { return w.names }
 // part's log density at x (Run subtracts it from lp__).
 func (w *withGenerated) Constrain(x, out []float64) {
 	n := len(w.names) - 2
-	w.Posterior.Constrain(x, out[:n])
+	d := w.Posterior.Dim()
+	w.Posterior.Constrain(x, out[:d])
+	w.Posterior.SummedLevels(x, w.grad, out[d:n])
 	lp := 0.0
 	for _, c := range w.coefs {
 		lp += c.Prior.LogDensity(out[c.Index])

@@ -84,8 +84,10 @@
 //	  missing="m"         what the node's missing values become: model
 //	                      (parameters mi.NODE.UNIT.TIME, imputed from the
 //	                      node's own equation and its children's; the fit's
-//	                      default, fit --missing) or drop (rows that need
-//	                      them are left out); see package model/sem, Missing
+//	                      default, fit --missing; a binary, ordered or count
+//	                      node's missing values are summed out over their
+//	                      levels instead) or drop (rows that need them are
+//	                      left out); see package model/sem, Missing
 //	  time_effects="t"    the equation's period effects on a panel: none,
 //	                      fixed (one effect per period, g.NODE.TIME, summing
 //	                      to zero over the periods, so the intercept is the

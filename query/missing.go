@@ -16,6 +16,12 @@ import (
 // period) and the node's noise is abducted from it, draw by draw. A fit
 // directory keeps the imputed draws only when written with --save-imputed;
 // without them, rows that need an imputed value are left out, as before.
+//
+// A missing value of a binary, ordered or count node is summed out in the
+// fit (no parameter); the fit draws a level of it per draw from its
+// conditional probabilities given that draw (sem.Posterior.SummedLevels),
+// written under the same name mi.NODE.UNIT.TIME, and a query reads those
+// levels like imputed values: a draw of the value per posterior draw.
 
 // readImputed sets n.mi from the posterior's imputed values whose draws
 // the fit has (in memory, or written with --save-imputed).
@@ -35,6 +41,24 @@ func (s *system) readImputed(n *sysNode, post *sem.Posterior) {
 				return // the fit directory does not keep them
 			}
 			at[r] = j
+		}
+		n.mi = at
+	}
+	if rows := post.SummedRows()[n.name]; len(rows) > 0 {
+		names := post.SummedNames()
+		at := n.mi
+		if at == nil {
+			at = make([]int, s.layout.Rows)
+			for r := range at {
+				at[r] = -1
+			}
+		}
+		for _, rg := range rows {
+			j := s.param(names[rg[1]])
+			if j < 0 {
+				return // the fit directory does not keep them
+			}
+			at[rg[0]] = j
 		}
 		n.mi = at
 	}

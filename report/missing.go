@@ -17,8 +17,8 @@ import (
 func (d *Document) MissingValues(fits []*fit.Fit, mode string) error {
 	t := &table.Table{Columns: []string{"model", "equation", "rows", "with imputed values", "imputed nodes", "dropped", "dropped because missing"},
 		Align: []table.Align{table.Left, table.Left, table.Right, table.Right, table.Left, table.Right, table.Left}}
-	imputed := map[string]int{}
-	var nodes []string
+	imputed, summed := map[string]int{}, map[string]int{}
+	var nodes, snodes []string
 	for _, f := range fits {
 		for _, in := range f.Posterior.Equations() {
 			if in.Kind != "observed" {
@@ -41,19 +41,34 @@ func (d *Document) MissingValues(fits []*fit.Fit, mode string) error {
 			}
 			imputed[key] = len(mi.Rows)
 		}
+		for node, n := range f.Posterior.SummedOut() {
+			key := f.Manifest.Model.Name + ": " + node
+			if _, ok := summed[key]; !ok {
+				snodes = append(snodes, key)
+			}
+			summed[key] = n
+		}
 	}
+	sort.Strings(snodes)
 	d.P("### Missing values\n\n")
 	if mode == "" {
 		mode = "drop"
 	}
 	if mode == "model" {
-		d.P("Missing values are modelled (`--missing model`): a missing value of a continuous node that a row needs is a parameter, sampled from the node's own equation and its children's (a root with missing values gets a normal model of its own); a latent node's structural equation takes imputed values of its parents too; missing values of binary, ordered and count nodes are not imputed, and the rows that need them are dropped.")
+		d.P("Missing values are modelled (`--missing model`): a missing value of a continuous node that a row needs is a parameter, sampled from the node's own equation and its children's (a root with missing values gets a normal model of its own); a latent node's structural equation takes imputed values of its parents too; a missing value of a binary, ordered or count node is summed out over its levels (the rows that hold it enter as one mixture).")
 		if len(nodes) > 0 {
 			var parts []string
 			for _, k := range nodes {
 				parts = append(parts, fmt.Sprintf("%s %d", k, imputed[k]))
 			}
 			d.P(" Values imputed per node: %s.", strings.Join(parts, ", "))
+		}
+		if len(snodes) > 0 {
+			var parts []string
+			for _, k := range snodes {
+				parts = append(parts, fmt.Sprintf("%s %d", k, summed[k]))
+			}
+			d.P(" Values summed out per node: %s.", strings.Join(parts, ", "))
 		}
 		d.P("\n\n")
 	} else {

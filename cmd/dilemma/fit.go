@@ -92,10 +92,16 @@ value of the earlier period); its own missing parents are imputed in turn.
 An observed root with missing values gets a model of its own: normal with
 an intercept and sd (a.NODE, sigma.NODE) and unit random intercepts when
 its values vary within units (none for a column constant within units);
-such a root is not imputed in a unit where it has no value at all.
+in a unit where it has no value at all its values are imputed non-centred
+(mean + sd × v).
 A latent node's structural equation takes imputed values of its parents
-too. Missing values of binary, ordered and count nodes are not imputed: the
-rows that need them are dropped. Under drop each equation uses only the
+too. A missing value of a binary, ordered or count node is summed out: the
+rows that hold it (the node's own row and its children's, lags included)
+enter as one mixture over its levels, weighted by the node's own equation
+(counts over 0 … ⌈1.5·max⌉+10); a row that needs two missing discrete
+values is refused (set missing="drop" on one of them); per draw the fit
+draws a level of each such value from its probabilities given the draw,
+kept with --save-imputed (mi.NODE.UNIT.TIME) for queries. Under drop each equation uses only the
 rows where its node and all its parents are observed (unbiased only when
 values are missing completely at random). After
 sampling fit prints, per equation, the rows used, those with imputed

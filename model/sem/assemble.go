@@ -6,7 +6,7 @@ import (
 
 // assemble lays the equations' parameters out in one vector, the latent
 // values last, and builds the Posterior.
-func (c *compiler) assemble(eqs []*equation) *Posterior {
+func (c *compiler) assemble(eqs []*equation) (*Posterior, error) {
 	p := &Posterior{name: c.spec.Name, eqs: eqs, priorOnly: c.spec.PriorOnly, notes: c.notes}
 	off := 0
 	shift := func(v *int) {
@@ -37,7 +37,11 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		off += len(c.etaRows[li])
 	}
 	p.dim = off
-	c.miAssemble(p, eqs, etaOff) // imputed values after the latent values
+	c.miAssemble(p, eqs, etaOff)                               // imputed values after the latent values
+	c.ncAssemble(p, eqs)                                       // those in units without data: non-centred (nodata.go)
+	if err := c.sumAssemble(p, eqs, etaOff, off); err != nil { // summed-out values (sumout.go)
+		return nil, err
+	}
 	for _, e := range eqs {
 		for _, lt := range e.lat {
 			base := int32(etaOff[e.terms[lt.term].latent])
@@ -97,7 +101,8 @@ func (c *compiler) assemble(eqs []*equation) *Posterior {
 		p.xt = make([]float64, p.dim)
 	}
 	p.work = newScratch(eqs)
-	return p
+	p.sumW = p.newSumScratch()
+	return p, nil
 }
 
 // rowName names a row inside parameter names: "USA.2020-04", or the 1-based
@@ -158,6 +163,7 @@ func (c *compiler) info(e *equation) EquationInfo {
 		Values: e.values, AR: e.arOrder(), Slopes: e.slopeDescr(),
 	}
 	e.miInfo(&in)
+	e.sumInfo(&in)
 	if e.fam != nil {
 		in.Family = e.fam.Name()
 	} else {

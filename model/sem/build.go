@@ -51,6 +51,7 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 		rows = append(rows, extra...)
 		slices.Sort(rows)
 	}
+	e.sumRowsLay = c.sumRowsOf(&in) // summed-out discrete values (sumout.go)
 	useRE := in.unitRE
 	if useRE && len(c.lay.Units) == 0 {
 		useRE = false
@@ -97,6 +98,9 @@ func (c *compiler) build(in eqInput) (*equation, error) {
 	}
 	e.offsets(&in)
 	c.buildMissing(e, &in)
+	if err := c.buildSum(e, &in); err != nil {
+		return nil, err
+	}
 	// After buildMissing, whose row constants are relative to the raw
 	// group means; centring shifts only the offsets o_j, so they stay exact.
 	if !c.noCentre {
@@ -201,6 +205,9 @@ func (c *compiler) group(e *equation, rows []int32, useRE bool) []int32 {
 			gi[c.lay.Unit[r]] = 0
 		}
 		for _, r := range e.miRowsLay { // units with imputed-value rows only
+			gi[c.lay.Unit[r]] = 0
+		}
+		for _, r := range e.sumRowsLay { // or summed rows only
 			gi[c.lay.Unit[r]] = 0
 		}
 		for u := range gi {
@@ -414,6 +421,9 @@ func (c *compiler) periods(e *equation, in *eqInput) error {
 		present[c.lay.Time[r]] = 0
 	}
 	for _, r := range e.miRowsLay {
+		present[c.lay.Time[r]] = 0
+	}
+	for _, r := range e.sumRowsLay {
 		present[c.lay.Time[r]] = 0
 	}
 	for t := range present {

@@ -121,6 +121,10 @@ type equation struct {
 	miRowsLay []int32
 	miUses    []string
 	miDropped map[string]int
+	// sum holds the rows with a missing discrete value summed out
+	// (sumout.go), sumRowsLay their layout rows.
+	sum        *sumPart
+	sumRowsLay []int32
 
 	// vary holds the terms whose strength varies by unit (slopes.go);
 	// wxxJ and wxyJ their per-unit sufficient statistics (gaussian).
@@ -257,7 +261,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 			c.notes = append(c.notes, fmt.Sprintf("latent %s has 2 indicators and no parents: its loadings are identified only weakly (3 or more indicators identify them)", l.Node))
 		}
 	}
-	return c.assemble(eqs), nil
+	return c.assemble(eqs)
 }
 
 // checkLayout validates the row structure.

@@ -251,11 +251,14 @@
 // Constrain give the value. An exogenous root needs an equation of its own
 // to be imputed: package fit gives an observed root with missing values a
 // model without parents (intercept, scale and unit intercepts). Such an
-// equation (no parents, unit intercepts) imputes no value in a unit where
-// it has no observed value: there the values would rest on one free unit
-// intercept and a within-unit sd that is tiny for a column nearly
-// constant within units, a ridge the sampler crawls along; the rows that
-// need them are dropped (EquationInfo.Dropped says "PARENT (no data for the
+// equation (gaussian, no parents, unit intercepts) imputes values in a unit
+// where it has no observed value too, sampled non-centred there: y_t =
+// m_j + sigma·v_t with v_t the sampler's coordinate (nodata.go); in plain
+// coordinates the values would rest on one free unit mean and a
+// within-unit sd that is tiny for a column nearly constant within units, a
+// ridge the sampler crawls along. A binary, ordered or count root is not
+// summed out in a unit where it has no observed value; the rows that need
+// one are dropped (EquationInfo.Dropped says "PARENT (no data for the
 // unit)").
 //
 // Cost: complete rows stay where they were (a gaussian equation on its
@@ -264,8 +267,12 @@
 // family's LogLikY row by row. An equation of a non-imputable family (for
 // example ordered) takes its rows with an imputed parent into its ordinary
 // rows, the parent's column 0 there plus the imputed value. The gradient
-// does not allocate. Missing values of binary, ordered and count nodes are
-// not imputed (their rows are dropped); PriorOnly imputes nothing. A
+// does not allocate. A missing value of a binary, ordered or count node
+// (a discrete family other than binomial and beta_binomial) is not a parameter: it is summed out over its levels,
+// the rows that hold it (its own row and every child's) forming one
+// mixture, a sum group (sumout.go, which says what is refused and how
+// counts are truncated); Posterior.SummedOut counts them. PriorOnly
+// imputes and sums nothing. A
 // latent's structural equation takes imputed values of its observed
 // parents the same way (the latent then has a value, and its indicators a
 // row, wherever an indicator is observed and the parents can be imputed),
@@ -316,7 +323,10 @@
 //	tau_time.NODE              random-walk step sd
 //	lambda.LATENT.INDICATOR    loading
 //	eta.LATENT.UNIT.TIME       latent value (eta.LATENT.ROW in a cross-section)
-//	mi.NODE.UNIT.TIME          imputed value of a missing NODE (MissingModel)
+//	mi.NODE.UNIT.TIME          imputed value of a missing NODE (MissingModel);
+//	                           for a summed-out discrete value not a parameter
+//	                           but a level drawn per point (SummedNames,
+//	                           SummedLevels)
 //
 // ParamNames and Constrain give these user-facing values, one per
 // parameter; the sampler works on unconstrained coordinates: log scales,

@@ -27,9 +27,10 @@ const (
 	// (the imputation follows the graph back); otherwise the rows that
 	// need it are dropped, as under MissingDrop. It applies to the
 	// continuous families (Imputable: gaussian, student, lognormal, beta);
-	// an equation of another family keeps MissingDrop for its own values,
-	// though its rows still take imputed values of its parents, and so
-	// does a latent's structural equation.
+	// a missing value of a binary, ordered or count node is summed out over
+	// its levels instead (sumout.go); an equation of another family keeps
+	// MissingDrop for its own values, though its rows still take imputed
+	// values of its parents, and so does a latent's structural equation.
 	MissingModel
 )
 
@@ -175,10 +176,23 @@ type miPlan struct {
 	// the same for the latents' structural equations (see latentMissing)
 	latLink [][]int
 	latUses []map[string]bool
-	// unitObs is, for an imputable equation without parents and with unit
-	// intercepts, whether each unit has an observed value (see feasible);
-	// nil for the others
+	// unitObs is, for an imputable (not gaussian, see noData) or summable
+	// equation without parents and with unit intercepts, whether each unit
+	// has an observed value (see feasible); nil for the others
 	unitObs [][]bool
+	// noData is, for a gaussian equation without parents and with unit
+	// intercepts, whether each unit has an observed value: the units
+	// without one have their values imputed non-centred (nodata.go).
+	noData [][]bool
+	// Missing values of binary, ordered and count nodes summed out
+	// (sumout.go): dlink per equation and term is the summable parent's
+	// equation (or −1), dstate and dneed per summable equation and layout
+	// row whether the value can be / is summed out, sumRows per equation
+	// the layout rows evaluated in a sum group.
+	dlink   [][]int
+	dstate  [][]uint8
+	dneed   [][]bool
+	sumRows [][]int32
 }
 
 const (
@@ -223,18 +237,26 @@ func (c *compiler) planMissing() error {
 	pl.dropped = make([]map[string]int, len(eqs))
 	pl.uses = make([]map[string]bool, len(eqs))
 	pl.unitObs = make([][]bool, len(eqs))
+	pl.noData = make([][]bool, len(eqs))
+	pl.dstate = make([][]uint8, len(eqs))
+	pl.dneed = make([][]bool, len(eqs))
+	pl.dlink = make([][]int, len(eqs))
+	pl.sumRows = make([][]int32, len(eqs))
 	for i := range eqs {
+		sum := c.summable(i)
+		if sum {
+			pl.dstate[i] = make([]uint8, rows)
+			pl.dneed[i] = make([]bool, rows)
+		}
+		if c.imputable(i) || sum {
+			pl.unitObs[i] = c.unitObserved(i)
+			if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
+				pl.noData[i], pl.unitObs[i] = pl.unitObs[i], nil
+			}
+		}
 		if c.imputable(i) {
 			pl.state[i] = make([]uint8, rows)
 			pl.need[i] = make([]bool, rows)
-			if e := &eqs[i]; len(e.Terms) == 0 && e.UnitRE && len(c.lay.Units) > 0 && len(e.Y) == rows {
-				pl.unitObs[i] = make([]bool, len(c.lay.Units))
-				for r, y := range e.Y {
-					if !math.IsNaN(y) {
-						pl.unitObs[i][c.lay.Unit[r]] = true
-					}
-				}
-			}
 		}
 		pl.dropped[i], pl.uses[i] = map[string]int{}, map[string]bool{}
 	}
@@ -247,6 +269,9 @@ func (c *compiler) planMissing() error {
 			return err
 		}
 		if pl.link[i], err = c.links(e.Node, e.Column, e.Terms); err != nil {
+			return err
+		}
+		if pl.dlink[i], err = c.dlinks(e.Node, e.Column, e.Terms); err != nil {
 			return err
 		}
 	}
@@ -268,7 +293,7 @@ func (c *compiler) planMissing() error {
 						if t.Lag > 0 {
 							why += fmt.Sprintf(" (lag %d)", t.Lag)
 						}
-						if pe := pl.link[i][ti]; pe >= 0 && pl.unitObs[pe] != nil && !pl.unitObs[pe][c.lay.Unit[r]] {
+						if pe := c.parentEq(i, ti); pe >= 0 && pl.unitObs[pe] != nil && !pl.unitObs[pe][c.lay.Unit[r]] {
 							why += " (no data for the unit)"
 						}
 					}
@@ -280,7 +305,11 @@ func (c *compiler) planMissing() error {
 			case why != "":
 				pl.dropped[i][why]++
 			case !complete:
-				pl.extra[i] = append(pl.extra[i], int32(r))
+				if c.discreteIn(i, r) { // a missing discrete parent: summed out (sumout.go)
+					pl.sumRows[i] = append(pl.sumRows[i], int32(r))
+				} else {
+					pl.extra[i] = append(pl.extra[i], int32(r))
+				}
 				c.needParents(i, r)
 			}
 		}
@@ -302,7 +331,11 @@ func (c *compiler) planMissing() error {
 				}
 				pl.id[i][r] = int32(pl.n)
 				pl.n++
-				pl.extra[i] = append(pl.extra[i], int32(r))
+				if c.discreteIn(i, r) {
+					pl.sumRows[i] = append(pl.sumRows[i], int32(r))
+				} else {
+					pl.extra[i] = append(pl.extra[i], int32(r))
+				}
 			}
 		}
 		if pl.n > first {
@@ -311,6 +344,7 @@ func (c *compiler) planMissing() error {
 		}
 		slices.Sort(pl.extra[i])
 	}
+	c.ownSumRows()
 	return nil
 }
 
@@ -454,6 +488,11 @@ func (c *compiler) termValue(i, ti, r int) (ok, miss bool) {
 		return lr >= 0 && c.rowToEta[li] != nil && c.rowToEta[li][lr] >= 0, false
 	}
 	pe := c.mi.link[i][ti]
+	if pe < 0 && lr >= 0 {
+		if de := c.mi.dlink[i][ti]; de >= 0 {
+			return c.dfeasible(de, lr), true // summed out (sumout.go)
+		}
+	}
 	if pe < 0 || lr < 0 {
 		return false, false
 	}
@@ -474,10 +513,11 @@ func (c *compiler) feasible(pe, r int) bool {
 	e := &c.spec.Equations[pe]
 	ok := e.Offset == nil || !math.IsNaN(e.Offset[r])
 	// A node without parents and with unit intercepts is not imputed in a
-	// unit where it has no observed value: its values there would be
-	// known only through the children, all tied to one free unit
-	// intercept by a within-unit sd that, for a column nearly constant
-	// within units, is tiny: a ridge the sampler crawls along.
+	// unit where it has no observed value unless its values there can be
+	// sampled non-centred (gaussian, nodata.go): they would be known only
+	// through the children, all tied to one free unit intercept by a
+	// within-unit sd that, for a column nearly constant within units, is
+	// tiny: a ridge the sampler crawls along.
 	if u := c.mi.unitObs[pe]; u != nil && !u[c.lay.Unit[r]] {
 		ok = false
 	}
@@ -505,6 +545,14 @@ func (c *compiler) needParents(i, r int) {
 		pe := c.mi.link[i][ti]
 		lr, _ := c.lagRow(r, t[ti].Lag)
 		c.mi.uses[i][t[ti].Parent] = true
+		if pe < 0 { // a discrete value, summed out (sumout.go)
+			de := c.mi.dlink[i][ti]
+			if !c.mi.dneed[de][lr] {
+				c.mi.dneed[de][lr] = true
+				c.needParents(de, lr)
+			}
+			continue
+		}
 		if !c.mi.need[pe][lr] {
 			c.mi.need[pe][lr] = true
 			c.needParents(pe, lr)
@@ -786,6 +834,7 @@ func (e *equation) miLik(x, g []float64, w *scratch, priorOnly bool) float64 {
 // miForward writes the imputed values at x into xe (their sampler
 // coordinates mapped to the nodes' supports).
 func (p *Posterior) miForward(x, xe []float64) {
+	p.ncForward(x, xe) // values in units without data (nodata.go)
 	for k, mp := range p.miMaps {
 		if mp == miIdentity {
 			continue
@@ -820,7 +869,7 @@ func (p *Posterior) miChain(x, xe, g []float64) float64 {
 			}
 		}
 	}
-	return lj
+	return lj + p.ncChain(x, g) // values in units without data (nodata.go)
 }
 
 // miAssemble places the imputed values after the latent values, names them
@@ -909,7 +958,11 @@ func (in EquationInfo) MissingSummary() string {
 	}
 	s := fmt.Sprintf("%s: %d rows, %d complete", in.Node, in.Rows, in.Rows-in.RowsImputed)
 	if in.RowsImputed > 0 {
-		s += fmt.Sprintf(", %d with imputed values (of %s)", in.RowsImputed, strings.Join(in.ImputedFrom, ", "))
+		of := strings.Join(in.ImputedFrom, ", ")
+		if len(in.Summed) > 0 {
+			of += "; " + strings.Join(in.Summed, ", ") + " summed out"
+		}
+		s += fmt.Sprintf(", %d with imputed values (of %s)", in.RowsImputed, of)
 	}
 	if len(in.Dropped) > 0 {
 		var keys []string

@@ -26,7 +26,7 @@ func (e *equation) centrePeriods() {
 	// Not with varying slopes, which read the within-group columns xw as
 	// the raw x minus the unit mean (slopes.go), nor with imputed rows,
 	// whose constants are x minus the unit mean (missing.go).
-	if e.time != TimeFixed || e.p == 0 || e.xw == nil || e.T < 2 || len(e.vary) > 0 || e.mi != nil {
+	if e.time != TimeFixed || e.p == 0 || e.xw == nil || e.T < 2 || len(e.vary) > 0 || e.mi != nil || e.sum != nil {
 		return
 	}
 	n, p, T := e.n, e.p, e.T

@@ -39,8 +39,18 @@ type Posterior struct {
 	missing     []MissingInfo
 	miMaps      []miMap
 	miTransform bool
+	// nc are the imputed values in units without data, sampled
+	// non-centred (nodata.go).
+	nc []ncValue
 	// slopes locates the edges whose strength varies by unit.
 	slopes []SlopeInfo
+	// sums are the missing discrete values summed out (sumout.go), with
+	// the sizes of their scratch space sumW; sumEqs the equations with
+	// summed rows.
+	sums                          []sumGroup
+	sumMaxK, sumMaxMem, sumMaxFam int
+	sumEqs                        []int
+	sumW                          *sumScratch
 }
 
 // EquationInfo describes one compiled equation, for fit reports.
@@ -83,6 +93,9 @@ type EquationInfo struct {
 	RowsImputed int
 	ImputedFrom []string
 	Dropped     map[string]int
+	// Summed lists the nodes of ImputedFrom whose values are summed out
+	// (binary, ordered, counts; see sumout.go), not parameters.
+	Summed []string
 	// Slopes describes the edges into the node whose strength varies by
 	// unit, and how their deviations are parameterized ("" for none).
 	Slopes string
@@ -159,6 +172,7 @@ type scratch struct {
 	cond    *condScratch
 	sl      slopeScratch // varying slopes (slopes.go)
 	lc      latScratch   // latent parents' centring (latcentre.go)
+	ready   bool         // prepare has run at this point (sumPrepare)
 }
 
 func newScratch(eqs []*equation) []scratch {
@@ -238,6 +252,7 @@ func (p *Posterior) PriorOnly() bool { return p.priorOnly }
 func (p *Posterior) Clone() *Posterior {
 	q := *p
 	q.work = newScratch(p.eqs)
+	q.sumW = p.newSumScratch()
 	q.sign = make([]float64, len(p.sign))
 	if p.xt != nil {
 		q.xt = make([]float64, len(p.xt))
@@ -255,6 +270,10 @@ func (p *Posterior) LogDensityGrad(x, grad []float64) float64 {
 	p.orient(x, p.sign)
 	xe := p.working(x)
 	lp := 0.0
+	if len(p.sums) > 0 && !p.priorOnly { // summed-out discrete values (sumout.go)
+		p.sumPrepare(xe)
+		lp += p.sumLik(xe, grad)
+	}
 	for _, i := range p.order {
 		e := p.eqs[i]
 		lp += e.eval(xe, grad, &p.work[i], p.sign, p.priorOnly, e.cond != nil)
@@ -473,9 +492,10 @@ func (e *equation) prepare(x []float64, w *scratch) {
 // response is observed), random-effect distributions and priors. muReady
 // says that prepare and fillMu have run at x already (conditional latents).
 func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, muReady bool) float64 {
-	if !muReady {
+	if !muReady && !w.ready {
 		e.prepare(x, w)
 	}
+	w.ready = false
 	b, gb := w.b, w.gb
 	a, da := 0.0, 0.0
 	if e.aOff >= 0 {
