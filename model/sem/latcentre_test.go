@@ -272,3 +272,18 @@ func benchLatCentre(b *testing.B, opt compileOptions) {
 
 func BenchmarkLatentCentred(b *testing.B)   { benchLatCentre(b, compileOptions{}) }
 func BenchmarkLatentUncentred(b *testing.B) { benchLatCentre(b, compileOptions{noLatCentre: true}) }
+
+// At strengths of exactly 0 (the latent's mean then moves nothing) the
+// gradient still carries the terms through the latent's means.
+func TestLatentCentreGradientAtZeroStrength(t *testing.T) {
+	rng := rand.New(rand.NewPCG(65, 1))
+	p, err := Compile(latShockSpec(rng, 6, 7, RECentred, true, LatentConditional))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randomPoint(rng, p.Dim(), 0.5)
+	for _, name := range []string{"b.L.y", "b.L.lag1.y", "b.L.o"} {
+		x[index(t, p, name)] = 0
+	}
+	checkGradient(t, p, x, 1e-5)
+}

@@ -530,13 +530,12 @@ func (e *equation) eval(x, g []float64, w *scratch, sign []float64, priorOnly, m
 		lp += e.miLik(x, g, w, priorOnly)
 	}
 	if e.famN > 0 {
-		lvl, g0 := 0.0, g[e.famOff]
-		if e.lc != nil && e.aOff < 0 { // ordered: the prior is on c = c' + b·ē (latcentre.go)
-			lvl = e.latLevel(w)
-			w.theta[0] += lvl
+		cut, g0 := e.lc != nil && e.aOff < 0, g[e.famOff]
+		if cut { // ordered: the prior is on c = c' + b·ē (latcentre.go)
+			w.theta[0] += e.latLevel(w)
 		}
 		lp += e.fam.LogPrior(w.theta, g[e.famOff:e.famOff+e.famN])
-		if lvl != 0 {
+		if cut {
 			w.lc.P += g[e.famOff] - g0
 		}
 		if e.cutShift {
