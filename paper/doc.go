@@ -16,9 +16,11 @@
 //
 // Unless Options.SkipStructure, the report then compares panel structures
 // of the non-traditional model (structure.go): the main fit (random unit
-// intercepts), a refit with within-unit effects (fit.Settings.UnitEffects
-// "within": every parent's unit mean as a covariate) and one with fixed
-// period effects (Settings.Time "fixed"), at the same chain settings, by
+// intercepts; 'dilemma paper' adds fixed period effects by default,
+// DefaultTimeEffects), a refit with within-unit effects
+// (fit.Settings.UnitEffects "within": every parent's unit mean as a
+// covariate) and one with the main fit's period effects switched (fixed
+// when it has none, none when it has them), at the same chain settings, by
 // PSIS-LOO on the outcome's column. Its "Panel structure" section gives
 // the elpd differences, each remedy's effect under each structure, and a
 // verdict computed from the numbers: a structure other than the main one

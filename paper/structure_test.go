@@ -277,3 +277,35 @@ func TestStaticRemedies(t *testing.T) {
 		t.Errorf("static note without a within fit: %q", n)
 	}
 }
+
+// TestStructureSettingsSwitchTimeEffects checks the variants the section
+// refits: without period effects in the main fit it adds within-unit
+// effects and fixed time effects; with them (the paper's default) it adds
+// within-unit effects at the same period effects and a fit without period
+// effects, and the advice for that one names --time-effects none.
+func TestStructureSettingsSwitchTimeEffects(t *testing.T) {
+	s := fit.DefaultSettings()
+	s.Time = "none"
+	names, sets := structureSettings(s)
+	if want := []string{StructureBase, StructureWithin, StructureTime}; !slices.Equal(names, want) {
+		t.Fatalf("without time effects: %v, want %v", names, want)
+	}
+	if sets[1].UnitEffects != "within" || sets[1].Time != "none" || sets[2].Time != "fixed" || sets[2].UnitEffects != s.UnitEffects {
+		t.Errorf("without time effects: settings %+v", sets)
+	}
+	s.Time = DefaultTimeEffects
+	names, sets = structureSettings(s)
+	if want := []string{StructureTime, StructureWithin, StructureNoTime}; !slices.Equal(names, want) {
+		t.Fatalf("with fixed time effects: %v, want %v", names, want)
+	}
+	if !reflect.DeepEqual(sets[0], s) || sets[1].UnitEffects != "within" || sets[1].Time != "fixed" || sets[2].Time != "none" {
+		t.Errorf("with fixed time effects: settings %+v", sets)
+	}
+	sc := &StructureComparison{Variants: []StructureVariant{{Name: names[0]}, {Name: names[1]}, {Name: names[2]}}}
+	if a := structureAdvice(StructureNoTime, sc, "fig2-remedies"); !strings.Contains(a, "dilemma fit fig2-remedies --time-effects none") {
+		t.Errorf("advice for no time effects: %q", a)
+	}
+	if a := structureAdvice(StructureTime, sc, "fig2-remedies"); !strings.Contains(a, "keep fixed time effects") {
+		t.Errorf("advice when the main fit's fixed time effects are kept: %q", a)
+	}
+}

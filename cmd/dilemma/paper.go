@@ -35,12 +35,17 @@ by PSIS-LOO. Then it answers three questions:
      probability that it reduces it, over a 6-month horizon, and
      counterfactuals for named countries.
 
-Panel structure: after the main fits it refits the non-traditional model
-with within-unit effects (--unit-effects within: each strength estimated
-within countries) and, separately, with fixed time effects (--time-effects
-fixed), at the same chain settings, compares the three by PSIS-LOO on the
-outcome's column, and reports which structure the data support and how
-each remedy's effect moves between them. A refit that fails is reported in
+Panel structure: every fit has random country intercepts and fixed period
+effects (one per month and equation) unless --unit-effects and
+--time-effects say otherwise: on the embedded panel fixed period effects
+predict the outcome better by PSIS-LOO (elpd +144, se 15, at 4 × (1000 +
+1000)) and the fit without them does not mix. After the main fits the
+paper refits the non-traditional model with within-unit effects
+(--unit-effects within: each strength estimated within countries) and,
+separately, with its period effects switched (none when it has them,
+fixed when it has none), at the same chain settings, compares the three
+by PSIS-LOO on the outcome's column, and reports which structure the data
+support and how each remedy's effect moves between them. A refit that fails is reported in
 that section; the rest of the paper stands. --no-structure skips it (two
 fewer fits, for quick runs).
 
@@ -93,6 +98,9 @@ func runPaper(e *env, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	reportSamplerFlags(fs, &o.Settings)
+	o.Settings.Time = paper.DefaultTimeEffects
+	fs.StringVar(&o.Settings.Time, "time-effects", o.Settings.Time, "period effects of every equation: fixed (the paper's default, chosen by PSIS-LOO), none or random-walk")
+	fs.StringVar(&o.Settings.UnitEffects, "unit-effects", o.Settings.UnitEffects, "unit effects of every equation: random (default), within or none")
 	fs.StringVar(&o.Traditional, "traditional", "fig1", "the traditional model (built-in name or model file)")
 	fs.StringVar(&o.NonTraditional, "nontraditional", "fig2-remedies", "the non-traditional model with remedies")
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")
