@@ -99,7 +99,7 @@ too. A missing value of a binary, ordered or count node is summed out: the
 rows that hold it (the node's own row and its children's, lags included)
 enter as one mixture over its levels, weighted by the node's own equation
 (counts over 0 … ⌈1.5·max⌉+10); a row that needs two missing discrete
-values is refused (set missing="drop" on one of them); per draw the fit
+values is left out, and counted among the dropped rows; per draw the fit
 draws a level of each such value from its probabilities given the draw,
 kept with --save-imputed (mi.NODE.UNIT.TIME) for queries. Under drop each equation uses only the
 rows where its node and all its parents are observed (unbiased only when

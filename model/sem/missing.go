@@ -301,6 +301,9 @@ func (c *compiler) planMissing() error {
 				}
 				complete = complete && !miss
 			}
+			if why == "" && !complete {
+				why = c.jointDiscrete(i, r) // "" when at most one is summed out
+			}
 			switch {
 			case why != "":
 				pl.dropped[i][why]++

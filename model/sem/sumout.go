@@ -27,9 +27,9 @@ import (
 // row. A row may hold only one missing discrete value (it may hold it in
 // several terms, as a lag and a contemporaneous parent cannot both be v),
 // and D's own row none besides v: a row with two is a joint sum over
-// several values, which Compile refuses with an Error naming the node,
-// unit and period (missing="drop" on one of the nodes leaves those rows
-// out). Equations with AR residuals or varying slopes cannot take summed
+// several values, which is not supported: the row is left out and
+// counted in its equation's Dropped ("A and B both (not summed jointly)",
+// jointDiscrete; jointError remains as a guard). Equations with AR residuals or varying slopes cannot take summed
 // rows (also an Error).
 //
 // Count families have no upper bound: their sum runs over the truncated
@@ -332,6 +332,32 @@ func (c *compiler) buildSum(e *equation, in *eqInput) error {
 	}
 	e.sum = s
 	return nil
+}
+
+// jointDiscrete returns why row r of spec equation i is dropped when it
+// holds two or more different missing discrete values (summing over their
+// joint is not supported: the row is left out, and the fit's line says so),
+// or "" when it holds at most one.
+func (c *compiler) jointDiscrete(i, r int) string {
+	key, first := -1, ""
+	for ti, t := range c.spec.Equations[i].Terms {
+		if t.X == nil || !math.IsNaN(t.X[r]) || c.mi.link[i][ti] >= 0 || c.mi.dlink[i][ti] < 0 {
+			continue
+		}
+		lr, _ := c.lagRow(r, t.Lag)
+		k := c.mi.dlink[i][ti]*c.lay.Rows + lr
+		name := t.Parent
+		if t.Lag > 0 {
+			name += fmt.Sprintf(" (lag %d)", t.Lag)
+		}
+		switch {
+		case key < 0:
+			key, first = k, name
+		case k != key:
+			return first + " and " + name + " both (not summed jointly)"
+		}
+	}
+	return ""
 }
 
 // jointError refuses a row of node at layout row r that holds two missing

@@ -185,13 +185,15 @@ func densityAt(t *testing.T, q, p *Posterior, x []float64) float64 {
 	return q.LogDensityGrad(x, g)
 }
 
-// A row that needs two missing discrete values is refused, naming the
-// node, the values and the period.
-func TestSumOutJointRefused(t *testing.T) {
+// A row that needs two different missing discrete values is left out
+// (summing over their joint is not supported), with the reason in the
+// equation's dropped counts; the rows that need only one of them are
+// summed out.
+func TestSumOutJointDropped(t *testing.T) {
 	l := panelLayout(2, 5)
 	nan := math.NaN()
 	x := []float64{0.1, -0.4, 0.8, 0.3, 1.2, -0.7, 0.2, 0.5, -1, 0.4}
-	A := []float64{0, 1, nan, 1, 0, 1, 0, 1, 1, 0}
+	A := []float64{0, 1, nan, 1, 0, 1, 0, nan, 1, 0}
 	B := []float64{1, 0, nan, 0, 1, 1, 0, 0, 1, 1}
 	y := normals(rand.New(rand.NewPCG(1, 1)), 10)
 	spec := &Spec{Layout: l, Equations: []Equation{
@@ -199,13 +201,21 @@ func TestSumOutJointRefused(t *testing.T) {
 		{Node: "B", Family: Bernoulli{}, Y: B, Missing: MissingModel, Terms: []Term{{Parent: "x", X: x}}},
 		{Node: "y", Y: y, Terms: []Term{{Parent: "A", X: A}, {Parent: "B", X: B}}},
 	}}
-	_, err := Compile(spec)
-	if err == nil || !strings.Contains(err.Error(), "node y") || !strings.Contains(err.Error(), "U001 P03") || !strings.Contains(err.Error(), "missing=\"drop\"") {
-		t.Fatalf("error %v, want one naming y, A and B at U001 P03 and suggesting missing=\"drop\"", err)
-	}
-	spec.Equations[1].Missing = MissingDrop
 	p, err := Compile(spec)
 	if err != nil {
+		t.Fatal(err)
+	}
+	in := p.Equations()[2]
+	if in.Dropped["A and B both (not summed jointly)"] != 1 || in.Rows != 9 {
+		t.Errorf("y: %+v, want row 3 dropped with both named and 9 rows", in)
+	}
+	x0 := make([]float64, p.Dim())
+	for i := range x0 {
+		x0[i] = 0.1 * float64(i%5)
+	}
+	checkGradient(t, p, x0, 1e-5)
+	spec.Equations[1].Missing = MissingDrop
+	if p, err = Compile(spec); err != nil {
 		t.Fatal(err)
 	}
 	if in := p.Equations()[2]; in.Dropped["B"] != 1 {
