@@ -354,12 +354,21 @@ func (c *compiler) planMissing() error {
 // links returns, per term of node's equation, the spec equation whose
 // imputed values stand in for the term's missing values (−1: none).
 func (c *compiler) links(node, column string, terms []Term) ([]int, error) {
+	return c.linkTerms(node, column, terms, c.mi.state, "imputed")
+}
+
+// linkTerms returns, per term of node's equation, the equation whose
+// values stand in for the term's missing ones: a parent with a state (the
+// imputable equations' state, or the summable ones' dstate) whose column
+// the term reads (−1: none). A parent read through another column gets a
+// note that its values there are not what (imputed, summed out).
+func (c *compiler) linkTerms(node, column string, terms []Term, state [][]uint8, what string) ([]int, error) {
 	pl := c.mi
 	link := make([]int, len(terms))
 	for ti, t := range terms {
 		link[ti] = -1
 		pe, ok := pl.eqOf[t.Parent]
-		if !ok || t.X == nil || t.UnitMean || pl.state[pe] == nil {
+		if !ok || t.X == nil || t.UnitMean || state[pe] == nil {
 			continue
 		}
 		linked, err := c.sameValues(t, c.spec.Equations[pe].Y)
@@ -369,7 +378,7 @@ func (c *compiler) links(node, column string, terms []Term) ([]int, error) {
 		if linked {
 			link[ti] = pe
 		} else {
-			c.notes = append(c.notes, fmt.Sprintf("node %s: the values of its parent %s (lag %d) are not %s's own column, so its missing values there are not imputed", node, t.Parent, t.Lag, t.Parent))
+			c.notes = append(c.notes, fmt.Sprintf("node %s: the values of its parent %s (lag %d) are not %s's own column, so its missing values there are not %s", node, t.Parent, t.Lag, t.Parent, what))
 		}
 	}
 	return link, nil

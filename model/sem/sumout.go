@@ -111,25 +111,7 @@ func (c *compiler) unitObserved(i int) []bool {
 // dlinks returns, per term of node's equation, the equation of a summable
 // parent whose missing values the term's are (−1: none).
 func (c *compiler) dlinks(node, column string, terms []Term) ([]int, error) {
-	pl := c.mi
-	link := make([]int, len(terms))
-	for ti, t := range terms {
-		link[ti] = -1
-		pe, ok := pl.eqOf[t.Parent]
-		if !ok || t.X == nil || t.UnitMean || pl.dstate[pe] == nil {
-			continue
-		}
-		linked, err := c.sameValues(t, c.spec.Equations[pe].Y)
-		if err != nil {
-			return nil, &Error{Node: node, Column: column, Msg: err.Error()}
-		}
-		if linked {
-			link[ti] = pe
-		} else {
-			c.notes = append(c.notes, fmt.Sprintf("node %s: the values of its parent %s (lag %d) are not %s's own column, so its missing values there are not summed out", node, t.Parent, t.Lag, t.Parent))
-		}
-	}
-	return link, nil
+	return c.linkTerms(node, column, terms, c.mi.dstate, "summed out")
 }
 
 // parentEq is the equation whose values stand in for term ti's missing
