@@ -56,6 +56,43 @@ func tinySweep(t *testing.T, body string) string {
 	return path
 }
 
+// writeSweepDir writes model as my.dag, panel as panel.csv and body as
+// sweep.toml into a new directory and returns the sweep file's path.
+func writeSweepDir(t *testing.T, model, panel, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sweep.toml")
+	for name, text := range map[string]string{"my.dag": model, "panel.csv": panel, "sweep.toml": body} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+// sbcSimulator builds the SBC sweep file at path and returns its plan and
+// the simulator of its first task's model.
+func sbcSimulator(t *testing.T, path string) (*Plan, *simulator) {
+	t.Helper()
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := p.Manifests[0].Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := newSimulator(pl.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, sim
+}
+
 // planTo builds the sweep file and writes its plan into a new directory.
 func planTo(t *testing.T, path string) (*Plan, string) {
 	t.Helper()

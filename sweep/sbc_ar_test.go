@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,10 +21,6 @@ settings {
 
 func arModSweep(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "my.dag"), []byte(arModModel), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(3, 17))
 	var b strings.Builder
 	b.WriteString("iso3,month,x,z,y\n")
@@ -41,10 +35,6 @@ func arModSweep(t *testing.T) string {
 			fmt.Fprintf(&b, "U%03d,2020-%02d,%.5f,%.5f,%s\n", u, p, x, z, y)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "panel.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "sweep.toml")
 	body := `kind = "sbc"
 model = "my.dag"
 data = "panel.csv"
@@ -56,10 +46,7 @@ samples = 150
 replications = 20
 thin = 3
 `
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeSweepDir(t, arModModel, b.String(), body)
 }
 
 // The simulator draws rho and the residual chain as package sem defines
@@ -67,22 +54,7 @@ thin = 3
 // residuals is rho; and the interaction column is the product of the
 // simulated factors.
 func TestSBCSimulatesARAndModeration(t *testing.T) {
-	f, err := ReadFile(arModSweep(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Build(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := p.Manifests[0].Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := newSimulator(pl.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, sim := sbcSimulator(t, arModSweep(t))
 	want := []string{"b.x.y", "b.z.y", "c.x.z.y", "ar.y"}
 	for _, w := range want {
 		if !strings.Contains(strings.Join(p.Tasks[0].SBC.Parameters, ","), w) {
@@ -95,7 +67,7 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 		t.Fatal(err)
 	}
 	var y, z, prod []float64
-	for _, eq := range pl.Spec.Equations {
+	for _, eq := range sim.spec.Equations {
 		switch eq.Node {
 		case "y":
 			y = eq.Y
@@ -109,7 +81,7 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 		}
 	}
 	var x []float64
-	for _, eq := range pl.Spec.Equations {
+	for _, eq := range sim.spec.Equations {
 		for _, tm := range eq.Terms {
 			if tm.Parent == "x" && tm.Moderator == "" {
 				x = tm.X
@@ -128,7 +100,7 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 	// standard normal and two of a unit k periods apart (across gaps)
 	// have covariance rho^k; averaged over 300 draws of rho and the rows,
 	// the deviations from those moments vanish.
-	lay := pl.Spec.Layout
+	lay := sim.spec.Layout
 	used := make([]bool, lay.Rows)
 	for r := range used {
 		used[r] = r%5 != 2 // gaps of two periods
@@ -167,23 +139,8 @@ func TestSBCSimulatesARAndModeration(t *testing.T) {
 // by one √(nu/chi²_nu), so the stationary variance is
 // sigma²/(1−rho²)·nu/(nu−2) and the lag-k covariance rho^k times it.
 func TestSBCSimulatesStudentAR(t *testing.T) {
-	f, err := ReadFile(arModSweep(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Build(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := p.Manifests[0].Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := newSimulator(pl.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lay := pl.Spec.Layout
+	_, sim := sbcSimulator(t, arModSweep(t))
+	lay := sim.spec.Layout
 	used := make([]bool, lay.Rows)
 	for r := range used {
 		used[r] = true

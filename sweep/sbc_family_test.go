@@ -34,10 +34,6 @@ settings {
 // panel's y is a count (negbinomial) or a 0…3 category (ordered).
 func familySweep(t *testing.T, model, body string) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "my.dag"), []byte(model), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(7, 11))
 	var b strings.Builder
 	b.WriteString("iso3,month,x,y\n")
@@ -51,14 +47,7 @@ func familySweep(t *testing.T, model, body string) string {
 			fmt.Fprintf(&b, "U%03d,2020-%02d,%.5f,%g\n", u, p, x, y)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "panel.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "sweep.toml")
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeSweepDir(t, model, b.String(), body)
 }
 
 // checkCalibrated runs the sweep's replications and checks every

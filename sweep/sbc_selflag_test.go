@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,10 +18,6 @@ settings {
 
 func selfLagSweep(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "my.dag"), []byte(selfLagModel), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(9, 9))
 	var b strings.Builder
 	b.WriteString("iso3,month,x,y\n")
@@ -36,10 +30,6 @@ func selfLagSweep(t *testing.T) string {
 			fmt.Fprintf(&b, "U%03d,2020-%02d,%.5f,%s\n", u, p, r.NormFloat64(), y)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "panel.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "sweep.toml")
 	body := `kind = "sbc"
 model = "my.dag"
 data = "panel.csv"
@@ -51,10 +41,7 @@ samples = 150
 replications = 20
 thin = 3
 `
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeSweepDir(t, selfLagModel, b.String(), body)
 }
 
 // A self-lag is simulated period by period: the term's column is the
@@ -64,22 +51,7 @@ thin = 3
 // each used row's value is its linear predictor, with the simulated lag,
 // plus a unit effect and noise of the drawn sds.
 func TestSBCSimulatesSelfLag(t *testing.T) {
-	f, err := ReadFile(selfLagSweep(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Build(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := p.Manifests[0].Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := newSimulator(pl.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sim := sbcSimulator(t, selfLagSweep(t))
 	rng := rand.New(rand.NewPCG(2, 7))
 	var ss, n float64
 	var sigma float64
@@ -88,7 +60,7 @@ func TestSBCSimulatesSelfLag(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq := pl.Spec.Equations[0]
+		eq := sim.spec.Equations[0]
 		if eq.Node != "y" {
 			t.Fatalf("first equation %s", eq.Node)
 		}
