@@ -184,6 +184,8 @@ func reportSamplerFlags(fs *flag.FlagSet, s *fit.Settings) {
 	fs.Uint64Var(&s.Seed, "seed", s.Seed, "random seed")
 	fs.StringVar(&s.LatentValues, "latent-values", s.LatentValues, "sampler coordinates of latent values: conditional or direct")
 	fs.StringVar(&s.Missing, "missing", s.Missing, "missing values where a node does not say (missing=): model (imputed inside the model) or drop (rows left out)")
+	fs.StringVar(&s.Time, "time-effects", s.Time, "period effects where a node does not say (time_effects=): none, fixed or random-walk")
+	fs.StringVar(&s.UnitEffects, "unit-effects", s.UnitEffects, "unit effects where a node does not say (unit_effects=): random, within or none")
 }
 
 func setFlags(fs *flag.FlagSet) map[string]bool {

@@ -97,10 +97,8 @@ func runPaper(e *env, args []string) error {
 	fs.StringVar(&o.DataPath, "data", "", "panel CSV (default: the embedded COVID-19 panel)")
 	var df dataFlags
 	df.register(fs)
+	o.Settings.Time = paper.DefaultTimeEffects // chosen by PSIS-LOO: see -h
 	reportSamplerFlags(fs, &o.Settings)
-	o.Settings.Time = paper.DefaultTimeEffects
-	fs.StringVar(&o.Settings.Time, "time-effects", o.Settings.Time, "period effects of every equation: fixed (the paper's default, chosen by PSIS-LOO), none or random-walk")
-	fs.StringVar(&o.Settings.UnitEffects, "unit-effects", o.Settings.UnitEffects, "unit effects of every equation: random (default), within or none")
 	fs.StringVar(&o.Traditional, "traditional", "fig1", "the traditional model (built-in name or model file)")
 	fs.StringVar(&o.NonTraditional, "nontraditional", "fig2-remedies", "the non-traditional model with remedies")
 	fs.StringVar(&o.Exposure, "exposure", "unequal_exposure", "exposure of the mediation question")

@@ -106,7 +106,7 @@ func runReport(e *env, args []string) error {
 		return usagef("--out DIR is required")
 	}
 	set := setFlags(fs)
-	if o.FitDir != "" && !set["chains"] && !set["warmup"] && !set["samples"] && !set["seed"] && !set["latent-values"] && !set["missing"] {
+	if o.FitDir != "" && !set["chains"] && !set["warmup"] && !set["samples"] && !set["seed"] && !set["latent-values"] && !set["missing"] && !set["time-effects"] && !set["unit-effects"] {
 		o.Settings = fit.Settings{} // the rivals are fitted as the reused fit was
 	} else if err := checkSettings(o.Settings, 10); err != nil {
 		return err
