@@ -741,21 +741,30 @@ func (e *equation) miResolve(miOff int, etaOff []int) {
 	if m == nil {
 		return
 	}
+	e.resolveRows(m.n, m.yKnd, m.yIdx, m.kind, m.idx, miOff, etaOff)
+	m.kind, m.yKnd = nil, nil
+}
+
+// resolveRows turns the compile-time indices of n rows (a response index
+// per row, a term index per row and term, each of the given kinds) into
+// indices into x: imputed values from miOff, latent values from their
+// latent's offset. Rows with imputed values (miPart) and summed rows
+// (sumPart) share it.
+func (e *equation) resolveRows(n int, ykind []uint8, yIdx []int32, kind []uint8, idx []int32, miOff int, etaOff []int) {
 	nt := len(e.terms)
-	for i := 0; i < m.n; i++ {
-		if m.yKnd[i] == kindImpute {
-			m.yIdx[i] += int32(miOff)
+	for i := 0; i < n; i++ {
+		if ykind[i] == kindImpute {
+			yIdx[i] += int32(miOff)
 		}
 		for t := 0; t < nt; t++ {
-			switch m.kind[i*nt+t] {
+			switch kind[i*nt+t] {
 			case kindImpute:
-				m.idx[i*nt+t] += int32(miOff)
+				idx[i*nt+t] += int32(miOff)
 			case kindEta:
-				m.idx[i*nt+t] += int32(etaOff[e.terms[t].latent])
+				idx[i*nt+t] += int32(etaOff[e.terms[t].latent])
 			}
 		}
 	}
-	m.kind, m.yKnd = nil, nil
 }
 
 // miFill adds the imputed parent values of rows that joined the ordinary

@@ -358,20 +358,7 @@ func (e *equation) sumResolve(miOff int, etaOff []int) {
 	if s == nil {
 		return
 	}
-	nt := len(e.terms)
-	for i := 0; i < s.n; i++ {
-		if s.ykind[i] == kindImpute {
-			s.yIdx[i] += int32(miOff)
-		}
-		for t := 0; t < nt; t++ {
-			switch s.kind[i*nt+t] {
-			case kindImpute:
-				s.idx[i*nt+t] += int32(miOff)
-			case kindEta:
-				s.idx[i*nt+t] += int32(etaOff[e.terms[t].latent])
-			}
-		}
-	}
+	e.resolveRows(s.n, s.ykind, s.yIdx, s.kind, s.idx, miOff, etaOff)
 	s.kind, s.ykind = nil, nil
 }
 
