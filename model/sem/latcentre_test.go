@@ -64,17 +64,53 @@ func latShockSpec(rng *rand.Rand, J, T int, re REParam, unitRE bool, values Late
 	}
 }
 
+// withLatShockMissing adds missing values to a latShockSpec panel that the
+// latent's children take from outside their row loop: "imputed" punches
+// y's observed parent w and models it (y's rows with a missing w go to the
+// imputed-value row loop), "summed" adds a binary parent D of y and o,
+// missing in a fifth of the rows and summed out (their rows join sum
+// groups). "" leaves the spec as it is.
+func withLatShockMissing(rng *rand.Rand, s *Spec, miss string) *Spec {
+	n := s.Layout.Rows
+	switch miss {
+	case "imputed":
+		y := &s.Equations[0]
+		wm := punch(rng, y.Terms[0].X, 0.1)
+		y.Terms[0].X = wm
+		s.Equations = append(s.Equations, Equation{Node: "w", Y: wm, Missing: MissingModel})
+	case "summed":
+		d := make([]float64, n)
+		for r := range d {
+			if rng.Float64() < 0.4 {
+				d[r] = 1
+			}
+		}
+		dm := punch(rng, d, 0.2)
+		for i := range s.Equations[:2] { // y and o
+			s.Equations[i].Terms = append(s.Equations[i].Terms, Term{Parent: "D", X: dm})
+		}
+		s.Equations = append(s.Equations, Equation{Node: "D", Family: Bernoulli{}, Y: dm, Missing: MissingModel})
+	}
+	return s
+}
+
 var latShockCases = []struct {
 	name   string
 	re     REParam
 	unitRE bool
 	values LatentValues
+	miss   string // withLatShockMissing's kind
 }{
-	{"centred/conditional", RECentred, true, LatentConditional},
-	{"non-centred/conditional", RENonCentred, true, LatentConditional},
-	{"pooled/conditional", REAuto, false, LatentConditional},
-	{"centred/direct", RECentred, true, LatentDirect},
-	{"non-centred/direct", RENonCentred, true, LatentDirect},
+	{"centred/conditional", RECentred, true, LatentConditional, ""},
+	{"non-centred/conditional", RENonCentred, true, LatentConditional, ""},
+	{"pooled/conditional", REAuto, false, LatentConditional, ""},
+	{"centred/direct", RECentred, true, LatentDirect, ""},
+	{"non-centred/direct", RENonCentred, true, LatentDirect, ""},
+	{"centred/conditional/imputed parent", RECentred, true, LatentConditional, "imputed"},
+	{"non-centred/conditional/imputed parent", RENonCentred, true, LatentConditional, "imputed"},
+	{"centred/direct/imputed parent", RECentred, true, LatentDirect, "imputed"},
+	{"centred/conditional/summed parent", RECentred, true, LatentConditional, "summed"},
+	{"non-centred/direct/summed parent", RENonCentred, true, LatentDirect, "summed"},
 }
 
 // The children of the latent are centred at its current means, and the
@@ -83,9 +119,12 @@ func TestLatentCentreGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(60, 1))
 	for _, c := range latShockCases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := Compile(latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values))
+			p, err := Compile(withLatShockMissing(rng, latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values), c.miss))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.miss != "" && !latShockHasOuterRows(p) {
+				t.Fatalf("no imputed-value or summed rows in y or o")
 			}
 			for _, e := range p.eqs {
 				if want := e.node == "y" || e.node == "o"; (e.lc != nil) != want {
@@ -95,7 +134,7 @@ func TestLatentCentreGradient(t *testing.T) {
 			for trial := 0; trial < 3; trial++ {
 				checkGradient(t, p, randomPoint(rng, p.Dim(), 0.5), 1e-5)
 			}
-			spec := latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values)
+			spec := withLatShockMissing(rng, latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values), c.miss)
 			spec.PriorOnly = true
 			if p, err = Compile(spec); err != nil {
 				t.Fatal(err)
@@ -103,6 +142,17 @@ func TestLatentCentreGradient(t *testing.T) {
 			checkGradient(t, p, randomPoint(rng, p.Dim(), 0.5), 1e-5)
 		})
 	}
+}
+
+// latShockHasOuterRows says whether y or o has rows evaluated outside the
+// row loop (imputed-value or summed rows).
+func latShockHasOuterRows(p *Posterior) bool {
+	for _, e := range p.eqs {
+		if (e.node == "y" || e.node == "o") && (e.mi != nil || e.sum != nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // latCentredPoint maps a point x of the uncentred sampler (ref) to the
@@ -149,7 +199,7 @@ func TestLatentCentreSameModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 1))
 	for _, c := range latShockCases {
 		t.Run(c.name, func(t *testing.T) {
-			spec := latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values)
+			spec := withLatShockMissing(rng, latShockSpec(rng, 6, 7, c.re, c.unitRE, c.values), c.miss)
 			p, err := compile(spec, compileOptions{noRotate: true})
 			if err != nil {
 				t.Fatal(err)
@@ -200,8 +250,8 @@ func TestLatentCentreNoAllocation(t *testing.T) {
 	}
 }
 
-// On a simulated panel with common shocks and a weakly measured latent,
-// NUTS recovers the strengths into and out of the latent, the period
+// On a simulated panel with common shocks and a weakly measured latent
+// (and some imputed values of the child's observed parent), NUTS recovers the strengths into and out of the latent, the period
 // effects of its children mix (R-hat on every parameter), and there are no
 // divergences.
 func TestLatentCentreRecovery(t *testing.T) {
@@ -209,7 +259,9 @@ func TestLatentCentreRecovery(t *testing.T) {
 		t.Skip("sampling")
 	}
 	rng := rand.New(rand.NewPCG(63, 1))
-	post, err := Compile(latShockSpec(rng, 30, 12, REAuto, true, LatentConditional))
+	// A tenth of w imputed: y's rows with an imputed w see the latent
+	// centred as its other rows do.
+	post, err := Compile(withLatShockMissing(rng, latShockSpec(rng, 30, 12, REAuto, true, LatentConditional), "imputed"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -827,6 +827,9 @@ func (e *equation) miLik(x, g []float64, w *scratch, priorOnly bool) float64 {
 		if m.off != nil {
 			mu += m.off[i]
 		}
+		if e.lc != nil {
+			mu -= e.latRowShift(int(j), int(m.tix[i]), w) // latent parents centred (latcentre.go)
+		}
 		y := m.y[i]
 		if m.yIdx[i] >= 0 {
 			y = x[m.yIdx[i]]
@@ -839,6 +842,9 @@ func (e *equation) miLik(x, g []float64, w *scratch, priorOnly bool) float64 {
 		w.do[j] += dmu
 		if m.tix != nil {
 			w.dgt[m.tix[i]] += dmu
+		}
+		if e.lc != nil {
+			e.latRowShiftBack(int(j), int(m.tix[i]), dmu, w)
 		}
 		for t, bt := range b {
 			v := cst[t]

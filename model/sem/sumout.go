@@ -583,6 +583,9 @@ func (p *Posterior) sumLik(x, g []float64) float64 {
 			if s.off != nil {
 				mu0 += s.off[i]
 			}
+			if e.lc != nil {
+				mu0 -= e.latRowShift(int(s.grp[i]), int(s.tix[i]), w) // latent parents centred (latcentre.go)
+			}
 			fam := e.fam
 			if s.fam[i] != nil {
 				fam = s.fam[i]
@@ -659,6 +662,9 @@ func (p *Posterior) sumLik(x, g []float64) float64 {
 			w.do[s.grp[i]] += dm
 			if s.tix != nil {
 				w.dgt[s.tix[i]] += dm
+			}
+			if e.lc != nil {
+				e.latRowShiftBack(int(s.grp[i]), int(s.tix[i]), dm, w)
 			}
 			if s.yIdx[i] >= 0 {
 				g[s.yIdx[i]] += dyw
