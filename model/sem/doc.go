@@ -212,7 +212,8 @@
 // centred the same way at its current values (latcentre.go): the rows see
 // its value minus its unit mean and period shift, its unit means join the
 // group offsets, its mean the intercept (or an ordered node's cutpoints)
-// and its period shifts the period coordinates. A weakly measured latent's
+// and its period shifts the period coordinates; rows with an imputed or
+// summed-out value see the same centred terms. A weakly measured latent's
 // level and time path otherwise drag every child's level and period
 // effects along (on fig2 at --time-effects fixed, R-hat 1.12 on the
 // indicators' intercepts). Also a change of coordinates with unit
