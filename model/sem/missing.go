@@ -284,18 +284,15 @@ func (c *compiler) planMissing() error {
 			if math.IsNaN(e.Y[r]) || (e.Offset != nil && math.IsNaN(e.Offset[r])) {
 				continue
 			}
-			complete, why := true, ""
+			complete, why, whyProduct := true, "", false
 			for ti, t := range e.Terms {
 				ok, miss := c.termValue(i, ti, r)
 				if !ok {
-					if why == "" {
-						why = t.Parent
-						if t.Lag > 0 {
-							why += fmt.Sprintf(" (lag %d)", t.Lag)
-						}
-						if pe := c.parentEq(i, ti); pe >= 0 && pl.unitObs[pe] != nil && !pl.unitObs[pe][c.lay.Unit[r]] {
-							why += " (no data for the unit)"
-						}
+					// A parent's own term names the reason before a
+					// moderated edge's product, which is missing
+					// whenever a factor is and is never imputed itself.
+					if why == "" || whyProduct && t.Moderator == "" {
+						why, whyProduct = c.dropReason(i, ti, r), t.Moderator != ""
 					}
 					continue
 				}
@@ -509,6 +506,27 @@ func (c *compiler) termValue(i, ti, r int) (ok, miss bool) {
 		return false, false
 	}
 	return c.feasible(pe, lr), true
+}
+
+// dropReason names term ti of spec equation i as the reason its row r is
+// dropped: the parent (with its lag, and "no data for the unit" when the
+// parent has none there), or a moderated edge's product.
+func (c *compiler) dropReason(i, ti, r int) string {
+	t := c.spec.Equations[i].Terms[ti]
+	lag := func(k int) string {
+		if k > 0 {
+			return fmt.Sprintf(" (lag %d)", k)
+		}
+		return ""
+	}
+	if t.Moderator != "" {
+		return t.Parent + lag(t.Lag) + " × " + t.Moderator + lag(t.ModeratorLag) + " (product, not imputed)"
+	}
+	why := t.Parent + lag(t.Lag)
+	if pe := c.parentEq(i, ti); pe >= 0 && c.mi.unitObs[pe] != nil && !c.mi.unitObs[pe][c.lay.Unit[r]] {
+		why += " (no data for the unit)"
+	}
+	return why
 }
 
 // feasible reports whether spec equation pe's missing value at layout row
