@@ -151,6 +151,7 @@ type compiler struct {
 	noRotate    bool
 	noCentre    bool
 	noLatCentre bool
+	noNC        bool
 }
 
 // compileOptions are knobs for tests.
@@ -160,6 +161,7 @@ type compileOptions struct {
 	noRotate    bool // sample centred unit means unrotated
 	noCentre    bool // sample intercepts at x = 0 (see centre.go)
 	noLatCentre bool // leave latent parents uncentred (see latcentre.go)
+	noNC        bool // impute values in units without data in plain coordinates (nodata.go)
 }
 
 // Compile checks a Spec and compiles it into a log posterior.
@@ -171,7 +173,7 @@ func compile(spec *Spec, opt compileOptions) (*Posterior, error) {
 	if spec == nil {
 		return nil, &Error{Msg: "nil Spec"}
 	}
-	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate, noCentre: opt.noCentre, noLatCentre: opt.noLatCentre}
+	c := &compiler{spec: spec, lay: &spec.Layout, noSuff: opt.noSuff, noCutShift: opt.noCutShift, noRotate: opt.noRotate, noCentre: opt.noCentre, noLatCentre: opt.noLatCentre, noNC: opt.noNC}
 	if err := c.checkLayout(); err != nil {
 		return nil, err
 	}

@@ -180,9 +180,9 @@ type miPlan struct {
 	// equation without parents and with unit intercepts, whether each unit
 	// has an observed value (see feasible); nil for the others
 	unitObs [][]bool
-	// noData is, for a gaussian equation without parents and with unit
-	// intercepts, whether each unit has an observed value: the units
-	// without one have their values imputed non-centred (nodata.go).
+	// noData is, for a gaussian equation with unit intercepts, whether
+	// each unit has an observed value: the units without one have their
+	// values imputed non-centred (nodata.go).
 	noData [][]bool
 	// Missing values of binary, ordered and count nodes summed out
 	// (sumout.go): dlink per equation and term is the summable parent's
@@ -251,7 +251,7 @@ func (c *compiler) planMissing() error {
 		if c.imputable(i) || sum {
 			pl.unitObs[i] = c.unitObserved(i)
 			if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
-				pl.noData[i], pl.unitObs[i] = pl.unitObs[i], nil
+				pl.noData[i], pl.unitObs[i] = c.unitsWithY(i), nil
 			}
 		}
 		if c.imputable(i) {

@@ -2,33 +2,39 @@ package sem
 
 import "math"
 
-// Units without data. A gaussian equation without parents and with unit
-// intercepts (the model package fit gives an observed root with gaps) has,
-// in a unit where the node is never observed, values known only through
-// its children: y_t ~ normal(m_j, sigma) around the unit's mean m_j, with
-// sigma the within-unit sd, tiny for a column nearly constant within
-// units. Sampled as they are, the unit's values and m_j form a ridge the
-// sampler crawls along (every y_t must move with m_j, in steps of sigma).
-// Such values are therefore sampled non-centred: the sampler's coordinate
-// is v_t with
+// Units without data. A gaussian equation with unit intercepts (an
+// observed root with gaps, as the model package fit gives, or a node with
+// parents, such as fig1's and fig2's fear in Turkmenistan, which reports
+// no deaths) has, in a unit where the node is never observed, values known
+// only through its children (and its parents): y_t ~ normal(mu_t, sigma)
+// around a mean that holds the unit's offset m_j, with sigma the
+// within-unit sd, tiny for a column nearly constant within units. Sampled
+// as they are, the unit's values and m_j form a ridge the sampler crawls
+// along (every y_t must move with m_j, in steps of sigma; u.fear.TKM had
+// R-hat 1.013 and bulk ESS 226 at 4 × (1000 + 1000) in fig1). Such values
+// are therefore sampled non-centred about the unit's offset coordinate:
+// the sampler's coordinate is v_t with
 //
 //	y_t = m_j + sigma·v_t,
 //
-// m_j the unit's offset (its centred mean, or a + tau·z_j), so that v_t ~
-// normal(0, 1) a priori whatever m_j and sigma. The map has log Jacobian
-// log sigma per value; ParamNames and Constrain give y_t (mi.NODE.UNIT.TIME)
-// as for any imputed value. Values in units with data keep the plain
-// coordinates (their m_j is pinned by the data).
+// m_j the unit's sampled offset (its centred mean, or a + tau·z_j), so
+// that the values move with m_j; without parents and period effects
+// v_t ~ normal(0, 1) a priori whatever m_j and sigma, and with them v_t
+// is centred at the rest of y_t's mean over sigma. Any m_j that is a
+// function of other coordinates gives the same model: the map has log
+// Jacobian log sigma per value; ParamNames and Constrain give y_t
+// (mi.NODE.UNIT.TIME) as for any imputed value. Values in units with data
+// keep the plain coordinates (their m_j is pinned by the data).
 
 // noDataEligible reports whether spec equation i's values in units
-// without data are sampled non-centred: gaussian, no parents, unit
-// intercepts, no period effects, AR residuals or offset.
+// without data are sampled non-centred: gaussian, unit intercepts, no AR
+// residuals or offset.
 func (c *compiler) noDataEligible(i int) bool {
 	e := &c.spec.Equations[i]
 	if _, ok := e.Family.(Gaussian); !ok && e.Family != nil {
 		return false
 	}
-	return len(e.Terms) == 0 && e.UnitRE && len(c.lay.Units) > 0 && e.Time == TimeNone && e.AR == 0 && e.Offset == nil && len(e.Y) == c.lay.Rows
+	return e.UnitRE && e.AR == 0 && e.Offset == nil && c.unitsWithY(i) != nil
 }
 
 // ncValue is an imputed value sampled non-centred: its index into x, its
@@ -40,7 +46,7 @@ type ncValue struct {
 // ncAssemble finds the imputed values in units without data (after
 // miAssemble).
 func (c *compiler) ncAssemble(p *Posterior, eqs []*equation) {
-	if c.mi == nil {
+	if c.mi == nil || c.noNC {
 		return
 	}
 	for _, mi := range p.missing {
@@ -66,7 +72,9 @@ func (c *compiler) ncAssemble(p *Posterior, eqs []*equation) {
 	}
 }
 
-// ncOffset is the unit's offset m_j in e at x (e has no parents).
+// ncOffset is the unit's offset coordinate m_j in e at x: its centred
+// mean, a + tau·z_j (non-centred) or a. With parents it is the level the
+// unit's values are non-centred about, not their mean.
 func (e *equation) ncOffset(x []float64, j int) float64 {
 	switch e.re {
 	case RECentred:

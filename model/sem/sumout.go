@@ -95,8 +95,17 @@ func countLevels(y []float64) int {
 // intercepts, whether each unit has an observed value (see feasible); nil
 // for the others.
 func (c *compiler) unitObserved(i int) []bool {
+	if len(c.spec.Equations[i].Terms) != 0 {
+		return nil
+	}
+	return c.unitsWithY(i)
+}
+
+// unitsWithY says, for spec equation i with unit intercepts on a panel,
+// whether each unit has an observed value of the node (nil otherwise).
+func (c *compiler) unitsWithY(i int) []bool {
 	e := &c.spec.Equations[i]
-	if len(e.Terms) != 0 || !e.UnitRE || len(c.lay.Units) == 0 || len(e.Y) != c.lay.Rows {
+	if !e.UnitRE || len(c.lay.Units) == 0 || len(e.Y) != c.lay.Rows {
 		return nil
 	}
 	u := make([]bool, len(c.lay.Units))
