@@ -251,13 +251,14 @@
 // (log for lognormal, logit for beta, with the Jacobian); ParamNames and
 // Constrain give the value. An exogenous root needs an equation of its own
 // to be imputed: package fit gives an observed root with missing values a
-// model without parents (intercept, scale and unit intercepts). Such an
-// equation (gaussian, no parents, unit intercepts) imputes values in a unit
-// where it has no observed value too, sampled non-centred there: y_t =
-// m_j + sigma·v_t with v_t the sampler's coordinate (nodata.go); in plain
-// coordinates the values would rest on one free unit mean and a
-// within-unit sd that is tiny for a column nearly constant within units, a
-// ridge the sampler crawls along. A binary, ordered or count root is not
+// model without parents (intercept, scale and unit intercepts). A
+// gaussian equation with unit intercepts (such a root, or a node with
+// parents, like fear in a country that reports no deaths) imputes values
+// in a unit where it has no observed value too, sampled non-centred there
+// about the unit's offset: y_t = m_j + sigma·v_t with v_t the sampler's
+// coordinate (nodata.go); in plain coordinates the values would rest on one
+// free unit mean and a within-unit sd that is tiny for a column nearly
+// constant within units, a ridge the sampler crawls along. A binary, ordered or count root is not
 // summed out in a unit where it has no observed value; the rows that need
 // one are dropped (EquationInfo.Dropped says "PARENT (no data for the
 // unit)").
