@@ -47,6 +47,16 @@ func TestMissingUnitWithoutDataMixes(t *testing.T) {
 	if len(p.nc) != J/4*T {
 		t.Fatalf("%d values non-centred, want %d", len(p.nc), J/4*T)
 	}
+	checkNoDataMixes(t, p, func(name string) bool {
+		return name == "b.x.y" || name == "tau.x" || name == "sigma.x" || strings.HasPrefix(name, "u.x.") && unitIndex(l, name[4:])%4 == 0
+	}, "b.x.y", truth)
+}
+
+// checkNoDataMixes samples p (2 chains × (300 + 300)) and checks that the
+// parameters watch picks have R-hat ≤ 1.05 and that edge's 90% interval
+// covers truth.
+func checkNoDataMixes(t *testing.T, p *Posterior, watch func(string) bool, edge string, truth float64) {
+	t.Helper()
 	s := inference.DefaultSettings()
 	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 300, 300, 5
 	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
@@ -55,7 +65,7 @@ func TestMissingUnitWithoutDataMixes(t *testing.T) {
 	}
 	worst, at := 0.0, ""
 	for i, name := range p.ParamNames() {
-		if name != "b.x.y" && name != "tau.x" && name != "sigma.x" && !(strings.HasPrefix(name, "u.x.") && unitIndex(l, name[4:])%4 == 0) {
+		if !watch(name) {
 			continue
 		}
 		if rh := diagnostics.Rhat(res.Column(i)); rh > worst {
@@ -63,16 +73,16 @@ func TestMissingUnitWithoutDataMixes(t *testing.T) {
 		}
 	}
 	var b []float64
-	for _, ch := range res.Column(res.Index("b.x.y")) {
+	for _, ch := range res.Column(res.Index(edge)) {
 		b = append(b, ch...)
 	}
 	lo, hi := quantile(b, 0.05), quantile(b, 0.95)
-	t.Logf("b.x.y 90%% %.3f … %.3f (truth %g); worst R-hat %.3f (%s)", lo, hi, truth, worst, at)
+	t.Logf("%s 90%% %.3f … %.3f (truth %g); worst R-hat %.3f (%s)", edge, lo, hi, truth, worst, at)
 	if worst > 1.05 {
 		t.Errorf("R-hat %.3f at %s", worst, at)
 	}
 	if !(lo <= truth && truth <= hi) {
-		t.Errorf("b.x.y interval %.3f … %.3f misses %g", lo, hi, truth)
+		t.Errorf("%s interval %.3f … %.3f misses %g", edge, lo, hi, truth)
 	}
 }
 
@@ -175,30 +185,7 @@ func TestMissingUnitWithoutDataParentsMixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := inference.DefaultSettings()
-	s.Chains, s.NumWarmup, s.NumSamples, s.Seed = 2, 300, 300, 5
-	res, err := inference.Sample(context.Background(), func() inference.Target { return p.Clone() }, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	worst, at := 0.0, ""
-	for i, name := range p.ParamNames() {
-		if strings.HasPrefix(name, "u.y.") && unitIndex(spec.Layout, name[4:])%4 == 0 || name == "b.y.z" || name == "b.x.y" || name == "tau.y" {
-			if rh := diagnostics.Rhat(res.Column(i)); rh > worst {
-				worst, at = rh, name
-			}
-		}
-	}
-	var b []float64
-	for _, ch := range res.Column(res.Index("b.y.z")) {
-		b = append(b, ch...)
-	}
-	lo, hi := quantile(b, 0.05), quantile(b, 0.95)
-	t.Logf("b.y.z 90%% %.3f … %.3f (truth 0.7); worst R-hat %.3f (%s)", lo, hi, worst, at)
-	if worst > 1.05 {
-		t.Errorf("R-hat %.3f at %s", worst, at)
-	}
-	if !(lo <= 0.7 && 0.7 <= hi) {
-		t.Errorf("b.y.z interval %.3f … %.3f misses 0.7", lo, hi)
-	}
+	checkNoDataMixes(t, p, func(name string) bool {
+		return name == "b.y.z" || name == "b.x.y" || name == "tau.y" || strings.HasPrefix(name, "u.y.") && unitIndex(spec.Layout, name[4:])%4 == 0
+	}, "b.y.z", 0.7)
 }
