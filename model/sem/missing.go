@@ -248,11 +248,10 @@ func (c *compiler) planMissing() error {
 			pl.dstate[i] = make([]uint8, rows)
 			pl.dneed[i] = make([]bool, rows)
 		}
-		if c.imputable(i) || sum {
+		if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
+			pl.noData[i] = c.unitsWithY(i)
+		} else if c.imputable(i) || sum {
 			pl.unitObs[i] = c.unitObserved(i)
-			if c.imputable(i) && c.noDataEligible(i) { // imputed non-centred there (nodata.go)
-				pl.noData[i], pl.unitObs[i] = c.unitsWithY(i), nil
-			}
 		}
 		if c.imputable(i) {
 			pl.state[i] = make([]uint8, rows)

@@ -27,14 +27,14 @@ import "math"
 // keep the plain coordinates (their m_j is pinned by the data).
 
 // noDataEligible reports whether spec equation i's values in units
-// without data are sampled non-centred: gaussian, unit intercepts, no AR
-// residuals or offset.
+// without data are sampled non-centred: gaussian, unit intercepts on a
+// panel, no AR residuals or offset.
 func (c *compiler) noDataEligible(i int) bool {
 	e := &c.spec.Equations[i]
 	if _, ok := e.Family.(Gaussian); !ok && e.Family != nil {
 		return false
 	}
-	return e.UnitRE && e.AR == 0 && e.Offset == nil && c.unitsWithY(i) != nil
+	return e.UnitRE && len(c.lay.Units) > 0 && len(e.Y) == c.lay.Rows && e.AR == 0 && e.Offset == nil
 }
 
 // ncValue is an imputed value sampled non-centred: its index into x, its
